@@ -1,0 +1,2 @@
+/** Keys, certificates, the CA tool, verification and revocation. */
+package dev.weft.certs;

@@ -1,0 +1,2 @@
+/** The network-namespace lab. */
+package dev.weft.chaos;

@@ -1,0 +1,2 @@
+/** TUN, the UDP socket, WireGuard, demux, relay framing. */
+package dev.weft.dataplane;

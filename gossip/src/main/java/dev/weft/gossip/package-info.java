@@ -1,0 +1,2 @@
+/** SWIM membership with Lifeguard, the signed record CRDT, anti-entropy. */
+package dev.weft.gossip;
