@@ -34,6 +34,12 @@ public final class CaKeyFile {
     char[] get() throws CertsException;
   }
 
+  /**
+   * An instance handed to the builders, never registered: the JDK's providers lack the PBES2 cipher
+   * OIDs, and a global registration would be hidden mutable state.
+   */
+  private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
   private CaKeyFile() {}
 
   public static void save(
@@ -50,10 +56,11 @@ public final class CaKeyFile {
                 .setPRF(new AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256, DERNull.INSTANCE))
                 .setIterationCount(PBKDF2_ITERATIONS)
                 .setRandom(random)
+                .setProvider(BC)
                 .build(passphrase);
         var encrypted = new PKCS8EncryptedPrivateKeyInfoBuilder(PrivateKeyInfo.getInstance(pkcs8)).build(encryptor);
         pem = Pem.write("ENCRYPTED PRIVATE KEY", encrypted.getEncoded());
-      } catch (OperatorCreationException | IOException e) {
+      } catch (OperatorCreationException | IOException | RuntimeException e) {
         throw new CertsException(path + ": cannot encrypt the key (" + e.getMessage() + ")", e);
       }
     }
@@ -92,7 +99,7 @@ public final class CaKeyFile {
     }
     char[] pass = passphrase.get();
     try {
-      return info.decryptPrivateKeyInfo(new JcePKCSPBEInputDecryptorProviderBuilder().build(pass)).getEncoded();
+      return info.decryptPrivateKeyInfo(new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(BC).build(pass)).getEncoded();
     } catch (PKCSException | IOException | RuntimeException e) {
       throw new CertsException(what + ": wrong passphrase (or a damaged key file)");
     } finally {

@@ -10,7 +10,6 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.X25519PublicKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
-import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 
@@ -18,9 +17,29 @@ import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 final class KeyCodec {
   private KeyCodec() {}
 
+  /**
+   * PKCS#8 version 1 as RFC 8410 shows it, without the optional public key: OpenSSL 3.0 refuses
+   * the version 2 form that BouncyCastle writes by default.
+   */
   static byte[] pkcs8(AsymmetricKeyParameter privateKey) {
     try {
-      return PrivateKeyInfoFactory.createPrivateKeyInfo(privateKey).getEncoded();
+      byte[] raw;
+      org.bouncycastle.asn1.ASN1ObjectIdentifier oid;
+      if (privateKey instanceof X25519PrivateKeyParameters x) {
+        raw = x.getEncoded();
+        oid = EdECObjectIdentifiers.id_X25519;
+      } else if (privateKey instanceof Ed25519PrivateKeyParameters ed) {
+        raw = ed.getEncoded();
+        oid = EdECObjectIdentifiers.id_Ed25519;
+      } else {
+        throw new IllegalArgumentException("weft keys are X25519 or Ed25519");
+      }
+      var info =
+          new PrivateKeyInfo(
+              new org.bouncycastle.asn1.x509.AlgorithmIdentifier(oid),
+              new org.bouncycastle.asn1.DEROctetString(raw));
+      java.util.Arrays.fill(raw, (byte) 0);
+      return info.getEncoded();
     } catch (IOException e) {
       throw new AssertionError(e); // encoding our own key does not fail
     }
