@@ -1,2 +1,9 @@
-/** Keys, certificates, the CA tool, verification and revocation. */
+/**
+ * Node identity for weft: the CA, node key pairs, X.509 certificates with weft's extensions,
+ * and verification of peer certificates against a bundle of trusted CAs.
+ *
+ * <p>Entry points for other modules: {@link dev.weft.certs.NodeKeys}, {@link
+ * dev.weft.certs.TrustBundle}, {@link dev.weft.certs.RevocationSet}, {@link
+ * dev.weft.certs.CertificateVerifier} and the {@link dev.weft.certs.NodeIdentity} it yields.
+ */
 package dev.weft.certs;

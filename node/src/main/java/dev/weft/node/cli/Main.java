@@ -1,5 +1,7 @@
 package dev.weft.node.cli;
 
+import dev.weft.certs.cli.CertsCli;
+import dev.weft.certs.cli.CliEnv;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,7 +22,14 @@ public final class Main implements Runnable {
 
   /** The configured command line; tests run commands through it in-process. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    return commandLine(CliEnv.system());
+  }
+
+  /** The command line with the given surroundings (clock, environment, terminal) for the certificate commands. */
+  public static CommandLine commandLine(CliEnv env) {
+    CommandLine cl = new CommandLine(new Main());
+    CertsCli.addTo(cl, env);
+    return cl.setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   @Override

@@ -1,0 +1,110 @@
+package dev.weft.certs;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Decides whether to trust a peer's certificate: issued by a CA of the bundle (signature checked),
+ * within the CA's constraints and validity, valid now, not revoked.
+ *
+ * <p>The costly part, the signature and constraint check, depends only on the certificate and the
+ * bundle, so its outcome is cached by fingerprint; time and revocation are checked on every call
+ * because they change.
+ */
+public final class CertificateVerifier {
+  private final TrustBundle bundle;
+  private final RevocationSet revoked;
+  private final Cache<String, Verdict> structural;
+
+  public CertificateVerifier(TrustBundle bundle, RevocationSet revoked) {
+    this.bundle = bundle;
+    this.revoked = revoked;
+    this.structural = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(30)).build();
+  }
+
+  /** Verifies DER bytes as received from a peer; malformed input is an {@link Verdict.Invalid}. */
+  public Verdict verify(byte[] der, Instant now) {
+    WeftCertificate cert;
+    try {
+      cert = WeftCertificate.fromDer(der);
+    } catch (CertsException e) {
+      return new Verdict.Invalid(e.getMessage());
+    }
+    return verify(cert, now);
+  }
+
+  public Verdict verify(WeftCertificate cert, Instant now) {
+    if (cert.isCa()) {
+      return new Verdict.Invalid("'" + cert.name() + "' is a CA certificate, not a node certificate");
+    }
+    Verdict shape = structural.get(cert.fingerprint(), f -> checkAgainstCa(cert));
+    if (!(shape instanceof Verdict.Valid)) {
+      return shape;
+    }
+    WeftCertificate ca = bundle.byFingerprint(cert.caFingerprint()).orElseThrow();
+    Optional<String> timeProblem = checkTime(cert, now).or(() -> checkTime(ca, now));
+    if (timeProblem.isPresent()) {
+      return new Verdict.Invalid(timeProblem.get());
+    }
+    if (revoked.contains(cert.fingerprint())) {
+      return new Verdict.Invalid("certificate " + cert.fingerprint() + " is blocklisted");
+    }
+    if (revoked.contains(ca.fingerprint())) {
+      return new Verdict.Invalid("CA " + ca.fingerprint() + " is blocklisted");
+    }
+    return shape;
+  }
+
+  /** Verifies a CA certificate: one of the bundle's, valid now, not revoked. */
+  public Verdict verifyCa(WeftCertificate ca, Instant now) {
+    if (!ca.isCa()) {
+      return new Verdict.Invalid("'" + ca.name() + "' is not a CA certificate");
+    }
+    if (bundle.byFingerprint(ca.fingerprint()).isEmpty()) {
+      return new Verdict.Invalid("unknown CA '" + ca.name() + "' (" + ca.fingerprint() + ")");
+    }
+    Optional<String> timeProblem = checkTime(ca, now);
+    if (timeProblem.isPresent()) {
+      return new Verdict.Invalid(timeProblem.get());
+    }
+    if (revoked.contains(ca.fingerprint())) {
+      return new Verdict.Invalid("CA " + ca.fingerprint() + " is blocklisted");
+    }
+    return new Verdict.Valid(NodeIdentity.of(ca));
+  }
+
+  private Verdict checkAgainstCa(WeftCertificate cert) {
+    Optional<WeftCertificate> issuer = bundle.byFingerprint(cert.caFingerprint());
+    if (issuer.isEmpty()) {
+      return new Verdict.Invalid("unknown CA " + cert.caFingerprint() + " (not in the trusted CA bundle)");
+    }
+    WeftCertificate ca = issuer.get();
+    if (!cert.isSignedBy(ca)) {
+      return new Verdict.Invalid("bad signature: not signed by CA '" + ca.name() + "'");
+    }
+    try {
+      DnsLabel.check(cert.name());
+      ca.constraints().check(cert.ips(), cert.groups(), cert.subnets());
+    } catch (CertsException e) {
+      return new Verdict.Invalid(e.getMessage());
+    }
+    if (cert.notAfter().isAfter(ca.notAfter()) || cert.notBefore().isBefore(ca.notBefore())) {
+      return new Verdict.Invalid("certificate validity reaches beyond its CA's");
+    }
+    return new Verdict.Valid(NodeIdentity.of(cert));
+  }
+
+  private static Optional<String> checkTime(WeftCertificate c, Instant now) {
+    String what = c.isCa() ? "CA '" + c.name() + "'" : "certificate '" + c.name() + "'";
+    if (now.isBefore(c.notBefore())) {
+      return Optional.of(what + " is not valid before " + c.notBefore());
+    }
+    if (now.isAfter(c.notAfter())) {
+      return Optional.of(what + " expired at " + c.notAfter());
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.weft.certs.cli;
+
+import dev.weft.certs.CaConstraints;
+import dev.weft.certs.CaKeyFile;
+import dev.weft.certs.CertificateAuthority;
+import dev.weft.certs.CertsException;
+import dev.weft.certs.Durations;
+import dev.weft.certs.SecureFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code weft ca init}: a new CA key and self-signed certificate. */
+@Command(
+    name = "init",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Create a CA: an Ed25519 key and a self-signed X.509 CA certificate (PEM).",
+      "--networks, --groups and --subnets limit what the CA will sign; without them it signs anything."
+    },
+    footer = {"", "Example:", "  weft ca init --name acme --networks 100.64.0.0/10,fd00:77::/48 --duration 8760h"})
+final class CaInitCommand extends CertsCommand {
+  @Option(names = "--name", required = true, description = "Name of the CA (its certificate's common name).")
+  String name;
+
+  @Option(names = "--networks", split = ",", paramLabel = "CIDR", description = "Overlay networks node IPs must lie in.")
+  List<String> networks;
+
+  @Option(names = "--groups", split = ",", paramLabel = "GROUP", description = "The only groups the CA may grant.")
+  List<String> groups;
+
+  @Option(names = "--subnets", split = ",", paramLabel = "CIDR", description = "The only subnets nodes may be allowed to advertise.")
+  List<String> subnets;
+
+  @Option(names = "--duration", defaultValue = "8760h", description = "Validity, e.g. 8760h, 90d, 1h30m (default: ${DEFAULT-VALUE}).")
+  String duration;
+
+  @Option(names = "--out-crt", defaultValue = "ca.crt", paramLabel = "FILE", description = "CA certificate output (default: ${DEFAULT-VALUE}).")
+  Path outCrt;
+
+  @Option(names = "--out-key", defaultValue = "ca.key", paramLabel = "FILE", description = "CA private key output, mode 0600 (default: ${DEFAULT-VALUE}).")
+  Path outKey;
+
+  @Option(names = "--encrypt", description = "Encrypt the key with a passphrase (from WEFT_CA_PASSPHRASE, or asked).")
+  boolean encrypt;
+
+  @Option(names = "--force", description = "Overwrite existing output files.")
+  boolean force;
+
+  CaInitCommand(CliEnv env) {
+    super(env);
+  }
+
+  @Override
+  int execute() throws CertsException {
+    SecureFiles.checkWritable(outCrt, force);
+    SecureFiles.checkWritable(outKey, force);
+    var constraints =
+        new CaConstraints(
+            networks == null ? Optional.empty() : Optional.of(Parsing.prefixes(networks, "--networks")),
+            groups == null ? Optional.empty() : Optional.of(Parsing.strings(groups)),
+            subnets == null ? Optional.empty() : Optional.of(Parsing.prefixes(subnets, "--subnets")));
+    var request = new CertificateAuthority.CaRequest(name, constraints, Durations.parse(duration));
+    char[] pass = encrypt ? passphrase(true) : null;
+    try {
+      var ca = CertificateAuthority.create(request, env.clock().instant(), env.random());
+      CaKeyFile.save(ca.privateKey(), outKey, pass, env.random(), force);
+      SecureFiles.write(outCrt, ca.certificate().toPem().getBytes(StandardCharsets.US_ASCII), false, force);
+      out().printf("CA '%s' created: %s (certificate), %s (key%s)%nfingerprint %s, valid until %s%n",
+          ca.certificate().name(), outCrt, outKey, encrypt ? ", encrypted" : "",
+          ca.certificate().fingerprint(), ca.certificate().notAfter());
+      return 0;
+    } finally {
+      if (pass != null) {
+        java.util.Arrays.fill(pass, '\0');
+      }
+    }
+  }
+}

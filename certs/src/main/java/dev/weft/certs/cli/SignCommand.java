@@ -1,0 +1,99 @@
+package dev.weft.certs.cli;
+
+import dev.weft.certs.CaKeyFile;
+import dev.weft.certs.CertificateAuthority;
+import dev.weft.certs.CertsException;
+import dev.weft.certs.Durations;
+import dev.weft.certs.NodeKeys;
+import dev.weft.certs.NodePublicKeys;
+import dev.weft.certs.SecureFiles;
+import dev.weft.certs.WeftCertificate;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code weft cert sign}: a node certificate from the CA. */
+@Command(
+    name = "sign",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Sign a node certificate with the CA.",
+      "Give the node's public keys (--pub, from 'weft cert keygen'), or let this command make the keys (--out-key)."
+    },
+    footer = {"", "Example:",
+      "  weft cert sign --ca-crt ca.crt --ca-key ca.key --name web1 --ip 100.64.0.10/10,fd00:77::10/48 \\",
+      "      --groups web --subnets 10.10.0.0/24 --pub web1.pub --out-crt web1.crt"})
+final class SignCommand extends CertsCommand {
+  @Option(names = "--ca-crt", defaultValue = "ca.crt", paramLabel = "FILE", description = "CA certificate (default: ${DEFAULT-VALUE}).")
+  Path caCrt;
+
+  @Option(names = "--ca-key", defaultValue = "ca.key", paramLabel = "FILE", description = "CA private key (default: ${DEFAULT-VALUE}).")
+  Path caKey;
+
+  @Option(names = "--name", required = true, description = "Node name, a DNS label (answers as <name>.<domain>).")
+  String name;
+
+  @Option(names = "--ip", required = true, split = ",", paramLabel = "CIDR", description = "Overlay IPs with prefix length, IPv4 and/or IPv6.")
+  List<String> ips;
+
+  @Option(names = "--groups", split = ",", paramLabel = "GROUP", description = "Groups of the node.")
+  List<String> groups = List.of();
+
+  @Option(names = "--subnets", split = ",", paramLabel = "CIDR", description = "Subnets the node may advertise as routes.")
+  List<String> subnets = List.of();
+
+  @Option(names = "--duration", description = "Validity, e.g. 720h (default: until 1s before the CA expires).")
+  String duration;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Keys keys;
+
+  static final class Keys {
+    @Option(names = "--pub", paramLabel = "FILE", description = "The node's public keys (from 'weft cert keygen').")
+    Path pub;
+
+    @Option(names = "--out-key", paramLabel = "FILE", description = "Make new node keys and write them here (0600).")
+    Path outKey;
+  }
+
+  @Option(names = "--out-crt", required = true, paramLabel = "FILE", description = "Node certificate output.")
+  Path outCrt;
+
+  @Option(names = "--force", description = "Overwrite existing output files.")
+  boolean force;
+
+  SignCommand(CliEnv env) {
+    super(env);
+  }
+
+  @Override
+  int execute() throws CertsException {
+    SecureFiles.checkWritable(outCrt, force);
+    if (keys.outKey != null) {
+      SecureFiles.checkWritable(keys.outKey, force);
+    }
+    WeftCertificate caCert = WeftCertificate.load(caCrt);
+    CertificateAuthority ca = new CertificateAuthority(caCert, CaKeyFile.load(caKey, () -> passphrase(false)));
+    NodeKeys made = keys.pub == null ? NodeKeys.generate(env.random()) : null;
+    NodePublicKeys pub = made != null ? made.publicKeys() : NodePublicKeys.load(keys.pub);
+    var request =
+        new CertificateAuthority.NodeRequest(
+            name,
+            Parsing.prefixes(ips, "--ip"),
+            Parsing.strings(groups),
+            Parsing.prefixes(subnets, "--subnets"),
+            duration == null ? null : Durations.parse(duration),
+            pub);
+    WeftCertificate cert = ca.sign(request, env.clock().instant(), env.random());
+    if (made != null) {
+      made.save(keys.outKey, force);
+    }
+    SecureFiles.write(outCrt, cert.toPem().getBytes(StandardCharsets.US_ASCII), false, force);
+    out().printf("certificate for '%s' written to %s%nfingerprint %s, valid until %s%n",
+        cert.name(), outCrt, cert.fingerprint(), cert.notAfter());
+    return 0;
+  }
+}

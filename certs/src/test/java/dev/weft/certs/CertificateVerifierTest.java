@@ -1,0 +1,103 @@
+package dev.weft.certs;
+
+import static dev.weft.certs.TestPki.NOW;
+import static dev.weft.certs.TestPki.RANDOM;
+import static dev.weft.certs.TestPki.node;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CertificateVerifierTest {
+  private static String reason(Verdict v) {
+    return assertInstanceOf(Verdict.Invalid.class, v).reason();
+  }
+
+  @Test
+  void acceptsACertificateOfATrustedCaAndYieldsItsIdentity() throws Exception {
+    CertificateAuthority ca = TestPki.constrainedCa();
+    WeftCertificate c = ca.sign(node("a", List.of("100.64.0.1/10"), List.of("db"), List.of("10.2.0.0/16"), null), NOW, RANDOM);
+    var verifier = new CertificateVerifier(TrustBundle.of(List.of(ca.certificate())), new RevocationSet());
+    NodeIdentity id = assertInstanceOf(Verdict.Valid.class, verifier.verify(c.der(), NOW)).identity();
+    assertEquals("a", id.name());
+    assertEquals(List.of("db"), id.groups());
+    assertArrayEquals(c.publicKey(), id.x25519PublicKey());
+    assertArrayEquals(c.signingKey(), id.ed25519PublicKey());
+    assertTrue(id.mayAdvertise(TestPki.p("10.2.3.0/24")));
+    assertTrue(!id.mayAdvertise(TestPki.p("10.3.0.0/24")));
+  }
+
+  @Test
+  void refusesExpiredAndNotYetValid() throws Exception {
+    CertificateAuthority ca = TestPki.ca("x");
+    WeftCertificate c = ca.sign(node("a", List.of("100.64.0.1/10"), List.of(), List.of(), Duration.ofDays(1)), NOW, RANDOM);
+    var verifier = new CertificateVerifier(TrustBundle.of(List.of(ca.certificate())), new RevocationSet());
+    assertTrue(reason(verifier.verify(c, NOW.plus(Duration.ofDays(2)))).contains("expired"));
+    assertTrue(reason(verifier.verify(c, NOW.minus(Duration.ofDays(1)))).contains("not valid before"));
+    assertTrue(verifier.verify(c, NOW).isValid(), "the cached structural verdict does not hide the time check");
+  }
+
+  @Test
+  void refusesACertificateOfAnUnknownCa() throws Exception {
+    CertificateAuthority ours = TestPki.ca("ours");
+    CertificateAuthority theirs = TestPki.ca("theirs");
+    WeftCertificate c = theirs.sign(node("a", "100.64.0.1/10"), NOW, RANDOM);
+    var verifier = new CertificateVerifier(TrustBundle.of(List.of(ours.certificate())), new RevocationSet());
+    assertTrue(reason(verifier.verify(c, NOW)).contains("unknown CA"));
+  }
+
+  @Test
+  void refusesABadSignature() throws Exception {
+    CertificateAuthority ca = TestPki.ca("x");
+    byte[] der = ca.sign(node("a", "100.64.0.1/10"), NOW, RANDOM).der();
+    der[der.length - 5] ^= 1; // inside the signature value
+    var verifier = new CertificateVerifier(TrustBundle.of(List.of(ca.certificate())), new RevocationSet());
+    assertTrue(reason(verifier.verify(der, NOW)).contains("bad signature"));
+  }
+
+  @Test
+  void refusesBlocklistedCertificatesEvenAfterAValidVerdictWasCached() throws Exception {
+    CertificateAuthority ca = TestPki.ca("x");
+    WeftCertificate c = ca.sign(node("a", "100.64.0.1/10"), NOW, RANDOM);
+    RevocationSet revoked = new RevocationSet();
+    var verifier = new CertificateVerifier(TrustBundle.of(List.of(ca.certificate())), revoked);
+    assertTrue(verifier.verify(c, NOW).isValid());
+    revoked.add(c.fingerprint());
+    assertTrue(reason(verifier.verify(c, NOW)).contains("blocklisted"));
+  }
+
+  @Test
+  void trustsSeveralCasAtOnceForRotation() throws Exception {
+    CertificateAuthority old = TestPki.ca("old");
+    CertificateAuthority fresh = TestPki.ca("new");
+    var verifier =
+        new CertificateVerifier(TrustBundle.of(List.of(old.certificate(), fresh.certificate())), new RevocationSet());
+    assertTrue(verifier.verify(old.sign(node("a", "100.64.0.1/10"), NOW, RANDOM), NOW).isValid());
+    assertTrue(verifier.verify(fresh.sign(node("b", "100.64.0.2/10"), NOW, RANDOM), NOW).isValid());
+  }
+
+  @Test
+  void refusesACaCertificateWhereANodeIsExpectedAndMalformedBytes() throws Exception {
+    CertificateAuthority ca = TestPki.ca("x");
+    var verifier = new CertificateVerifier(TrustBundle.of(List.of(ca.certificate())), new RevocationSet());
+    assertTrue(reason(verifier.verify(ca.certificate(), NOW)).contains("CA certificate"));
+    assertTrue(reason(verifier.verify(new byte[] {0x30, 0x03, 1, 2, 3}, NOW)).contains("malformed"));
+    assertTrue(verifier.verifyCa(ca.certificate(), NOW).isValid());
+    assertTrue(reason(verifier.verifyCa(TestPki.ca("y").certificate(), NOW)).contains("unknown CA"));
+  }
+
+  @Test
+  void revocationListRefusesGarbageWithTheLineNumber(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    var file = dir.resolve("block");
+    java.nio.file.Files.writeString(file, "# revoked\n" + "ab".repeat(32) + "  # laptop\n\nnot-a-fingerprint\n");
+    String why = org.junit.jupiter.api.Assertions.assertThrows(CertsException.class, () -> RevocationSet.load(file)).getMessage();
+    assertTrue(why.endsWith(":4: not a SHA-256 fingerprint (64 hex digits)"), why);
+    java.nio.file.Files.writeString(file, "# revoked\n" + "AB".repeat(32) + "\n");
+    assertTrue(RevocationSet.load(file).contains("ab".repeat(32)));
+  }
+}

@@ -1,0 +1,111 @@
+package dev.weft.certs;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+
+/**
+ * Mangled input never escapes as anything but a {@link CertsException}: certificates and keys come
+ * from files users edit and from peers on the network.
+ */
+class ParserFuzzTest {
+  private static final byte[] CERT_DER;
+  private static final String NODE_KEY_PEM;
+
+  static {
+    try {
+      var ca = TestPki.constrainedCa();
+      CERT_DER =
+          ca.sign(TestPki.node("a", java.util.List.of("100.64.0.1/10", "fd00:77::1/48"), java.util.List.of("web"),
+              java.util.List.of("10.1.0.0/16"), null), TestPki.NOW, TestPki.RANDOM).der();
+      var keys = NodeKeys.generate(TestPki.RANDOM);
+      NODE_KEY_PEM =
+          Pem.write("PRIVATE KEY", KeyCodec.pkcs8(new org.bouncycastle.crypto.params.X25519PrivateKeyParameters(keys.x25519Private())))
+              + Pem.write("PRIVATE KEY", KeyCodec.pkcs8(new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(keys.ed25519Private())));
+    } catch (CertsException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  @Provide
+  Arbitrary<byte[]> mutatedDer() {
+    return Arbitraries.integers().between(0, CERT_DER.length - 1).list().ofMinSize(1).ofMaxSize(8)
+        .flatMap(positions -> Arbitraries.bytes().list().ofSize(positions.size()).map(values -> {
+          byte[] copy = CERT_DER.clone();
+          for (int i = 0; i < positions.size(); i++) {
+            copy[positions.get(i)] = values.get(i);
+          }
+          return copy;
+        }));
+  }
+
+  @Provide
+  Arbitrary<byte[]> truncatedDer() {
+    return Arbitraries.integers().between(0, CERT_DER.length - 1).map(n -> java.util.Arrays.copyOf(CERT_DER, n));
+  }
+
+  @Property(tries = 3000)
+  void mutatedCertificatesFailCleanly(@ForAll("mutatedDer") byte[] der) {
+    parseCertificate(der);
+  }
+
+  @Property(tries = 500)
+  void truncatedCertificatesFailCleanly(@ForAll("truncatedDer") byte[] der) {
+    parseCertificate(der);
+  }
+
+  @Property(tries = 1000)
+  void randomBytesFailCleanly(@ForAll @Size(max = 600) byte[] bytes) {
+    parseCertificate(bytes);
+    parsePem(bytes);
+  }
+
+  @Property(tries = 1000)
+  void mangledPemFailsCleanly(@ForAll("mangledPem") String pem) {
+    parsePem(pem.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  @Provide
+  Arbitrary<String> mangledPem() {
+    String cert = Pem.write("CERTIFICATE", CERT_DER);
+    Arbitrary<String> base = Arbitraries.of(cert, NODE_KEY_PEM, "-----BEGIN CERTIFICATE-----\n" + Base64.getEncoder().encodeToString(new byte[] {0x30, (byte) 0x84, 1, 1, 1, 1}) + "\n-----END CERTIFICATE-----\n");
+    return base.flatMap(s -> Arbitraries.integers().between(0, s.length() - 1).flatMap(pos ->
+        Arbitraries.chars().ascii().map(c -> s.substring(0, pos) + c + s.substring(pos + 1))));
+  }
+
+  private static void parseCertificate(byte[] der) {
+    try {
+      WeftCertificate.fromDer(der);
+    } catch (CertsException expected) {
+      // a clear refusal is the point
+    }
+  }
+
+  private static void parsePem(byte[] pem) {
+    try {
+      WeftCertificate.fromPem(pem, "fuzz");
+    } catch (CertsException expected) {
+      // refused
+    }
+    try {
+      NodeKeys.parse(pem, "fuzz");
+    } catch (CertsException expected) {
+      // refused
+    }
+    try {
+      NodePublicKeys.parse(pem, "fuzz");
+    } catch (CertsException expected) {
+      // refused
+    }
+    try {
+      CaKeyFile.parse(pem, "fuzz", () -> "pw".toCharArray());
+    } catch (CertsException expected) {
+      // refused
+    }
+  }
+}

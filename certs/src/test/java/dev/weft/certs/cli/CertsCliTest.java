@@ -1,0 +1,237 @@
+package dev.weft.certs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Runs {@code weft ca …} and {@code weft cert …} in-process, as a user types them. */
+class CertsCliTest {
+  @TempDir Path dir;
+  Instant now = Instant.parse("2026-06-01T12:00:00Z");
+  final Map<String, String> env = new HashMap<>();
+  final List<String> prompts = new ArrayList<>();
+  String typed; // what the user types at a passphrase prompt; null = no terminal
+
+  record Result(int exit, String out, String err) {}
+
+  @picocli.CommandLine.Command(name = "weft", subcommands = CommandLine.HelpCommand.class)
+  static final class Root {}
+
+  Result weft(String... args) {
+    var cliEnv = new CliEnv(env, Clock.fixed(now, ZoneOffset.UTC), new SecureRandom(), prompt -> {
+      prompts.add(prompt);
+      return typed == null ? null : typed.toCharArray();
+    });
+    CommandLine root = new CommandLine(new Root());
+    CertsCli.addTo(root, cliEnv);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    root.setOut(new PrintWriter(out, true));
+    root.setErr(new PrintWriter(err, true));
+    List<String> withDir = new ArrayList<>();
+    for (String a : args) {
+      withDir.add(a.replace("@", dir.toString() + "/"));
+    }
+    int exit = root.execute(withDir.toArray(String[]::new));
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  void ok(String... args) {
+    Result r = weft(args);
+    assertEquals(0, r.exit(), () -> String.join(" ", args) + "\n" + r.err());
+  }
+
+  /** A refusal: exit 1 and exactly one line naming the reason. */
+  void refused(String expected, String... args) {
+    Result r = weft(args);
+    assertEquals(1, r.exit(), () -> String.join(" ", args) + " should be refused\n" + r.out() + r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains(expected), () -> "expected '" + expected + "' in: " + r.err());
+  }
+
+  @BeforeEach
+  void ca() {
+    ok("ca", "init", "--name", "acme", "--networks", "100.64.0.0/10,fd00:77::/48", "--groups", "web,db",
+        "--subnets", "10.0.0.0/8", "--duration", "8760h", "--out-crt", "@ca.crt", "--out-key", "@ca.key");
+  }
+
+  String[] sign(String... extra) {
+    List<String> a = new ArrayList<>(List.of("cert", "sign", "--ca-crt", "@ca.crt", "--ca-key", "@ca.key"));
+    a.addAll(List.of(extra));
+    return a.toArray(String[]::new);
+  }
+
+  @Test
+  void theWholeFlowFromInitToVerify() throws Exception {
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca.key"))));
+    ok("cert", "keygen", "--out-key", "@web1.key", "--out-pub", "@web1.pub");
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("web1.key"))));
+    ok(sign("--name", "web1", "--ip", "100.64.0.10/10,fd00:77::10/48", "--groups", "web", "--subnets",
+        "10.1.0.0/16", "--duration", "720h", "--pub", "@web1.pub", "--out-crt", "@web1.crt"));
+    Result v = weft("cert", "verify", "--ca", "@ca.crt", "@web1.crt");
+    assertEquals(0, v.exit(), v.err());
+    assertTrue(v.out().startsWith("valid: node 'web1'"), v.out());
+
+    Result p = weft("cert", "print", "--json", "@web1.crt");
+    assertEquals(0, p.exit(), p.err());
+    JsonNode j = new ObjectMapper().readTree(p.out());
+    assertEquals("web1", j.get("name").asText());
+    assertEquals(List.of("100.64.0.10/10", "fd00:77::10/48"), strings(j.get("ips")));
+    assertEquals(List.of("web"), strings(j.get("groups")));
+    assertEquals(List.of("10.1.0.0/16"), strings(j.get("subnets")));
+    assertEquals("2026-06-01T11:55:00Z", j.get("not_before").asText());
+    assertEquals("2026-07-01T12:00:00Z", j.get("not_after").asText());
+    assertTrue(j.get("fingerprint").asText().matches("[0-9a-f]{64}"));
+    assertFalse(j.get("is_ca").asBoolean());
+    var keys = dev.weft.certs.NodeKeys.load(dir.resolve("web1.key"));
+    assertEquals(keys.x25519PublicBase64(), j.get("public_key").asText());
+
+    JsonNode ca = new ObjectMapper().readTree(weft("cert", "print", "--json", "@ca.crt").out());
+    assertTrue(ca.get("is_ca").asBoolean());
+    assertEquals(ca.get("fingerprint").asText(), j.get("ca_fingerprint").asText());
+    assertEquals(ca.get("fingerprint").asText(), ca.get("ca_fingerprint").asText());
+    assertEquals(List.of("100.64.0.0/10", "fd00:77::/48"), strings(ca.get("networks")));
+
+    Result text = weft("cert", "print", "@web1.crt");
+    assertTrue(text.out().contains("ips:            100.64.0.10/10, fd00:77::10/48"), text.out());
+  }
+
+  @Test
+  void signCanMakeTheKeysItself() throws Exception {
+    ok(sign("--name", "db1", "--ip", "100.64.0.11/10", "--out-key", "@db1.key", "--out-crt", "@db1.crt"));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("db1.key"))));
+    ok("cert", "verify", "--ca", "@ca.crt", "@db1.crt");
+  }
+
+  @Test
+  void refusesWhatTheCaDoesNotAllow() {
+    ok("cert", "keygen", "--out-key", "@n.key", "--out-pub", "@n.pub");
+    refused("IP 10.9.0.1/8 is outside the CA's networks",
+        sign("--name", "a", "--ip", "10.9.0.1/8", "--pub", "@n.pub", "--out-crt", "@a.crt"));
+    refused("group 'admin' is not allowed",
+        sign("--name", "a", "--ip", "100.64.0.1/10", "--groups", "admin", "--pub", "@n.pub", "--out-crt", "@a.crt"));
+    refused("subnet 192.168.0.0/16 is not allowed",
+        sign("--name", "a", "--ip", "100.64.0.1/10", "--subnets", "192.168.0.0/16", "--pub", "@n.pub", "--out-crt", "@a.crt"));
+    refused("is not a DNS label",
+        sign("--name", "a.b", "--ip", "100.64.0.1/10", "--pub", "@n.pub", "--out-crt", "@a.crt"));
+    refused("beyond the CA's expiry",
+        sign("--name", "a", "--ip", "100.64.0.1/10", "--duration", "9000h", "--pub", "@n.pub", "--out-crt", "@a.crt"));
+    refused("--ip: not an IP address",
+        sign("--name", "a", "--ip", "nonsense", "--pub", "@n.pub", "--out-crt", "@a.crt"));
+    assertFalse(Files.exists(dir.resolve("a.crt")), "a refusal writes nothing");
+  }
+
+  @Test
+  void refusesExpiredAndNotYetValidCertificates() {
+    ok(sign("--name", "a", "--ip", "100.64.0.1/10", "--duration", "1h", "--out-key", "@a.key", "--out-crt", "@a.crt"));
+    now = now.plusSeconds(7200);
+    refused("expired at 2026-06-01T13:00:00Z", "cert", "verify", "--ca", "@ca.crt", "@a.crt");
+    now = now.minusSeconds(3 * 86400);
+    refused("not valid before", "cert", "verify", "--ca", "@ca.crt", "@a.crt");
+  }
+
+  @Test
+  void refusesUnknownCaBadSignatureAndBlocklisted() throws Exception {
+    ok(sign("--name", "a", "--ip", "100.64.0.1/10", "--out-key", "@a.key", "--out-crt", "@a.crt"));
+    ok("ca", "init", "--name", "other", "--out-crt", "@other.crt", "--out-key", "@other.key");
+    refused("unknown CA", "cert", "verify", "--ca", "@other.crt", "@a.crt");
+    // Rotation: trusting both CAs accepts it.
+    ok("cert", "verify", "--ca", "@other.crt,@ca.crt", "@a.crt");
+
+    var cert = dev.weft.certs.WeftCertificate.load(dir.resolve("a.crt"));
+    byte[] der = cert.der();
+    der[der.length - 3] ^= 0x40;
+    Files.writeString(dir.resolve("bad.crt"), "-----BEGIN CERTIFICATE-----\n"
+        + java.util.Base64.getMimeEncoder().encodeToString(der) + "\n-----END CERTIFICATE-----\n");
+    refused("bad signature", "cert", "verify", "--ca", "@ca.crt", "@bad.crt");
+
+    Files.writeString(dir.resolve("block"), "# revoked\n" + cert.fingerprint() + "\n");
+    refused("is blocklisted", "cert", "verify", "--ca", "@ca.crt", "--blocklist", "@block", "@a.crt");
+  }
+
+  @Test
+  void refusesMalformedFiles() throws Exception {
+    Files.writeString(dir.resolve("junk.crt"), "hello\n");
+    refused("no PEM block found", "cert", "verify", "--ca", "@ca.crt", "@junk.crt");
+    refused("no PEM block found", "cert", "print", "@junk.crt");
+    Files.writeString(dir.resolve("bad.crt"), "-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n");
+    refused("malformed certificate", "cert", "print", "@bad.crt");
+    Files.writeString(dir.resolve("trunc.crt"), "-----BEGIN CERTIFICATE-----\nMIIB!!\n");
+    refused("malformed PEM", "cert", "print", "@trunc.crt");
+    refused("no such file", "cert", "print", "@missing.crt");
+    ok(sign("--name", "web", "--ip", "100.64.0.1/10", "--out-key", "@web.key", "--out-crt", "@web.crt"));
+    refused("not a CA certificate", "cert", "verify", "--ca", "@web.crt", "@ca.crt");
+  }
+
+  @Test
+  void refusesToOverwriteWithoutForce() throws Exception {
+    String before = Files.readString(dir.resolve("ca.key"));
+    refused("file exists (use --force to overwrite)", "ca", "init", "--name", "again", "--out-crt", "@new.crt", "--out-key", "@ca.key");
+    assertEquals(before, Files.readString(dir.resolve("ca.key")), "nothing lost");
+    assertFalse(Files.exists(dir.resolve("new.crt")));
+    ok("ca", "init", "--name", "again", "--out-crt", "@ca.crt", "--out-key", "@ca.key", "--force");
+    assertFalse(before.equals(Files.readString(dir.resolve("ca.key"))));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca.key"))));
+  }
+
+  @Test
+  void encryptedCaKeyFromTheEnvironmentOrATerminal() throws Exception {
+    env.put("WEFT_CA_PASSPHRASE", "s3cret");
+    ok("ca", "init", "--name", "enc", "--encrypt", "--out-crt", "@e.crt", "--out-key", "@e.key");
+    assertTrue(Files.readString(dir.resolve("e.key")).contains("ENCRYPTED PRIVATE KEY"));
+    ok("cert", "sign", "--ca-crt", "@e.crt", "--ca-key", "@e.key", "--name", "a", "--ip", "100.64.0.1/10",
+        "--out-key", "@a.key", "--out-crt", "@a.crt");
+    env.put("WEFT_CA_PASSPHRASE", "wrong");
+    refused("wrong passphrase", "cert", "sign", "--ca-crt", "@e.crt", "--ca-key", "@e.key", "--name", "b",
+        "--ip", "100.64.0.2/10", "--out-key", "@b.key", "--out-crt", "@b.crt");
+    assertFalse(Files.exists(dir.resolve("b.key")), "a refusal writes nothing");
+    env.remove("WEFT_CA_PASSPHRASE");
+    refused("set WEFT_CA_PASSPHRASE or run in a terminal", "cert", "sign", "--ca-crt", "@e.crt", "--ca-key", "@e.key",
+        "--name", "b", "--ip", "100.64.0.2/10", "--out-key", "@b.key", "--out-crt", "@b.crt");
+    typed = "s3cret";
+    ok("cert", "sign", "--ca-crt", "@e.crt", "--ca-key", "@e.key", "--name", "b", "--ip", "100.64.0.2/10",
+        "--out-key", "@b.key", "--out-crt", "@b.crt");
+    assertEquals(List.of("CA passphrase: ", "CA passphrase: "), prompts);
+  }
+
+  @Test
+  void usageErrorsExit2AndEveryCommandHasHelp() {
+    assertEquals(2, weft("cert", "sign", "--name", "x").exit());
+    assertEquals(2, weft("cert", "sign", "--name", "x", "--ip", "100.64.0.1/10", "--pub", "@p", "--out-key", "@k", "--out-crt", "@c").exit(),
+        "--pub and --out-key exclude each other");
+    for (String[] cmd : List.of(new String[] {"ca", "init"}, new String[] {"cert", "keygen"}, new String[] {"cert", "sign"},
+        new String[] {"cert", "print"}, new String[] {"cert", "verify"}, new String[] {"ca"}, new String[] {"cert"})) {
+      List<String> a = new ArrayList<>(List.of(cmd));
+      a.add("--help");
+      Result r = weft(a.toArray(String[]::new));
+      assertEquals(0, r.exit(), String.join(" ", a));
+      assertTrue(r.out().contains("Usage: weft " + String.join(" ", cmd)), r.out());
+    }
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+}
