@@ -3,7 +3,6 @@ package dev.weft.dataplane.wireguard;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 
 /**
  * The inbound half: demultiplexes the four message types, runs the responder and
@@ -197,7 +196,7 @@ final class Receiver {
         }
         int payload = start + Messages.TRANSPORT_HEADER_SIZE;
         int cipherLength = length - Messages.TRANSPORT_HEADER_SIZE;
-        int plainLength = openInPlace(keypair, counter, datagram, payload, cipherLength);
+        int plainLength = device.aead.openInPlace(keypair.receiveKey, counter, datagram, payload, cipherLength);
         if (plainLength < 0) {
             peer.rejectedBadMac.increment();
             datagram.release();
@@ -258,17 +257,6 @@ final class Receiver {
             return total <= plainLength ? total : -1;
         }
         return -1;
-    }
-
-    private int openInPlace(Keypair keypair, long counter, ByteBuf buf, int offset, int length) {
-        if (buf.hasArray()) {
-            byte[] array = buf.array();
-            int base = buf.arrayOffset() + offset;
-            return device.aead.openTransport(keypair.receiveKey, counter, array, base, length, array, base);
-        }
-        ByteBuffer in = buf.nioBuffer(offset, length);
-        ByteBuffer out = buf.nioBuffer(offset, length);
-        return device.aead.openTransport(keypair.receiveKey, counter, in, out);
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.weft.dataplane.wireguard;
 
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -146,7 +145,7 @@ final class Sender {
         out.setIntLE(start, Messages.TYPE_TRANSPORT);
         out.setIntLE(start + Messages.TRANSPORT_RECEIVER, keypair.remoteIndex);
         out.setLongLE(start + Messages.TRANSPORT_COUNTER, counter);
-        sealInPlace(keypair, counter, out, payload, padded);
+        device.aead.sealInPlace(keypair.sendKey, counter, out, payload, padded);
         if (keypair.isRetired()) {
             // Zeroed while we encrypted: never send what a zero key produced.
             out.release();
@@ -161,18 +160,6 @@ final class Sender {
         peer.timers.anyAuthenticatedPacketTraversal();
         peer.timers.anyAuthenticatedPacketSent();
         return true;
-    }
-
-    private void sealInPlace(Keypair keypair, long counter, ByteBuf buf, int offset, int length) {
-        if (buf.hasArray()) {
-            byte[] array = buf.array();
-            int base = buf.arrayOffset() + offset;
-            device.aead.sealTransport(keypair.sendKey, counter, array, base, length, array, base);
-        } else {
-            ByteBuffer in = buf.nioBuffer(offset, length);
-            ByteBuffer out = buf.nioBuffer(offset, length + ChaChaPoly.TAG_SIZE);
-            device.aead.sealTransport(keypair.sendKey, counter, in, out);
-        }
     }
 
     /** wireguard-go's padding: to a multiple of 16, never beyond the MTU. */
