@@ -232,4 +232,71 @@ class HandshakeReferenceTest {
         assertArrayEquals(reply, delivered.get(0));
         assertTrue(device.peers().get(0).lastHandshake() != null);
     }
+
+    /** An initiation built by the reference, with the state the initiator keeps. */
+    record RefInit(byte[] msg, byte[] chainKey, byte[] hash, byte[] ephemeralPrivate) {
+    }
+
+    RefInit initiation(byte[] siPriv, byte[] siPub, byte[] srPub, byte[] tai, int senderIndex) {
+        byte[] ci = hash(ReferenceNoise.CONSTRUCTION);
+        byte[] hi = hash(hash(ci, ReferenceNoise.IDENTIFIER), srPub);
+        byte[] eiPriv = key();
+        byte[] eiPub = ReferenceNoise.publicKey(eiPriv);
+        ci = kdf(1, ci, eiPub)[0];
+        hi = hash(hi, eiPub);
+        byte[][] t = kdf(2, ci, dh(eiPriv, srPub));
+        ci = t[0];
+        byte[] encStatic = seal(t[1], 0, siPub, hi);
+        hi = hash(hi, encStatic);
+        t = kdf(2, ci, dh(siPriv, srPub));
+        ci = t[0];
+        byte[] encTs = seal(t[1], 0, tai, hi);
+        hi = hash(hi, encTs);
+        byte[] init = new byte[148];
+        init[0] = 1;
+        ReferenceNoise.putLe32(init, 4, senderIndex);
+        System.arraycopy(eiPub, 0, init, 8, 32);
+        System.arraycopy(encStatic, 0, init, 40, 48);
+        System.arraycopy(encTs, 0, init, 88, 28);
+        System.arraycopy(mac(hash(ReferenceNoise.LABEL_MAC1, srPub), init, 116), 0, init, 116, 16);
+        return new RefInit(init, ci, hi, eiPriv);
+    }
+
+    @Test
+    void cookieReplyUnderLoadAndMac2() {
+        byte[] srPriv = key();
+        device = new WireGuardDevice(srPriv, sink, clock, WireGuardOptions.standard().withUnderLoadHandshakesPerSecond(1),
+                UnpooledByteBufAllocator.DEFAULT);
+        byte[] srPub = ReferenceNoise.publicKey(srPriv);
+        byte[] siPriv = key();
+        byte[] siPub = ReferenceNoise.publicKey(siPriv);
+        device.addPeer(new PeerConfig(siPub, null, null, List.of(IpPrefix.parse("100.64.0.10/32")), 0));
+
+        receive(initiation(siPriv, siPub, srPub, Hex.of("400000006a01234500000000"), 1).msg());
+        assertEquals(2, sent.get(0)[0], "below the threshold: a response");
+        clock.advance(java.time.Duration.ofMillis(100), () -> { });
+        RefInit second = initiation(siPriv, siPub, srPub, Hex.of("400000006a01234600000000"), 2);
+        receive(second.msg());
+        assertEquals(2, sent.size());
+        byte[] reply = sent.get(1);
+        assertEquals(64, reply.length, "under load: a cookie reply");
+        assertArrayEquals(new byte[] {3, 0, 0, 0}, slice(reply, 0, 4));
+        assertEquals(2, le32(reply, 4), "receiver is the initiation's sender");
+        // XChaCha20-Poly1305: HChaCha20 subkey, then ChaCha20-Poly1305 with nonce 0^4 || nonce[16..24).
+        byte[] nonce = slice(reply, 8, 24);
+        byte[] subkey = XChaCha20Poly1305.hChaCha20(hash("cookie--".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                srPub), nonce);
+        long counter = le64(nonce, 16);
+        byte[] cookie = open(subkey, counter, slice(reply, 32, 32), slice(second.msg(), 116, 16));
+        assertEquals(16, cookie.length);
+
+        clock.advance(java.time.Duration.ofMillis(100), () -> { });
+        byte[] withMac2 = second.msg().clone();
+        System.arraycopy(mac(cookie, withMac2, 132), 0, withMac2, 132, 16);
+        receive(withMac2);
+        assertEquals(3, sent.size());
+        assertEquals(2, sent.get(2)[0], "a valid mac2 gets a response while under load");
+        assertEquals(2, le32(sent.get(2), 8));
+        assertEquals(1, device.counters().cookiesSent());
+    }
 }
