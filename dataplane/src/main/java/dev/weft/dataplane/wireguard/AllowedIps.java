@@ -1,15 +1,18 @@
 package dev.weft.dataplane.wireguard;
 
-import io.netty.buffer.ByteBuf;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Cryptokey routing: a binary trie per address family mapping prefixes to peers with
- * longest-prefix match. Writers (configuration changes) rebuild and publish an immutable
- * trie; readers (every packet) walk the published one without locks or allocation.
+ * Cryptokey routing table: IPv4 and IPv6 prefixes to peers, longest prefix wins.
+ *
+ * <p>Lookups run per packet from several threads, changes are rare: the binary tries are
+ * immutable once published and rebuilt on every change (copy on write), so a lookup is a
+ * lock-free walk of at most 32 or 128 nodes with no allocation.
  */
 final class AllowedIps {
 
@@ -19,19 +22,17 @@ final class AllowedIps {
         Peer peer;
     }
 
-    private record Tries(Node v4, Node v6) {
-    }
-
     private final Map<IpPrefix, Peer> entries = new LinkedHashMap<>();
-    private volatile Tries tries = new Tries(new Node(), new Node());
+    private volatile Node v4 = new Node();
+    private volatile Node v6 = new Node();
 
-    /** Routes {@code prefix} to {@code peer}, taking it from any peer that had it. */
+    /** Gives {@code prefix} to {@code peer}, taking it from any other peer that had it. */
     synchronized void insert(IpPrefix prefix, Peer peer) {
         entries.put(prefix, peer);
         rebuild();
     }
 
-    /** Replaces all of {@code peer}'s prefixes with {@code prefixes}. */
+    /** Replaces all prefixes of {@code peer}. */
     synchronized void replace(Peer peer, List<IpPrefix> prefixes) {
         entries.values().removeIf(p -> p == peer);
         for (IpPrefix prefix : prefixes) {
@@ -40,35 +41,26 @@ final class AllowedIps {
         rebuild();
     }
 
-    /** Removes every prefix of {@code peer}. */
     synchronized void removePeer(Peer peer) {
         entries.values().removeIf(p -> p == peer);
         rebuild();
     }
 
-    /** The prefixes currently routed to {@code peer}. */
     synchronized List<IpPrefix> prefixesOf(Peer peer) {
         List<IpPrefix> out = new ArrayList<>();
-        for (Map.Entry<IpPrefix, Peer> e : entries.entrySet()) {
-            if (e.getValue() == peer) {
-                out.add(e.getKey());
+        entries.forEach((prefix, p) -> {
+            if (p == peer) {
+                out.add(prefix);
             }
-        }
+        });
         return out;
     }
 
-    /**
-     * Longest-prefix match of the address of {@code addressLength} bytes (4 or 16) at
-     * {@code offset} of {@code buf}; null when no prefix covers it.
-     */
-    Peer lookup(ByteBuf buf, int offset, int addressLength) {
-        Tries current = tries;
-        Node node = addressLength == 4 ? current.v4 : current.v6;
+    Peer lookupV4(int address) {
+        Node node = v4;
         Peer best = node.peer;
-        int bits = addressLength * 8;
-        for (int i = 0; i < bits; i++) {
-            int bit = (buf.getByte(offset + (i >>> 3)) >>> (7 - (i & 7))) & 1;
-            node = bit == 0 ? node.zero : node.one;
+        for (int i = 0; i < 32; i++) {
+            node = ((address >>> (31 - i)) & 1) == 0 ? node.zero : node.one;
             if (node == null) {
                 return best;
             }
@@ -79,20 +71,39 @@ final class AllowedIps {
         return best;
     }
 
-    /** Longest-prefix match of a raw 4- or 16-byte address. */
-    Peer lookup(byte[] address) {
-        return lookup(io.netty.buffer.Unpooled.wrappedBuffer(address), 0, address.length);
+    Peer lookupV6(long high, long low) {
+        Node node = v6;
+        Peer best = node.peer;
+        for (int i = 0; i < 128; i++) {
+            long word = i < 64 ? high : low;
+            int shift = 63 - (i & 63);
+            node = ((word >>> shift) & 1) == 0 ? node.zero : node.one;
+            if (node == null) {
+                return best;
+            }
+            if (node.peer != null) {
+                best = node.peer;
+            }
+        }
+        return best;
+    }
+
+    /** Lookup of an {@link InetAddress} (tests and control paths). */
+    Peer lookup(InetAddress address) {
+        byte[] b = address.getAddress();
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        return b.length == 4 ? lookupV4(buf.getInt()) : lookupV6(buf.getLong(), buf.getLong());
     }
 
     private void rebuild() {
-        Node v4 = new Node();
-        Node v6 = new Node();
+        Node newV4 = new Node();
+        Node newV6 = new Node();
         for (Map.Entry<IpPrefix, Peer> e : entries.entrySet()) {
             IpPrefix prefix = e.getKey();
-            byte[] raw = prefix.address().getAddress();
-            Node node = raw.length == 4 ? v4 : v6;
+            byte[] bytes = prefix.address().getAddress();
+            Node node = bytes.length == 4 ? newV4 : newV6;
             for (int i = 0; i < prefix.length(); i++) {
-                int bit = (raw[i >>> 3] >>> (7 - (i & 7))) & 1;
+                int bit = (bytes[i >>> 3] >>> (7 - (i & 7))) & 1;
                 if (bit == 0) {
                     if (node.zero == null) {
                         node.zero = new Node();
@@ -107,6 +118,7 @@ final class AllowedIps {
             }
             node.peer = e.getValue();
         }
-        tries = new Tries(v4, v6);
+        v4 = newV4;
+        v6 = newV6;
     }
 }

@@ -4,13 +4,14 @@ import java.util.Arrays;
 import javax.crypto.SecretKey;
 
 /**
- * A ChaCha20-Poly1305 key that can really be zeroed ({@code SecretKeySpec} cannot be).
- * The JDK cipher copies it at each init.
+ * A ChaCha20 key that can be zeroed. Once destroyed, {@link #getEncoded()} returns null,
+ * which makes {@code Cipher.init} fail instead of silently using an all-zero key when a
+ * sender races with key expiry.
  */
 final class ChaChaKey implements SecretKey {
-
+    private static final long serialVersionUID = 1L;
     private final byte[] key;
-    private volatile boolean destroyed;
+    private boolean destroyed;
 
     ChaChaKey(byte[] key) {
         if (key.length != 32) {
@@ -29,19 +30,20 @@ final class ChaChaKey implements SecretKey {
         return "RAW";
     }
 
+    /** A copy (the JDK cipher zeroes what it is given). */
     @Override
-    public byte[] getEncoded() {
-        return key.clone();
+    public synchronized byte[] getEncoded() {
+        return destroyed ? null : key.clone();
     }
 
     @Override
-    public void destroy() {
+    public synchronized void destroy() {
         Arrays.fill(key, (byte) 0);
         destroyed = true;
     }
 
     @Override
-    public boolean isDestroyed() {
+    public synchronized boolean isDestroyed() {
         return destroyed;
     }
 

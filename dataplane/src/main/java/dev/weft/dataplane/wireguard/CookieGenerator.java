@@ -1,59 +1,57 @@
 package dev.weft.dataplane.wireguard;
 
 /**
- * The initiator's side of the cookie mechanism for one peer: adds MAC1 (and MAC2 when a
- * fresh cookie is known) to outgoing handshake messages, and accepts cookie replies that
- * answer the last MAC1 sent.
+ * The initiator side of MAC1/MAC2 for one peer: adds mac1 (keyed with the peer's public
+ * key) to every handshake message we send, and mac2 while a cookie from the peer is fresh;
+ * consumes the peer's cookie replies.
  */
 final class CookieGenerator {
-
-    private final Scheduler scheduler;
-    private final long cookieLifetimeNanos;
     private final byte[] mac1Key;
     private final byte[] cookieKey;
-    private final byte[] lastMac1 = new byte[NoiseCrypto.MAC_SIZE];
-    private boolean hasLastMac1;
-    private final byte[] cookie = new byte[NoiseCrypto.MAC_SIZE];
-    private long cookieReceivedNanos;
-    private boolean hasCookie;
+    private final long refreshNanos;
+    private byte[] lastMac1;
+    private byte[] cookie;
+    private long cookieSetNanos;
 
-    CookieGenerator(byte[] peerPublicKey, Scheduler scheduler, long cookieLifetimeNanos) {
-        this.scheduler = scheduler;
-        this.cookieLifetimeNanos = cookieLifetimeNanos;
-        this.mac1Key = NoiseCrypto.hash(NoiseCrypto.LABEL_MAC1, peerPublicKey);
-        this.cookieKey = NoiseCrypto.hash(NoiseCrypto.LABEL_COOKIE, peerPublicKey);
+    CookieGenerator(byte[] peerPublicKey, long refreshNanos) {
+        this.mac1Key = NoiseHelpers.hash(NoiseHelpers.LABEL_MAC1, peerPublicKey);
+        this.cookieKey = NoiseHelpers.hash(NoiseHelpers.LABEL_COOKIE, peerPublicKey);
+        this.refreshNanos = refreshNanos;
     }
 
-    /** Fills MAC1 and MAC2 of a complete handshake message. */
-    synchronized void addMacs(byte[] msg) {
-        int mac1 = Messages.mac1Offset(msg.length);
-        int mac2 = Messages.mac2Offset(msg.length);
-        NoiseCrypto.mac(mac1Key, msg, 0, mac1, msg, mac1);
-        System.arraycopy(msg, mac1, lastMac1, 0, NoiseCrypto.MAC_SIZE);
-        hasLastMac1 = true;
-        if (hasCookie && scheduler.nanoTime() - cookieReceivedNanos < cookieLifetimeNanos) {
-            NoiseCrypto.mac(cookie, msg, 0, mac2, msg, mac2);
-        } else {
-            java.util.Arrays.fill(msg, mac2, mac2 + NoiseCrypto.MAC_SIZE, (byte) 0);
+    /** Fills the mac1 and mac2 fields at the end of {@code msg}. */
+    synchronized void addMacs(byte[] msg, long now) {
+        int m1 = Messages.mac1Offset(msg.length);
+        byte[] mac1 = NoiseHelpers.mac(mac1Key, msg, 0, m1);
+        System.arraycopy(mac1, 0, msg, m1, 16);
+        lastMac1 = mac1;
+        int m2 = Messages.mac2Offset(msg.length);
+        if (cookie == null || now - cookieSetNanos > refreshNanos) {
+            java.util.Arrays.fill(msg, m2, m2 + 16, (byte) 0);
+            return;
         }
+        byte[] mac2 = NoiseHelpers.mac(cookie, msg, 0, m2);
+        System.arraycopy(mac2, 0, msg, m2, 16);
     }
 
-    /** Accepts a cookie reply if it decrypts against the last MAC1 we sent. */
-    synchronized boolean consumeReply(byte[] reply) {
-        if (!hasLastMac1) {
+    /** Takes the cookie from a reply to our last handshake message; false if it does not open. */
+    synchronized boolean consumeReply(byte[] reply, long now) {
+        if (lastMac1 == null) {
             return false;
         }
-        byte[] nonce = java.util.Arrays.copyOfRange(reply, Messages.COOKIE_REPLY_NONCE,
-                Messages.COOKIE_REPLY_NONCE + XChaChaPoly.NONCE_SIZE);
-        byte[] plain = XChaChaPoly.open(cookieKey, nonce, reply, Messages.COOKIE_REPLY_COOKIE,
-                NoiseCrypto.MAC_SIZE + ChaChaPoly.TAG_SIZE, lastMac1.clone());
-        if (plain == null) {
+        byte[] nonce = java.util.Arrays.copyOfRange(reply, Messages.COOKIE_NONCE, Messages.COOKIE_NONCE + 24);
+        byte[] sealed = java.util.Arrays.copyOfRange(reply, Messages.COOKIE_ENCRYPTED,
+                Messages.COOKIE_ENCRYPTED + Messages.COOKIE_ENCRYPTED_SIZE);
+        byte[] opened = XChaCha20Poly1305.open(cookieKey, nonce, sealed, lastMac1);
+        if (opened == null) {
             return false;
         }
-        System.arraycopy(plain, 0, cookie, 0, NoiseCrypto.MAC_SIZE);
-        cookieReceivedNanos = scheduler.nanoTime();
-        hasCookie = true;
-        hasLastMac1 = false;
+        cookie = opened;
+        cookieSetNanos = now;
         return true;
+    }
+
+    synchronized boolean hasFreshCookie(long now) {
+        return cookie != null && now - cookieSetNanos <= refreshNanos;
     }
 }

@@ -1,47 +1,41 @@
 package dev.weft.dataplane.wireguard;
 
 /**
- * A peer's Noise handshake state (whitepaper 5.4.2–5.4.4). Guarded by its own monitor.
- * Secrets are zeroed as soon as the session keys are derived.
+ * The Noise handshake state of one peer. Guarded by the peer's lock.
  */
-final class Handshake implements IndexTable.Entry {
-
+final class Handshake {
     enum State { ZEROED, INITIATION_CREATED, INITIATION_CONSUMED, RESPONSE_CREATED, RESPONSE_CONSUMED }
 
-    private final Peer peer;
     State state = State.ZEROED;
     byte[] hash;
     byte[] chainKey;
-    byte[] localEphemeralPrivate;
+    byte[] localEphemeral;
     byte[] remoteEphemeral;
     int localIndex;
-    int remoteIndex;
     boolean hasLocalIndex;
-    /** DH(our static, peer static), computed once per key change; null if it is all zero. */
-    byte[] precomputedStaticStatic;
+    int remoteIndex;
+    final byte[] remoteStatic;
     byte[] presharedKey = new byte[32];
-    /** Greatest TAI64N seen in an accepted initiation from this peer. */
-    byte[] latestTimestamp = new byte[Tai64n.SIZE];
-    long lastInitiationConsumedNanos;
-    boolean consumedAnyInitiation;
+    byte[] precomputedStaticStatic;
+    byte[] lastTimestamp = new byte[Tai64n.SIZE];
+    long lastInitiationConsumption;
+    boolean anyInitiationConsumed;
+    long lastSentHandshake;
 
-    Handshake(Peer peer) {
-        this.peer = peer;
+    Handshake(byte[] remoteStatic) {
+        this.remoteStatic = remoteStatic.clone();
     }
 
-    @Override
-    public Peer peer() {
-        return peer;
-    }
-
-    /** Forgets the ephemeral state (not the timestamp memory, which guards against replays). */
+    /** Forgets the ephemeral state (not the timestamp, which guards against replays). */
     void clear() {
-        NoiseCrypto.zero(hash, chainKey, localEphemeralPrivate, remoteEphemeral);
+        NoiseHelpers.zero(hash);
+        NoiseHelpers.zero(chainKey);
+        NoiseHelpers.zero(localEphemeral);
+        NoiseHelpers.zero(remoteEphemeral);
         hash = null;
         chainKey = null;
-        localEphemeralPrivate = null;
+        localEphemeral = null;
         remoteEphemeral = null;
-        remoteIndex = 0;
         state = State.ZEROED;
     }
 }

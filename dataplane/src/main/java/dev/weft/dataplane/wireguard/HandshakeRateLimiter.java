@@ -2,57 +2,43 @@ package dev.weft.dataplane.wireguard;
 
 import java.net.InetAddress;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Under load, even handshakes with a valid MAC2 are limited per source address (a token
- * bucket of 20 per second with a burst of 5, as wireguard-go does), so one address that
- * can receive cookies still cannot monopolise the handshake work.
+ * Per source address token buckets for handshake messages while under load (after the
+ * sender proved its address with mac2): 20 per second with a burst of 5, as wireguard-go.
  */
 final class HandshakeRateLimiter {
-
-    private static final long PACKETS_PER_SECOND = 20;
-    private static final long PACKET_COST = 1_000_000_000L / PACKETS_PER_SECOND;
+    private static final long PACKET_COST = 1_000_000_000L / 20;
     private static final long MAX_TOKENS = PACKET_COST * 5;
-    private static final int MAX_ENTRIES = 16_384;
+    private static final long IDLE = 1_000_000_000L;
 
-    private final Scheduler scheduler;
-    private final Map<InetAddress, long[]> buckets = new HashMap<>();
-
-    HandshakeRateLimiter(Scheduler scheduler) {
-        this.scheduler = scheduler;
+    private static final class Bucket {
+        long tokens = MAX_TOKENS;
+        long last;
     }
 
-    synchronized boolean allow(InetAddress source) {
-        long now = scheduler.nanoTime();
-        long[] bucket = buckets.get(source);
-        if (bucket == null) {
-            if (buckets.size() >= MAX_ENTRIES) {
-                evictIdle(now);
-                if (buckets.size() >= MAX_ENTRIES) {
-                    return false;
-                }
-            }
-            buckets.put(source, new long[] {MAX_TOKENS - PACKET_COST, now});
+    private final Map<InetAddress, Bucket> buckets = new HashMap<>();
+
+    synchronized boolean allow(InetAddress address, long now) {
+        Bucket b = buckets.get(address);
+        if (b == null) {
+            b = new Bucket();
+            b.last = now;
+            buckets.put(address, b);
+        } else {
+            b.tokens = Math.min(MAX_TOKENS, b.tokens + (now - b.last));
+            b.last = now;
+        }
+        if (b.tokens >= PACKET_COST) {
+            b.tokens -= PACKET_COST;
             return true;
         }
-        long tokens = Math.min(MAX_TOKENS, bucket[0] + (now - bucket[1]));
-        bucket[1] = now;
-        if (tokens >= PACKET_COST) {
-            bucket[0] = tokens - PACKET_COST;
-            return true;
-        }
-        bucket[0] = tokens;
         return false;
     }
 
-    private void evictIdle(long now) {
-        Iterator<long[]> it = buckets.values().iterator();
-        while (it.hasNext()) {
-            if (now - it.next()[1] > 1_000_000_000L) {
-                it.remove();
-            }
-        }
+    /** Drops buckets idle for a second, bounding memory under a flood from many addresses. */
+    synchronized void expire(long now) {
+        buckets.values().removeIf(b -> now - b.last > IDLE);
     }
 }

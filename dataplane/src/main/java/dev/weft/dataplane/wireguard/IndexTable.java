@@ -3,15 +3,15 @@ package dev.weft.dataplane.wireguard;
 import java.security.SecureRandom;
 
 /**
- * Maps the 32-bit local session indices that peers put in the receiver field of their
- * messages to handshakes and keypairs. Reads (every packet) are lock-free on an
- * immutable open-addressing table; writes (handshakes) copy it.
+ * Local session indices (the "sender"/"receiver" fields) to the handshake or keypair they
+ * name. Lookups happen per transport packet on several threads, so the table is an
+ * immutable open-addressing array published through a volatile field and rebuilt on each
+ * change (a few per handshake): lookups take no lock and box nothing.
  */
 final class IndexTable {
 
-    /** What an index points to: a handshake in progress or a keypair. */
-    interface Entry {
-        Peer peer();
+    /** What an index names: a pending handshake of a peer, or one of its keypairs. */
+    record Entry(Peer peer, Keypair keypair) {
     }
 
     private record Table(int[] keys, Entry[] values, int size) {
@@ -27,48 +27,39 @@ final class IndexTable {
     Entry lookup(int index) {
         Table t = table;
         int mask = t.keys.length - 1;
-        for (int slot = mix(index) & mask; ; slot = (slot + 1) & mask) {
-            Entry value = t.values[slot];
-            if (value == null) {
+        for (int i = mix(index) & mask; ; i = (i + 1) & mask) {
+            Entry e = t.values[i];
+            if (e == null) {
                 return null;
             }
-            if (t.keys[slot] == index) {
-                return value;
+            if (t.keys[i] == index) {
+                return e;
             }
         }
     }
 
-    /** Registers {@code entry} under a fresh random index and returns the index. */
-    synchronized int register(Entry entry) {
+    /** Registers a fresh random index for {@code peer}'s handshake. */
+    synchronized int newIndexForHandshake(Peer peer) {
         while (true) {
             int index = random.nextInt();
             if (lookup(index) == null) {
-                put(index, entry);
+                put(index, new Entry(peer, null));
                 return index;
             }
         }
     }
 
-    /** Points an existing index at another entry (a handshake becoming a keypair). */
-    synchronized void replace(int index, Entry entry) {
-        put(index, entry);
+    /** Points an existing handshake index at the keypair derived from it. */
+    synchronized void swapForKeypair(int index, Keypair keypair) {
+        put(index, new Entry(keypair.peer, keypair));
     }
 
-    /** Removes {@code index} if it still points at {@code entry}. */
-    synchronized void remove(int index, Entry entry) {
-        if (lookup(index) != entry) {
+    synchronized void delete(int index) {
+        Table t = table;
+        if (lookup(index) == null) {
             return;
         }
-        Table t = table;
-        int capacity = t.keys.length;
-        int[] keys = new int[capacity];
-        Entry[] values = new Entry[capacity];
-        for (int i = 0; i < capacity; i++) {
-            if (t.values[i] != null && t.keys[i] != index) {
-                insertInto(keys, values, t.keys[i], t.values[i]);
-            }
-        }
-        table = new Table(keys, values, t.size - 1);
+        rebuildWith(t, index, null);
     }
 
     synchronized int size() {
@@ -76,32 +67,40 @@ final class IndexTable {
     }
 
     private void put(int index, Entry entry) {
-        Table t = table;
-        boolean exists = lookup(index) != null;
-        int size = exists ? t.size : t.size + 1;
-        int capacity = t.keys.length;
-        while (size * 2 > capacity) {
-            capacity *= 2;
+        rebuildWith(table, index, entry);
+    }
+
+    /** Copies the table without {@code index}, then adds {@code index -> entry} if non-null. */
+    private void rebuildWith(Table old, int index, Entry entry) {
+        int count = old.size + 1;
+        int capacity = 16;
+        while (capacity < count * 2) {
+            capacity <<= 1;
         }
         int[] keys = new int[capacity];
         Entry[] values = new Entry[capacity];
-        for (int i = 0; i < t.keys.length; i++) {
-            if (t.values[i] != null && t.keys[i] != index) {
-                insertInto(keys, values, t.keys[i], t.values[i]);
+        int size = 0;
+        for (int i = 0; i < old.keys.length; i++) {
+            if (old.values[i] != null && old.keys[i] != index) {
+                insert(keys, values, old.keys[i], old.values[i]);
+                size++;
             }
         }
-        insertInto(keys, values, index, entry);
+        if (entry != null) {
+            insert(keys, values, index, entry);
+            size++;
+        }
         table = new Table(keys, values, size);
     }
 
-    private static void insertInto(int[] keys, Entry[] values, int key, Entry value) {
+    private static void insert(int[] keys, Entry[] values, int key, Entry value) {
         int mask = keys.length - 1;
-        int slot = mix(key) & mask;
-        while (values[slot] != null) {
-            slot = (slot + 1) & mask;
+        int i = mix(key) & mask;
+        while (values[i] != null) {
+            i = (i + 1) & mask;
         }
-        keys[slot] = key;
-        values[slot] = value;
+        keys[i] = key;
+        values[i] = value;
     }
 
     private static int mix(int key) {

@@ -3,46 +3,43 @@ package dev.weft.dataplane.wireguard;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One session's transport keys (whitepaper 5.4.5), with its send counter and receive
- * replay window. Keys are zeroed when the keypair is retired.
+ * One direction pair of transport keys derived by a handshake, with its send counter and
+ * receive replay window.
  */
-final class Keypair implements IndexTable.Entry {
-
-    private final Peer peer;
+final class Keypair {
+    final Peer peer;
     final ChaChaKey sendKey;
     final ChaChaKey receiveKey;
+    final AtomicLong sendNonce = new AtomicLong();
+    final ReplayFilter replayFilter = new ReplayFilter();
+    final long createdNanos;
+    final boolean initiator;
     final int localIndex;
     final int remoteIndex;
-    final boolean initiator;
-    final long createdNanos;
-    final AtomicLong sendCounter = new AtomicLong();
-    final ReplayFilter replayFilter = new ReplayFilter();
-    private volatile boolean retired;
 
-    Keypair(Peer peer, byte[] sendKey, byte[] receiveKey, int localIndex, int remoteIndex, boolean initiator,
-            long createdNanos) {
+    Keypair(Peer peer, byte[] sendKey, byte[] receiveKey, long createdNanos, boolean initiator,
+            int localIndex, int remoteIndex) {
         this.peer = peer;
         this.sendKey = new ChaChaKey(sendKey);
         this.receiveKey = new ChaChaKey(receiveKey);
+        this.createdNanos = createdNanos;
+        this.initiator = initiator;
         this.localIndex = localIndex;
         this.remoteIndex = remoteIndex;
-        this.initiator = initiator;
-        this.createdNanos = createdNanos;
+    }
+
+    /** Zeroes both keys; later sends and receives with this keypair fail. */
+    void destroy() {
+        sendKey.destroy();
+        receiveKey.destroy();
+    }
+
+    boolean isDestroyed() {
+        return sendKey.isDestroyed();
     }
 
     @Override
-    public Peer peer() {
-        return peer;
-    }
-
-    boolean isRetired() {
-        return retired;
-    }
-
-    /** Zeroes the keys; the keypair refuses all further use. */
-    void retire() {
-        retired = true;
-        sendKey.destroy();
-        receiveKey.destroy();
+    public String toString() {
+        return "Keypair[local=" + Integer.toUnsignedString(localIndex) + "]";
     }
 }

@@ -4,23 +4,14 @@ import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 
 /**
- * Where a {@link WireGuardDevice} puts what it produces. Ownership of every buffer passes
- * with the call: the sink releases it (or hands it on). Implementations must be
- * thread-safe: the device calls them from the threads that call into it and from its
- * timer thread.
+ * Where a {@link WireGuardDevice} puts its output. Both methods take ownership of the buffer
+ * (the implementation releases it). They may be called from several threads at once
+ * (receive, send and timer threads), and must not call back into the device synchronously.
  */
 public interface PacketSink {
-
-    /** A WireGuard message (types 1–4) for the UDP socket, to be sent to {@code to}. */
+    /** A WireGuard message for the UDP socket. */
     void sendDatagram(ByteBuf datagram, InetSocketAddress to);
 
     /** A decrypted, authenticated IP packet for the TUN device. */
     void deliverPacket(ByteBuf ipPacket);
-
-    /**
-     * Called once at the end of each device call that may have produced output (a batch),
-     * so a sink that buffers writes can flush them together. The default does nothing.
-     */
-    default void flush() {
-    }
 }

@@ -4,195 +4,165 @@ import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One peer: its handshake, its three keypair slots (previous, current, next as in
- * whitepaper 6.1 and wireguard-go), packets waiting for a session, timers and counters.
+ * One WireGuard peer: its handshake, its up to three keypairs (previous, current, next),
+ * endpoint, packets staged while no session exists, timers and counters.
+ *
+ * <p>{@link #lock} guards the handshake, keypair rotation and the staged queue. The keypair
+ * and endpoint fields are volatile so the per-packet paths read them without locking.
  */
 final class Peer {
-
+    final WireGuardDevice device;
     final byte[] publicKey;
+    final Object lock = new Object();
     final Handshake handshake;
-    final CookieGenerator cookies;
-    PeerTimers timers;
+    final CookieGenerator cookieGenerator;
+    final PeerTimers timers;
 
-    volatile InetSocketAddress endpoint;
-    volatile int persistentKeepaliveSeconds;
-
-    private final Object keypairLock = new Object();
-    private Keypair previous;
+    volatile Keypair previous;
     volatile Keypair current;
     volatile Keypair next;
-
-    private final ArrayDeque<ByteBuf> staged = new ArrayDeque<>();
-    private final int stagedLimit;
-    private volatile int stagedCount;
-
-    /** Guarded by {@code this}: when the last initiation was sent, for REKEY_TIMEOUT spacing. */
-    private long lastSentHandshakeNanos;
-    private boolean sentAnyHandshake;
+    volatile InetSocketAddress endpoint;
+    volatile int persistentKeepaliveSeconds;
     volatile Instant lastHandshake;
     volatile boolean removed;
+    private volatile int stagedCount;
+    private final ArrayDeque<ByteBuf> staged = new ArrayDeque<>();
 
-    final LongAdder rxBytes = new LongAdder();
-    final LongAdder txBytes = new LongAdder();
-    final LongAdder rejectedReplay = new LongAdder();
-    final LongAdder rejectedBadMac = new LongAdder();
-    final LongAdder rejectedOther = new LongAdder();
+    final AtomicLong rxBytes = new AtomicLong();
+    final AtomicLong txBytes = new AtomicLong();
+    final AtomicLong rejectedReplay = new AtomicLong();
+    final AtomicLong rejectedBadMac = new AtomicLong();
+    final AtomicLong rejectedOther = new AtomicLong();
 
-    Peer(PeerConfig config, Scheduler scheduler, Timings timings, int stagedLimit) {
-        this.publicKey = config.publicKey();
-        this.handshake = new Handshake(this);
-        this.cookies = new CookieGenerator(publicKey, scheduler, timings.cookieRefreshTime());
-        this.stagedLimit = stagedLimit;
-        this.endpoint = config.endpoint();
-        this.persistentKeepaliveSeconds = config.persistentKeepaliveSeconds();
-        setPresharedKey(config.presharedKey());
+    Peer(WireGuardDevice device, byte[] publicKey, long now) {
+        this.device = device;
+        this.publicKey = publicKey.clone();
+        this.handshake = new Handshake(publicKey);
+        this.cookieGenerator = new CookieGenerator(publicKey, device.options().cookieRefreshTime().toNanos());
+        this.timers = new PeerTimers(this);
+        this.handshake.lastSentHandshake = now - device.options().rekeyTimeout().toNanos() - 1_000_000_000L;
     }
 
-    void setPresharedKey(byte[] presharedKey) {
-        synchronized (handshake) {
-            NoiseCrypto.zero(handshake.presharedKey);
-            handshake.presharedKey = presharedKey == null ? new byte[32] : presharedKey.clone();
-        }
-    }
-
-    /** Roams to {@code from} after an authenticated message. */
-    void updateEndpoint(InetSocketAddress from) {
-        if (from != null && !from.equals(endpoint)) {
-            endpoint = from;
-        }
-    }
-
-    /** True if enough time passed since the last initiation; records now as the last one. */
-    synchronized boolean mayInitiate(long now, long rekeyTimeout) {
-        if (sentAnyHandshake && now - lastSentHandshakeNanos < rekeyTimeout) {
-            return false;
-        }
-        sentAnyHandshake = true;
-        lastSentHandshakeNanos = now;
-        return true;
-    }
-
-    synchronized void forgetLastInitiation() {
-        sentAnyHandshake = false;
-    }
-
-    /**
-     * Installs a fresh session (whitepaper 6.1): an initiator's session is usable at once;
-     * a responder's waits in "next" until the initiator's first message confirms it.
-     * Returns the keypairs that were displaced and must be retired.
-     */
-    List<Keypair> installKeypair(Keypair keypair) {
-        List<Keypair> retired = new ArrayList<>(2);
-        synchronized (keypairLock) {
-            if (keypair.initiator) {
-                Keypair oldNext = next;
-                if (oldNext != null) {
-                    next = null;
-                    addIfPresent(retired, previous);
-                    addIfPresent(retired, current);
-                    previous = oldNext;
-                } else {
-                    addIfPresent(retired, previous);
-                    previous = current;
-                }
-                current = keypair;
+    /** Rotates keypairs after a handshake derived {@code keypair} (BeginSymmetricSession). Holds lock. */
+    void installKeypair(Keypair keypair) {
+        Keypair oldPrevious = previous;
+        Keypair oldNext = next;
+        Keypair oldCurrent = current;
+        if (keypair.initiator) {
+            if (oldNext != null) {
+                next = null;
+                previous = oldNext;
+                delete(oldCurrent);
             } else {
-                addIfPresent(retired, next);
-                addIfPresent(retired, previous);
-                previous = null;
-                next = keypair;
+                previous = oldCurrent;
             }
+            delete(oldPrevious);
+            current = keypair;
+        } else {
+            next = keypair;
+            delete(oldNext);
+            previous = null;
+            delete(oldPrevious);
         }
-        return retired;
     }
 
     /**
-     * Called for every authenticated transport message: if it came on the "next" session,
-     * that session is confirmed and becomes current. Returns the retired keypair (or null)
-     * through {@code retiredOut[0]} and true if a rotation happened.
+     * The responder's new keypair is confirmed by the first packet received with it: it
+     * becomes current. Returns true when this rotation happened.
      */
-    boolean receivedWith(Keypair keypair, Keypair[] retiredOut) {
+    boolean receivedWithKeypair(Keypair keypair) {
         if (next != keypair) {
             return false;
         }
-        synchronized (keypairLock) {
+        synchronized (lock) {
             if (next != keypair) {
                 return false;
             }
-            retiredOut[0] = previous;
+            Keypair old = previous;
             previous = current;
+            delete(old);
             current = keypair;
             next = null;
             return true;
         }
     }
 
-    /** Removes every keypair (for zeroing); returns them for retirement. */
-    List<Keypair> takeAllKeypairs() {
-        List<Keypair> all = new ArrayList<>(3);
-        synchronized (keypairLock) {
-            addIfPresent(all, previous);
-            addIfPresent(all, current);
-            addIfPresent(all, next);
+    /** Forgets every key and the handshake (ZeroAndFlushAll). */
+    void zeroAndFlushAll() {
+        synchronized (lock) {
+            delete(previous);
+            delete(current);
+            delete(next);
             previous = null;
             current = null;
             next = null;
+            if (handshake.hasLocalIndex) {
+                device.indexTable().delete(handshake.localIndex);
+                handshake.hasLocalIndex = false;
+            }
+            handshake.clear();
+            clearStaged();
         }
-        return all;
     }
 
-    /** True while packets wait for a session. */
-    boolean hasStaged() {
-        return stagedCount > 0;
+    private void delete(Keypair keypair) {
+        if (keypair != null) {
+            device.indexTable().delete(keypair.localIndex);
+            keypair.destroy();
+        }
     }
 
-    /** Queues {@code packet} until a session exists; drops the oldest when full. */
+    /** Queues a packet until a session exists; the oldest is dropped when full. */
     void stage(ByteBuf packet) {
         ByteBuf dropped = null;
-        synchronized (staged) {
-            if (staged.size() >= stagedLimit) {
-                dropped = staged.pollFirst();
+        synchronized (lock) {
+            if (removed) {
+                dropped = packet;
+            } else {
+                if (staged.size() >= device.options().maxStagedPackets()) {
+                    dropped = staged.pollFirst();
+                }
+                staged.addLast(packet);
+                stagedCount = staged.size();
             }
-            staged.addLast(packet);
-            stagedCount = staged.size();
         }
         if (dropped != null) {
             dropped.release();
         }
     }
 
-    /** Takes all staged packets, oldest first. */
-    void drainStaged(List<ByteBuf> into) {
-        synchronized (staged) {
-            ByteBuf packet;
-            while ((packet = staged.pollFirst()) != null) {
-                into.add(packet);
+    ByteBuf pollStaged() {
+        if (stagedCount == 0) {
+            return null;
+        }
+        synchronized (lock) {
+            ByteBuf b = staged.pollFirst();
+            stagedCount = staged.size();
+            return b;
+        }
+    }
+
+    boolean hasStaged() {
+        return stagedCount > 0;
+    }
+
+    void clearStaged() {
+        synchronized (lock) {
+            ByteBuf b;
+            while ((b = staged.pollFirst()) != null) {
+                b.release();
             }
             stagedCount = 0;
         }
     }
 
-    void dropStaged() {
-        List<ByteBuf> packets = new ArrayList<>();
-        drainStaged(packets);
-        for (ByteBuf packet : packets) {
-            packet.release();
-        }
-    }
-
-    PeerStatus status(List<IpPrefix> allowedIps) {
-        return new PeerStatus(publicKey, endpoint, allowedIps, persistentKeepaliveSeconds, lastHandshake,
-                rxBytes.sum(), txBytes.sum(), rejectedReplay.sum(), rejectedBadMac.sum(), rejectedOther.sum());
-    }
-
-    private static void addIfPresent(List<Keypair> list, Keypair keypair) {
-        if (keypair != null) {
-            list.add(keypair);
+    /** Roaming: the newest authenticated packet's source becomes the endpoint. */
+    void setEndpointFromPacket(InetSocketAddress from) {
+        if (from != null && !from.equals(endpoint)) {
+            endpoint = from;
         }
     }
 }

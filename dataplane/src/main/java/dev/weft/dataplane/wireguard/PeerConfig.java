@@ -6,16 +6,16 @@ import java.util.List;
 /**
  * The configuration of one WireGuard peer.
  *
- * @param publicKey                  the peer's static X25519 public key (32 bytes)
- * @param presharedKey               an optional 32-byte preshared key mixed into the handshake, or null
- * @param endpoint                   where to send to until the peer roams, or null (then only the peer can start)
- * @param allowedIps                 the prefixes this peer may send from and that are routed to it
- * @param persistentKeepaliveSeconds seconds between keepalives when otherwise idle, 0 = off
+ * @param publicKey the peer's X25519 public key (32 bytes)
+ * @param presharedKey an optional 32-byte preshared key (null for none)
+ * @param endpoint where to send to until the peer roams (null when unknown)
+ * @param allowedIps cryptokey routing: inner addresses this peer may use and receives
+ * @param persistentKeepaliveSeconds seconds between keepalives, 0 for off
  */
 public record PeerConfig(byte[] publicKey, byte[] presharedKey, InetSocketAddress endpoint,
                          List<IpPrefix> allowedIps, int persistentKeepaliveSeconds) {
 
-    /** Validates sizes and copies the key arrays and the prefix list. */
+    /** Validates sizes and copies the keys and list. */
     public PeerConfig {
         if (publicKey == null || publicKey.length != 32) {
             throw new IllegalArgumentException("peer public key must be 32 bytes");
@@ -42,24 +42,23 @@ public record PeerConfig(byte[] publicKey, byte[] presharedKey, InetSocketAddres
     }
 
     @Override
-    public String toString() {
-        return "PeerConfig[publicKey=" + Keys.toBase64(publicKey) + ", presharedKey="
-                + (presharedKey == null ? "none" : "(set)") + ", endpoint=" + endpoint
-                + ", allowedIps=" + allowedIps + ", persistentKeepaliveSeconds=" + persistentKeepaliveSeconds + "]";
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof PeerConfig that
-                && java.util.Arrays.equals(publicKey, that.publicKey)
-                && java.util.Arrays.equals(presharedKey, that.presharedKey)
-                && java.util.Objects.equals(endpoint, that.endpoint)
-                && allowedIps.equals(that.allowedIps)
-                && persistentKeepaliveSeconds == that.persistentKeepaliveSeconds;
+    public boolean equals(Object o) {
+        return o instanceof PeerConfig p && java.util.Arrays.equals(publicKey, p.publicKey)
+                && java.util.Arrays.equals(presharedKey, p.presharedKey)
+                && java.util.Objects.equals(endpoint, p.endpoint) && allowedIps.equals(p.allowedIps)
+                && persistentKeepaliveSeconds == p.persistentKeepaliveSeconds;
     }
 
     @Override
     public int hashCode() {
         return java.util.Arrays.hashCode(publicKey);
+    }
+
+    /** Never prints the preshared key. */
+    @Override
+    public String toString() {
+        return "PeerConfig[publicKey=" + java.util.Base64.getEncoder().encodeToString(publicKey)
+                + ", presharedKey=" + (presharedKey == null ? "none" : "set") + ", endpoint=" + endpoint
+                + ", allowedIps=" + allowedIps + ", persistentKeepaliveSeconds=" + persistentKeepaliveSeconds + "]";
     }
 }

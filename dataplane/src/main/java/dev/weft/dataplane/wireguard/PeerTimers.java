@@ -1,166 +1,148 @@
 package dev.weft.dataplane.wireguard;
 
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A peer's five timers and the packet events that move them (whitepaper 6, in the shape
- * of wireguard-go's timers.go): handshake retransmission with jitter, passive keepalive,
- * new handshake when sent data gets no answer, zeroing of old key material, and the
- * persistent keepalive.
+ * The per-peer timers of the whitepaper (section 6) as in wireguard-go's timers.go:
+ * handshake retransmission, passive keepalive, new handshake after unanswered data,
+ * zeroing of key material, persistent keepalive.
+ *
+ * <p>A timer is a deadline in nanoseconds; events on the packet paths only write a volatile
+ * field, and the device's tick fires due timers. This keeps the hot path allocation-free
+ * and makes tests with a manual clock deterministic.
  */
 final class PeerTimers {
-
-    /** What the timers do when they fire; implemented by the device. */
-    interface Actions {
-        void sendInitiation(Peer peer, boolean isRetry);
-
-        void sendKeepalive(Peer peer);
-
-        void zeroKeyMaterial(Peer peer);
-
-        void giveUpHandshake(Peer peer);
-    }
+    static final long OFF = Long.MIN_VALUE;
 
     private final Peer peer;
-    private final Timings timings;
-    private final Scheduler scheduler;
-    private final Actions actions;
-    private final Timer retransmitHandshake;
-    private final Timer sendKeepalive;
-    private final Timer newHandshake;
-    private final Timer zeroKeyMaterial;
-    private final Timer persistentKeepalive;
-    private final AtomicInteger handshakeAttempts = new AtomicInteger();
-    private volatile boolean needAnotherKeepalive;
-    private volatile boolean sentLastMinuteHandshake;
+    volatile long retransmitHandshake = OFF;
+    volatile long sendKeepalive = OFF;
+    volatile long newHandshake = OFF;
+    volatile long zeroKeyMaterial = OFF;
+    volatile long persistentKeepalive = OFF;
+    volatile boolean keepaliveRequested;
+    volatile int handshakeAttempts;
+    volatile boolean sentLastMinuteHandshake;
 
-    PeerTimers(Peer peer, Timings timings, Scheduler scheduler, Actions actions) {
+    PeerTimers(Peer peer) {
         this.peer = peer;
-        this.timings = timings;
-        this.scheduler = scheduler;
-        this.actions = actions;
-        this.retransmitHandshake = new Timer(scheduler, this::expiredRetransmitHandshake);
-        this.sendKeepalive = new Timer(scheduler, this::expiredSendKeepalive);
-        this.newHandshake = new Timer(scheduler, this::expiredNewHandshake);
-        this.zeroKeyMaterial = new Timer(scheduler, this::expiredZeroKeyMaterial);
-        this.persistentKeepalive = new Timer(scheduler, this::expiredPersistentKeepalive);
+    }
+
+    private WireGuardOptions options() {
+        return peer.device.options();
     }
 
     private long jitter() {
-        return timings.rekeyJitterNanos() == 0 ? 0 : ThreadLocalRandom.current().nextLong(timings.rekeyJitterNanos());
+        long max = options().rekeyTimeoutJitterMax().toNanos();
+        return max <= 0 ? 0 : ThreadLocalRandom.current().nextLong(max);
     }
 
-    /** An initiation was sent: retransmit if it stays unanswered. */
-    void handshakeInitiated() {
-        retransmitHandshake.mod(timings.rekeyTimeout() + jitter());
-    }
-
-    /** A handshake completed (response consumed, or first message on a responder's session). */
-    void handshakeComplete() {
-        retransmitHandshake.del();
-        handshakeAttempts.set(0);
-        sentLastMinuteHandshake = false;
-        peer.lastHandshake = scheduler.now();
-    }
-
-    /** New session keys exist: zero everything if no new handshake happens for 3 × REJECT_AFTER_TIME. */
-    void sessionDerived() {
-        zeroKeyMaterial.mod(timings.rejectAfterTime() * 3);
-    }
-
-    /** A data (non-keepalive) message was sent: expect an answer or start a new handshake. */
-    void dataSent() {
-        if (!newHandshake.isPending()) {
-            newHandshake.mod(timings.keepaliveTimeout() + timings.rekeyTimeout() + jitter());
+    /** Data (not a keepalive) was sent: expect an answer within KEEPALIVE + REKEY_TIMEOUT. */
+    void dataSent(long now) {
+        if (newHandshake == OFF) {
+            newHandshake = deadline(now, options().keepaliveTimeout().toNanos() + options().rekeyTimeout().toNanos()
+                    + jitter());
         }
     }
 
-    /** A data message was received: answer with a keepalive unless we send something first. */
-    void dataReceived() {
-        if (!sendKeepalive.isPending()) {
-            sendKeepalive.mod(timings.keepaliveTimeout());
+    /** Data was received: answer with a keepalive unless we send something first. */
+    void dataReceived(long now) {
+        if (sendKeepalive == OFF) {
+            sendKeepalive = deadline(now, options().keepaliveTimeout().toNanos());
         } else {
-            needAnotherKeepalive = true;
+            keepaliveRequested = true;
         }
     }
 
     void anyAuthenticatedPacketSent() {
-        sendKeepalive.del();
+        sendKeepalive = OFF;
     }
 
     void anyAuthenticatedPacketReceived() {
-        newHandshake.del();
+        newHandshake = OFF;
     }
 
-    void anyAuthenticatedPacketTraversal() {
+    void anyAuthenticatedPacketTraversal(long now) {
         int seconds = peer.persistentKeepaliveSeconds;
         if (seconds > 0) {
-            persistentKeepalive.mod(seconds * 1_000_000_000L);
+            persistentKeepalive = deadline(now, seconds * 1_000_000_000L);
         }
     }
 
-    /** Receiving on an old initiator session: start the "last minute" handshake once. */
-    boolean claimLastMinuteHandshake() {
-        if (sentLastMinuteHandshake) {
-            return false;
+    void handshakeInitiated(long now) {
+        retransmitHandshake = deadline(now, options().rekeyTimeout().toNanos() + jitter());
+    }
+
+    void handshakeComplete() {
+        retransmitHandshake = OFF;
+        handshakeAttempts = 0;
+        sentLastMinuteHandshake = false;
+        peer.lastHandshake = peer.device.clock().now();
+    }
+
+    void sessionDerived(long now) {
+        zeroKeyMaterial = deadline(now, options().rejectAfterTime().toNanos() * 3);
+    }
+
+    void stop() {
+        retransmitHandshake = OFF;
+        sendKeepalive = OFF;
+        newHandshake = OFF;
+        zeroKeyMaterial = OFF;
+        persistentKeepalive = OFF;
+    }
+
+    /** Fires the timers that are due at {@code now}. */
+    void tick(long now) {
+        if (due(retransmitHandshake, now)) {
+            retransmitHandshake = OFF;
+            expiredRetransmitHandshake(now);
         }
-        sentLastMinuteHandshake = true;
-        return true;
+        if (due(sendKeepalive, now)) {
+            sendKeepalive = OFF;
+            peer.device.sendPath().sendKeepalive(peer);
+            if (keepaliveRequested) {
+                keepaliveRequested = false;
+                sendKeepalive = deadline(now, options().keepaliveTimeout().toNanos());
+            }
+        }
+        if (due(newHandshake, now)) {
+            newHandshake = OFF;
+            // We sent data and heard nothing back: the session may be dead, start over.
+            peer.device.sendPath().sendInitiation(peer, false);
+        }
+        if (due(zeroKeyMaterial, now)) {
+            zeroKeyMaterial = OFF;
+            peer.zeroAndFlushAll();
+        }
+        if (due(persistentKeepalive, now)) {
+            persistentKeepalive = OFF;
+            if (peer.persistentKeepaliveSeconds > 0) {
+                peer.device.sendPath().sendKeepalive(peer);
+            }
+        }
     }
 
-    void resetAttempts() {
-        handshakeAttempts.set(0);
-    }
-
-    void stopAll() {
-        retransmitHandshake.stop();
-        sendKeepalive.stop();
-        newHandshake.stop();
-        zeroKeyMaterial.stop();
-        persistentKeepalive.stop();
-    }
-
-    /** Stops handshake-related timers (when keys are zeroed) without stopping the timers for good. */
-    void clearHandshakeTimers() {
-        retransmitHandshake.del();
-        newHandshake.del();
-        sendKeepalive.del();
-        handshakeAttempts.set(0);
-    }
-
-    private void expiredRetransmitHandshake() {
-        if (handshakeAttempts.get() > timings.maxHandshakeAttempts()) {
-            sendKeepalive.del();
-            actions.giveUpHandshake(peer);
-            if (!zeroKeyMaterial.isPending()) {
-                zeroKeyMaterial.mod(timings.rejectAfterTime() * 3);
+    private void expiredRetransmitHandshake(long now) {
+        if (handshakeAttempts > options().maxTimerHandshakes()) {
+            // REKEY_ATTEMPT_TIME is over: give up, drop queued packets, zero keys later.
+            sendKeepalive = OFF;
+            peer.clearStaged();
+            if (zeroKeyMaterial == OFF) {
+                zeroKeyMaterial = deadline(now, options().rejectAfterTime().toNanos() * 3);
             }
             return;
         }
-        handshakeAttempts.incrementAndGet();
-        actions.sendInitiation(peer, true);
+        handshakeAttempts++;
+        peer.device.sendPath().sendInitiation(peer, true);
     }
 
-    private void expiredSendKeepalive() {
-        actions.sendKeepalive(peer);
-        if (needAnotherKeepalive) {
-            needAnotherKeepalive = false;
-            sendKeepalive.mod(timings.keepaliveTimeout());
-        }
+    private static boolean due(long deadline, long now) {
+        return deadline != OFF && now - deadline >= 0;
     }
 
-    private void expiredNewHandshake() {
-        actions.sendInitiation(peer, false);
-    }
-
-    private void expiredZeroKeyMaterial() {
-        actions.zeroKeyMaterial(peer);
-    }
-
-    private void expiredPersistentKeepalive() {
-        if (peer.persistentKeepaliveSeconds > 0) {
-            actions.sendKeepalive(peer);
-        }
+    private static long deadline(long now, long delay) {
+        long d = now + delay;
+        return d == OFF ? d + 1 : d;
     }
 }

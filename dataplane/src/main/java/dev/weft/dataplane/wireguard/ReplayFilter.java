@@ -1,26 +1,24 @@
 package dev.weft.dataplane.wireguard;
 
 /**
- * The sliding window against replayed transport counters (RFC 6479 style, as in the
- * Linux kernel's WireGuard): a ring of 2048 bits in 64-bit blocks; counters more than
- * {@link #WINDOW_SIZE} behind the highest accepted one are refused. Call only after the
- * message was authenticated. Thread-safe.
+ * Sliding-window replay protection for transport counters (RFC 6479 style, as
+ * wireguard-go): a ring of 2048 bits, accepting counters up to 1984 behind the newest.
+ * Synchronized because receive may run on several threads.
  */
 final class ReplayFilter {
-
     private static final int BLOCK_BIT_LOG = 6;
     private static final int BLOCK_BITS = 1 << BLOCK_BIT_LOG;
     private static final int RING_BLOCKS = 2048 / BLOCK_BITS;
-    static final long WINDOW_SIZE = (long) (RING_BLOCKS - 1) * BLOCK_BITS;
     private static final int BLOCK_MASK = RING_BLOCKS - 1;
     private static final int BIT_MASK = BLOCK_BITS - 1;
+    static final long WINDOW_SIZE = (long) (RING_BLOCKS - 1) * BLOCK_BITS;
 
     private final long[] ring = new long[RING_BLOCKS];
     private long last;
 
     /**
-     * Accepts {@code counter} once: false if it is at or above {@code limit} (unsigned),
-     * too old, or already seen.
+     * Accepts {@code counter} (unsigned) once, if it is below {@code limit} and not older
+     * than the window.
      */
     synchronized boolean validate(long counter, long limit) {
         if (Long.compareUnsigned(counter, limit) >= 0) {
@@ -37,7 +35,7 @@ final class ReplayFilter {
                 ring[(int) (i & BLOCK_MASK)] = 0;
             }
             last = counter;
-        } else if (last - counter > WINDOW_SIZE) {
+        } else if (Long.compareUnsigned(last - counter, WINDOW_SIZE) > 0) {
             return false;
         }
         int block = (int) (indexBlock & BLOCK_MASK);

@@ -2,371 +2,320 @@ package dev.weft.dataplane.wireguard;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A userspace WireGuard interface: the protocol of the WireGuard whitepaper, speaking
- * exactly its wire format, between a TUN device ({@link #sendPacket}, and
- * {@link PacketSink#deliverPacket}) and a UDP socket ({@link #receiveDatagram}, and
- * {@link PacketSink#sendDatagram}).
+ * A userspace WireGuard interface: the protocol of the WireGuard whitepaper, exact on the
+ * wire, between a UDP socket and a TUN device that the caller owns.
  *
- * <p>Thread-safe: packets may arrive on several threads at once; timers run on the
- * {@link Scheduler}'s thread. Buffers passed in are owned by the device from then on.
+ * <p>Feed it datagrams from the socket with {@link #receiveDatagram} and IP packets from the
+ * TUN device with {@link #sendPacket}; it writes to its {@link PacketSink}. Buffers change
+ * owner with each call. Both methods are thread-safe and may run on different threads.
+ * For zero-copy encryption give {@code sendPacket} buffers with 16 bytes of headroom before
+ * the packet and 32 bytes of room after it.
  */
 public final class WireGuardDevice implements AutoCloseable {
-
-    final PacketSink sink;
-    final Scheduler scheduler;
-    final ByteBufAllocator allocator;
-    final SecureRandom random = new SecureRandom();
-    final ChaChaPoly aead = new ChaChaPoly();
-    final IndexTable indices = new IndexTable(random);
-    final AllowedIps allowedIps = new AllowedIps();
-    final NoiseProtocol noise;
-    final CookieChecker cookieChecker;
-    final HandshakeLoad load;
-    final HandshakeRateLimiter rateLimiter;
-    final Sender sender;
-    final Receiver receiver;
+    private final PacketSink sink;
+    private final WireGuardClock clock;
     private final WireGuardOptions options;
-    private final PeerTimers.Actions timerActions;
-
-    volatile LocalIdentity identity;
-    private final Map<KeyBytes, Peer> peers = new HashMap<>();
+    private final ByteBufAllocator allocator;
+    private final SecureRandom random = new SecureRandom();
+    private final IndexTable indexTable = new IndexTable(random);
+    private final AllowedIps allowedIps = new AllowedIps();
+    private final Map<ByteBuffer, Peer> peers = new ConcurrentHashMap<>();
+    private final NoiseProtocol noise = new NoiseProtocol(this);
+    private final SendPath sendPath;
+    private final ReceivePath receivePath;
+    private final LoadMonitor loadMonitor;
+    private final HandshakeRateLimiter rateLimiter = new HandshakeRateLimiter();
+    private final WireGuardClock.Cancellable ticker;
+    private volatile StaticIdentity identity;
     private volatile boolean closed;
 
-    final LongAdder unknownPeer = new LongAdder();
-    final LongAdder badMac = new LongAdder();
-    final LongAdder malformed = new LongAdder();
-    final LongAdder noRoute = new LongAdder();
-    final LongAdder cookieRepliesSent = new LongAdder();
-    final LongAdder rateLimited = new LongAdder();
+    private final AtomicLong unknownPeer = new AtomicLong();
+    private final AtomicLong badMac = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong handshakeReplays = new AtomicLong();
+    private final AtomicLong cookiesSent = new AtomicLong();
+    private final AtomicLong rateLimited = new AtomicLong();
+    private final AtomicLong noRoute = new AtomicLong();
 
-    /** A device with the standard protocol settings. */
-    public WireGuardDevice(byte[] privateKey, PacketSink sink, Scheduler scheduler) {
-        this(privateKey, sink, scheduler, WireGuardOptions.defaults());
+    /**
+     * A device with the system clock, the standard protocol constants and Netty's pooled
+     * allocator.
+     */
+    public WireGuardDevice(byte[] privateKey, PacketSink sink) {
+        this(privateKey, sink, WireGuardClock.system(), WireGuardOptions.standard(), PooledByteBufAllocator.DEFAULT);
     }
 
     /**
-     * A device with the static private key {@code privateKey} (32 bytes, copied), sending
-     * through {@code sink} and timing through {@code scheduler}.
+     * A device with its own clock (timers), protocol constants and buffer allocator.
+     *
+     * @param privateKey the static X25519 private key (32 bytes)
      */
-    public WireGuardDevice(byte[] privateKey, PacketSink sink, Scheduler scheduler, WireGuardOptions options) {
-        if (sink == null || scheduler == null || options == null) {
-            throw new IllegalArgumentException("sink, scheduler and options are required");
-        }
-        this.sink = sink;
-        this.scheduler = scheduler;
-        this.options = options;
-        this.allocator = options.allocator();
-        this.identity = new LocalIdentity(privateKey);
-        this.noise = new NoiseProtocol(indices, random, aead, scheduler);
-        this.cookieChecker = new CookieChecker(random, scheduler, options.timings().cookieRefreshTime());
-        this.load = new HandshakeLoad(scheduler, options.handshakesPerSecondLoad());
-        this.rateLimiter = new HandshakeRateLimiter(scheduler);
-        this.sender = new Sender(this, options.timings(), options.mtu());
-        this.receiver = new Receiver(this, options.timings());
-        this.timerActions = new TimerActions();
+    public WireGuardDevice(byte[] privateKey, PacketSink sink, WireGuardClock clock, WireGuardOptions options,
+                           ByteBufAllocator allocator) {
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.options = Objects.requireNonNull(options, "options");
+        this.allocator = Objects.requireNonNull(allocator, "allocator");
+        TransportCipher cipher = new TransportCipher();
+        this.sendPath = new SendPath(this, cipher);
+        this.receivePath = new ReceivePath(this, cipher);
+        this.loadMonitor = new LoadMonitor(options.underLoadHandshakesPerSecond(), clock.nanoTime());
+        setPrivateKey(privateKey);
+        this.ticker = clock.repeat(options.tickInterval(), this::tick);
     }
 
-    /** Our static public key. */
-    public byte[] publicKey() {
-        return identity.publicKey.clone();
-    }
-
-    /**
-     * Handles one datagram from the UDP socket (WireGuard types 1–4). Takes ownership of
-     * {@code datagram}; never throws on malformed or hostile input.
-     */
+    /** A WireGuard message (types 1 to 4) from the UDP socket. Takes ownership; never throws. */
     public void receiveDatagram(ByteBuf datagram, InetSocketAddress from) {
         if (closed) {
             datagram.release();
             return;
         }
-        receiver.receive(datagram, from);
-        sink.flush();
+        receivePath.receive(datagram, from);
     }
 
-    /**
-     * Encrypts one IP packet from the TUN device to the peer whose allowed IPs cover its
-     * destination. Takes ownership of {@code ipPacket}. If the buffer has 16 bytes of
-     * headroom before its reader index and room after it for padding and the 16-byte tag,
-     * the packet is encrypted in place and the same buffer goes to the sink.
-     */
+    /** An IP packet from the TUN device, routed to a peer by destination. Takes ownership. */
     public void sendPacket(ByteBuf ipPacket) {
-        route(ipPacket);
-        sink.flush();
-    }
-
-    /** {@link #sendPacket} for a batch, with one flush of the sink at the end. */
-    public void sendPackets(List<ByteBuf> ipPackets) {
-        for (int i = 0; i < ipPackets.size(); i++) {
-            route(ipPackets.get(i));
-        }
-        sink.flush();
-    }
-
-    private void route(ByteBuf packet) {
         if (closed) {
-            packet.release();
+            ipPacket.release();
             return;
         }
-        Peer peer = destinationPeer(packet);
-        if (peer == null) {
-            noRoute.increment();
-            packet.release();
-            return;
-        }
-        sender.send(peer, packet);
+        sendPath.sendPacket(ipPacket);
     }
 
-    private Peer destinationPeer(ByteBuf packet) {
-        int offset = packet.readerIndex();
-        int length = packet.readableBytes();
-        if (length < 1) {
-            return null;
-        }
-        int version = (packet.getByte(offset) & 0xff) >>> 4;
-        if (version == 4 && length >= 20) {
-            return allowedIps.lookup(packet, offset + 16, 4);
-        }
-        if (version == 6 && length >= 40) {
-            return allowedIps.lookup(packet, offset + 24, 16);
-        }
-        return null;
-    }
-
-    /**
-     * Adds a peer. Its allowed IPs are taken from any other peer that had them.
-     *
-     * @throws IllegalArgumentException if the peer exists or is our own key
-     */
+    /** Adds a peer; an existing peer with the same key is updated instead. */
     public void addPeer(PeerConfig config) {
-        Peer peer;
-        synchronized (peers) {
-            ensureOpen();
-            KeyBytes key = new KeyBytes(config.publicKey());
-            if (peers.containsKey(key)) {
-                throw new IllegalArgumentException("peer " + Keys.toBase64(config.publicKey()) + " exists");
-            }
-            if (NoiseCrypto.equal(config.publicKey(), identity.publicKey)) {
-                throw new IllegalArgumentException("a peer cannot have our own public key");
-            }
-            peer = new Peer(config, scheduler, options.timings(), options.stagedPacketsPerPeer());
-            peer.timers = new PeerTimers(peer, options.timings(), scheduler, timerActions);
-            precompute(peer, identity);
-            peers.put(key, peer);
-            allowedIps.replace(peer, config.allowedIps());
-        }
-        startPersistentKeepalive(peer);
+        updatePeer(config);
     }
 
     /**
-     * Replaces a peer's preshared key, endpoint, allowed IPs and persistent keepalive;
-     * sessions stay up (a changed preshared key applies from the next handshake).
-     *
-     * @throws IllegalArgumentException if there is no such peer
+     * Creates or updates a peer: allowed IPs are replaced, the endpoint is set when given,
+     * the preshared key and persistent keepalive are set.
      */
     public void updatePeer(PeerConfig config) {
-        Peer peer;
-        synchronized (peers) {
-            ensureOpen();
-            peer = peers.get(new KeyBytes(config.publicKey()));
-            if (peer == null) {
-                throw new IllegalArgumentException("no peer " + Keys.toBase64(config.publicKey()));
-            }
-            peer.setPresharedKey(config.presharedKey());
-            if (config.endpoint() != null) {
-                peer.endpoint = config.endpoint();
-            }
-            peer.persistentKeepaliveSeconds = config.persistentKeepaliveSeconds();
-            allowedIps.replace(peer, config.allowedIps());
+        checkOpen();
+        byte[] key = config.publicKey();
+        StaticIdentity id = identity;
+        if (id != null && java.security.MessageDigest.isEqual(key, id.publicKey())) {
+            throw new IllegalArgumentException("a peer cannot have the device's own public key");
         }
-        startPersistentKeepalive(peer);
+        Peer peer = peers.computeIfAbsent(ByteBuffer.wrap(key), k -> {
+            Peer p = new Peer(this, key, clock.nanoTime());
+            synchronized (p.lock) {
+                p.handshake.precomputedStaticStatic = id == null ? null : Curve25519.sharedSecret(id.privateKey(), key);
+            }
+            return p;
+        });
+        synchronized (peer.lock) {
+            byte[] psk = config.presharedKey();
+            peer.handshake.presharedKey = psk == null ? new byte[32] : psk;
+        }
+        if (config.endpoint() != null) {
+            peer.endpoint = config.endpoint();
+        }
+        int oldKeepalive = peer.persistentKeepaliveSeconds;
+        peer.persistentKeepaliveSeconds = config.persistentKeepaliveSeconds();
+        allowedIps.replace(peer, config.allowedIps());
+        if (oldKeepalive == 0 && config.persistentKeepaliveSeconds() > 0) {
+            // As wg(8): turning persistent keepalive on sends one right away.
+            sendPath.sendKeepalive(peer);
+        }
     }
 
-    /** Removes a peer, zeroing its keys and dropping its staged packets. Returns false if unknown. */
+    /** Removes a peer, zeroing its keys. Returns false when there was no such peer. */
     public boolean removePeer(byte[] publicKey) {
-        Peer peer;
-        synchronized (peers) {
-            peer = peers.remove(new KeyBytes(publicKey));
-            if (peer == null) {
-                return false;
-            }
-            allowedIps.removePeer(peer);
+        Peer peer = peers.remove(ByteBuffer.wrap(publicKey.clone()));
+        if (peer == null) {
+            return false;
         }
-        peer.removed = true;
-        peer.timers.stopAll();
-        zeroKeyMaterial(peer);
+        synchronized (peer.lock) {
+            peer.removed = true;
+        }
+        allowedIps.removePeer(peer);
+        peer.timers.stop();
+        peer.zeroAndFlushAll();
         return true;
     }
 
     /**
-     * Replaces our static private key: sessions and handshakes with every peer are dropped
-     * and will be re-established with the new key. A peer with the new public key is removed.
+     * Changes the static private key: all sessions end and handshakes start over, and a peer
+     * with the new public key is removed (as wireguard-go).
      */
     public void setPrivateKey(byte[] privateKey) {
-        LocalIdentity next = new LocalIdentity(privateKey);
-        List<Peer> all;
-        synchronized (peers) {
-            ensureOpen();
-            Peer self = peers.get(new KeyBytes(next.publicKey));
-            LocalIdentity old = identity;
-            identity = next;
-            old.zero();
-            all = new ArrayList<>(peers.values());
-            if (self != null) {
-                removePeer(self.publicKey);
-                all.remove(self);
-            }
+        if (privateKey == null || privateKey.length != 32) {
+            throw new IllegalArgumentException("private key must be 32 bytes");
         }
-        for (Peer peer : all) {
-            zeroKeyMaterial(peer);
-            precompute(peer, next);
-            peer.forgetLastInitiation();
+        byte[] priv = privateKey.clone();
+        byte[] pub = Curve25519.publicKey(priv);
+        StaticIdentity old = identity;
+        identity = new StaticIdentity(priv, pub,
+                new CookieChecker(pub, random, options.cookieRefreshTime().toNanos()));
+        removePeer(pub);
+        for (Peer peer : peers.values()) {
+            synchronized (peer.lock) {
+                peer.handshake.precomputedStaticStatic = Curve25519.sharedSecret(priv, peer.publicKey);
+            }
+            peer.zeroAndFlushAll();
+        }
+        if (old != null) {
+            NoiseHelpers.zero(old.privateKey());
         }
     }
 
-    /** A snapshot of every peer's state and counters. */
+    /** The device's public key (32 bytes). */
+    public byte[] publicKey() {
+        return identity.publicKey().clone();
+    }
+
+    /** Snapshots of all peers. */
     public List<PeerStatus> peers() {
         List<PeerStatus> out = new ArrayList<>();
-        List<Peer> all;
-        synchronized (peers) {
-            all = new ArrayList<>(peers.values());
-        }
-        for (Peer peer : all) {
-            out.add(peer.status(allowedIps.prefixesOf(peer)));
+        for (Peer p : peers.values()) {
+            out.add(new PeerStatus(p.publicKey, p.endpoint, allowedIps.prefixesOf(p), p.persistentKeepaliveSeconds,
+                    p.lastHandshake, p.rxBytes.get(), p.txBytes.get(), p.rejectedReplay.get(),
+                    p.rejectedBadMac.get(), p.rejectedOther.get()));
         }
         return out;
     }
 
-    /** Device-level counters. */
+    /** Device-level counters of refused input. */
     public DeviceCounters counters() {
-        return new DeviceCounters(unknownPeer.sum(), badMac.sum(), malformed.sum(), noRoute.sum(),
-                cookieRepliesSent.sum(), rateLimited.sum());
+        return new DeviceCounters(unknownPeer.get(), badMac.get(), malformed.get(), handshakeReplays.get(),
+                cookiesSent.get(), rateLimited.get(), noRoute.get());
     }
 
-    /** Stops all timers, zeroes every key and drops staged packets. Idempotent. */
+    /** Stops the timers, zeroes all keys and drops staged packets. */
     @Override
     public void close() {
-        List<Peer> all;
-        synchronized (peers) {
-            if (closed) {
-                return;
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ticker.cancel();
+        for (Peer peer : peers.values()) {
+            synchronized (peer.lock) {
+                peer.removed = true;
+                NoiseHelpers.zero(peer.handshake.precomputedStaticStatic);
+                NoiseHelpers.zero(peer.handshake.presharedKey);
             }
-            closed = true;
-            all = new ArrayList<>(peers.values());
-            peers.clear();
+            peer.timers.stop();
+            peer.zeroAndFlushAll();
         }
-        for (Peer peer : all) {
-            peer.removed = true;
-            peer.timers.stopAll();
-            zeroKeyMaterial(peer);
-            allowedIps.removePeer(peer);
-        }
-        identity.zero();
-    }
-
-    Peer peerByKey(byte[] publicKey) {
-        synchronized (peers) {
-            return peers.get(new KeyBytes(publicKey));
+        StaticIdentity id = identity;
+        if (id != null) {
+            NoiseHelpers.zero(id.privateKey());
         }
     }
 
-    /** Turns derived session keys into a keypair in the index table and the peer's slots. */
-    void installSession(Peer peer, NoiseProtocol.SessionKeys session) {
-        Keypair keypair = new Keypair(peer, session.sendKey(), session.receiveKey(), session.localIndex(),
-                session.remoteIndex(), session.initiator(), scheduler.nanoTime());
-        NoiseCrypto.zero(session.sendKey(), session.receiveKey());
-        indices.replace(keypair.localIndex, keypair);
-        for (Keypair old : peer.installKeypair(keypair)) {
-            retire(old);
+    private void tick() {
+        if (closed) {
+            return;
         }
-    }
-
-    void retire(Keypair keypair) {
-        indices.remove(keypair.localIndex, keypair);
-        keypair.retire();
-    }
-
-    /** Zeroes all of a peer's sessions and handshake state. */
-    void zeroKeyMaterial(Peer peer) {
-        for (Keypair keypair : peer.takeAllKeypairs()) {
-            retire(keypair);
-        }
-        Handshake hs = peer.handshake;
-        synchronized (hs) {
-            if (hs.hasLocalIndex) {
-                indices.remove(hs.localIndex, hs);
-                hs.hasLocalIndex = false;
+        long now = clock.nanoTime();
+        for (Peer peer : peers.values()) {
+            try {
+                peer.timers.tick(now);
+            } catch (RuntimeException e) {
+                // A failing sink must not stop the timers of other peers.
             }
-            hs.clear();
         }
-        peer.dropStaged();
+        rateLimiter.expire(now);
     }
 
-    private void precompute(Peer peer, LocalIdentity id) {
-        Handshake hs = peer.handshake;
-        synchronized (hs) {
-            NoiseCrypto.zero(hs.precomputedStaticStatic);
-            hs.precomputedStaticStatic = NoiseCrypto.dh(id.privateKey, peer.publicKey);
-        }
-    }
-
-    private void startPersistentKeepalive(Peer peer) {
-        if (peer.persistentKeepaliveSeconds > 0 && peer.endpoint != null && !closed) {
-            sender.sendKeepalive(peer);
-            sink.flush();
-        }
-    }
-
-    private void ensureOpen() {
+    private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("device is closed");
         }
     }
 
-    /** Timer callbacks; each ends with a flush, since timers run outside any batch. */
-    private final class TimerActions implements PeerTimers.Actions {
-        @Override
-        public void sendInitiation(Peer peer, boolean isRetry) {
-            if (!closed && !peer.removed) {
-                sender.sendInitiation(peer, isRetry);
-                sink.flush();
-            }
-        }
-
-        @Override
-        public void sendKeepalive(Peer peer) {
-            if (!closed && !peer.removed) {
-                sender.sendKeepalive(peer);
-                sink.flush();
-            }
-        }
-
-        @Override
-        public void zeroKeyMaterial(Peer peer) {
-            WireGuardDevice.this.zeroKeyMaterial(peer);
-            peer.timers.clearHandshakeTimers();
-        }
-
-        @Override
-        public void giveUpHandshake(Peer peer) {
-            peer.dropStaged();
-        }
+    PacketSink sink() {
+        return sink;
     }
 
-    /** A 32-byte key usable as a map key. */
-    private record KeyBytes(ByteBuffer bytes) {
-        KeyBytes(byte[] key) {
-            this(ByteBuffer.wrap(key.clone()));
-        }
+    WireGuardClock clock() {
+        return clock;
+    }
+
+    WireGuardOptions options() {
+        return options;
+    }
+
+    ByteBufAllocator allocator() {
+        return allocator;
+    }
+
+    SecureRandom random() {
+        return random;
+    }
+
+    IndexTable indexTable() {
+        return indexTable;
+    }
+
+    AllowedIps allowedIps() {
+        return allowedIps;
+    }
+
+    NoiseProtocol noise() {
+        return noise;
+    }
+
+    SendPath sendPath() {
+        return sendPath;
+    }
+
+    LoadMonitor loadMonitor() {
+        return loadMonitor;
+    }
+
+    HandshakeRateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    StaticIdentity identity() {
+        return identity;
+    }
+
+    Peer peerByKey(byte[] publicKey) {
+        return peers.get(ByteBuffer.wrap(publicKey));
+    }
+
+    void countUnknownPeer() {
+        unknownPeer.incrementAndGet();
+    }
+
+    void countBadMac() {
+        badMac.incrementAndGet();
+    }
+
+    void countMalformed() {
+        malformed.incrementAndGet();
+    }
+
+    void countHandshakeReplay() {
+        handshakeReplays.incrementAndGet();
+    }
+
+    void countCookieSent() {
+        cookiesSent.incrementAndGet();
+    }
+
+    void countRateLimited() {
+        rateLimited.incrementAndGet();
+    }
+
+    void countNoRoute() {
+        noRoute.incrementAndGet();
     }
 }

@@ -1,51 +1,82 @@
 package dev.weft.dataplane.wireguard;
 
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
+import java.time.Duration;
 
 /**
- * Tunables of a {@link WireGuardDevice}.
+ * Protocol constants and tuning of a {@link WireGuardDevice}. {@link #standard()} has the
+ * whitepaper's values; tests shorten the timers with the {@code with...} methods.
  *
- * @param timings                 protocol timers and message limits
- * @param mtu                     the tunnel MTU; plaintext is padded to a multiple of 16 up to it
- * @param handshakesPerSecondLoad above this many handshake messages per second the device is
- *                                "under load" and answers handshakes without a valid MAC2 with cookie replies
- * @param stagedPacketsPerPeer    packets kept per peer while a handshake is in progress
- * @param allocator               where outgoing datagrams are allocated (pooled direct buffers by default)
+ * @param rekeyAfterMessages initiator rekeys after sending this many messages on a key
+ * @param rejectAfterMessages a key is never used for this many messages or more
+ * @param rekeyAfterTime initiator rekeys a key this old
+ * @param rejectAfterTime a key this old is never used
+ * @param rekeyAttemptTime how long handshake retries go on
+ * @param rekeyTimeout the retry interval of handshake initiations
+ * @param rekeyTimeoutJitterMax random extra delay added to retries
+ * @param keepaliveTimeout passive keepalive delay after receiving data
+ * @param cookieRefreshTime life of a cookie and of the cookie secret
+ * @param handshakeInitiationRate minimum interval between initiations consumed from one peer
+ * @param underLoadHandshakesPerSecond above this rate of handshake messages the device
+ *        answers with cookie replies (the load signal)
+ * @param mtu padding never makes a packet longer than this
+ * @param maxStagedPackets packets queued per peer while a handshake is under way
+ * @param tickInterval granularity of the timer wheel
  */
-public record WireGuardOptions(Timings timings, int mtu, int handshakesPerSecondLoad, int stagedPacketsPerPeer,
-                               ByteBufAllocator allocator) {
+public record WireGuardOptions(long rekeyAfterMessages, long rejectAfterMessages, Duration rekeyAfterTime,
+                               Duration rejectAfterTime, Duration rekeyAttemptTime, Duration rekeyTimeout,
+                               Duration rekeyTimeoutJitterMax, Duration keepaliveTimeout,
+                               Duration cookieRefreshTime, Duration handshakeInitiationRate,
+                               int underLoadHandshakesPerSecond, int mtu, int maxStagedPackets,
+                               Duration tickInterval) {
 
-    /** Validates ranges. */
+    /** Checks the values are usable. */
     public WireGuardOptions {
-        if (timings == null || allocator == null) {
-            throw new IllegalArgumentException("timings and allocator are required");
+        if (rekeyTimeout.isZero() || rekeyTimeout.isNegative() || tickInterval.isZero() || tickInterval.isNegative()) {
+            throw new IllegalArgumentException("timers must be positive");
         }
-        if (mtu < 576 || mtu > 65535) {
-            throw new IllegalArgumentException("mtu must be 576..65535");
-        }
-        if (handshakesPerSecondLoad < 1 || stagedPacketsPerPeer < 1) {
-            throw new IllegalArgumentException("load threshold and staged queue must be positive");
+        if (mtu < 576 || mtu > 65535 || maxStagedPackets < 1 || underLoadHandshakesPerSecond < 1) {
+            throw new IllegalArgumentException("bad mtu, staged packet limit or load threshold");
         }
     }
 
-    /** Standard timings, MTU 1420, load at 64 handshakes/s, 128 staged packets per peer. */
-    public static WireGuardOptions defaults() {
-        return new WireGuardOptions(Timings.standard(), 1420, 64, 128, PooledByteBufAllocator.DEFAULT);
+    /** The values of the WireGuard whitepaper (and wireguard-go). */
+    public static WireGuardOptions standard() {
+        return new WireGuardOptions(1L << 60, -1L - (1L << 13), Duration.ofSeconds(120), Duration.ofSeconds(180),
+                Duration.ofSeconds(90), Duration.ofSeconds(5), Duration.ofMillis(334), Duration.ofSeconds(10),
+                Duration.ofSeconds(120), Duration.ofMillis(20), 1000, 1420, 128, Duration.ofMillis(50));
     }
 
-    /** A copy with other timings. */
-    public WireGuardOptions withTimings(Timings newTimings) {
-        return new WireGuardOptions(newTimings, mtu, handshakesPerSecondLoad, stagedPacketsPerPeer, allocator);
+    /** Shortened timers (test-only setting): keeps every other value. */
+    public WireGuardOptions withTimers(Duration rekeyAfterTime, Duration rejectAfterTime, Duration rekeyAttemptTime,
+                                       Duration rekeyTimeout, Duration keepaliveTimeout) {
+        return new WireGuardOptions(rekeyAfterMessages, rejectAfterMessages, rekeyAfterTime, rejectAfterTime,
+                rekeyAttemptTime, rekeyTimeout, rekeyTimeoutJitterMax, keepaliveTimeout, cookieRefreshTime,
+                handshakeInitiationRate, underLoadHandshakesPerSecond, mtu, maxStagedPackets, tickInterval);
     }
 
-    /** A copy with another load threshold. */
-    public WireGuardOptions withHandshakesPerSecondLoad(int threshold) {
-        return new WireGuardOptions(timings, mtu, threshold, stagedPacketsPerPeer, allocator);
+    /** A different message limit for rekeying (test-only setting). */
+    public WireGuardOptions withRekeyAfterMessages(long messages) {
+        return new WireGuardOptions(messages, rejectAfterMessages, rekeyAfterTime, rejectAfterTime,
+                rekeyAttemptTime, rekeyTimeout, rekeyTimeoutJitterMax, keepaliveTimeout, cookieRefreshTime,
+                handshakeInitiationRate, underLoadHandshakesPerSecond, mtu, maxStagedPackets, tickInterval);
     }
 
-    /** A copy with another allocator. */
-    public WireGuardOptions withAllocator(ByteBufAllocator newAllocator) {
-        return new WireGuardOptions(timings, mtu, handshakesPerSecondLoad, stagedPacketsPerPeer, newAllocator);
+    /** A different load threshold for cookie replies. */
+    public WireGuardOptions withUnderLoadHandshakesPerSecond(int perSecond) {
+        return new WireGuardOptions(rekeyAfterMessages, rejectAfterMessages, rekeyAfterTime, rejectAfterTime,
+                rekeyAttemptTime, rekeyTimeout, rekeyTimeoutJitterMax, keepaliveTimeout, cookieRefreshTime,
+                handshakeInitiationRate, perSecond, mtu, maxStagedPackets, tickInterval);
+    }
+
+    /** A different MTU. */
+    public WireGuardOptions withMtu(int newMtu) {
+        return new WireGuardOptions(rekeyAfterMessages, rejectAfterMessages, rekeyAfterTime, rejectAfterTime,
+                rekeyAttemptTime, rekeyTimeout, rekeyTimeoutJitterMax, keepaliveTimeout, cookieRefreshTime,
+                handshakeInitiationRate, underLoadHandshakesPerSecond, newMtu, maxStagedPackets, tickInterval);
+    }
+
+    /** Handshake retries before giving up: REKEY_ATTEMPT_TIME / REKEY_TIMEOUT. */
+    int maxTimerHandshakes() {
+        return (int) (rekeyAttemptTime.toNanos() / rekeyTimeout.toNanos());
     }
 }

@@ -7,7 +7,7 @@ final class Hex {
     }
 
     static byte[] of(String hex) {
-        return HexFormat.of().parseHex(hex.replaceAll("\\s+", ""));
+        return HexFormat.of().parseHex(hex.replace(" ", ""));
     }
 
     static String of(byte[] bytes) {

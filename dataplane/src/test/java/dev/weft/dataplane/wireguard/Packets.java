@@ -5,58 +5,58 @@ import io.netty.buffer.Unpooled;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** Builds minimal IPv4/IPv6 packets for tests (headers valid enough for routing and length). */
+/** Builds minimal IPv4/IPv6 packets for tests. */
 final class Packets {
-
     private Packets() {
     }
 
-    static byte[] ipv4(String source, String destination, int payloadLength) {
-        byte[] packet = new byte[20 + payloadLength];
-        packet[0] = 0x45;
-        int total = packet.length;
-        packet[2] = (byte) (total >>> 8);
-        packet[3] = (byte) total;
-        packet[8] = 64;
-        packet[9] = 17;
-        System.arraycopy(address(source), 0, packet, 12, 4);
-        System.arraycopy(address(destination), 0, packet, 16, 4);
-        for (int i = 20; i < packet.length; i++) {
-            packet[i] = (byte) (i * 7);
+    static byte[] ipv4(String src, String dst, int payloadLength, int seed) {
+        byte[] p = new byte[20 + payloadLength];
+        p[0] = 0x45;
+        p[2] = (byte) (p.length >>> 8);
+        p[3] = (byte) p.length;
+        p[8] = 64;
+        p[9] = 17;
+        System.arraycopy(addr(src), 0, p, 12, 4);
+        System.arraycopy(addr(dst), 0, p, 16, 4);
+        for (int i = 20; i < p.length; i++) {
+            p[i] = (byte) (seed + i);
         }
-        return packet;
+        return p;
     }
 
-    static byte[] ipv6(String source, String destination, int payloadLength) {
-        byte[] packet = new byte[40 + payloadLength];
-        packet[0] = 0x60;
-        packet[4] = (byte) (payloadLength >>> 8);
-        packet[5] = (byte) payloadLength;
-        packet[6] = 17;
-        packet[7] = 64;
-        System.arraycopy(address(source), 0, packet, 8, 16);
-        System.arraycopy(address(destination), 0, packet, 24, 16);
-        for (int i = 40; i < packet.length; i++) {
-            packet[i] = (byte) (i * 3);
+    static byte[] ipv6(String src, String dst, int payloadLength, int seed) {
+        byte[] p = new byte[40 + payloadLength];
+        p[0] = 0x60;
+        p[4] = (byte) (payloadLength >>> 8);
+        p[5] = (byte) payloadLength;
+        p[6] = 17;
+        p[7] = 64;
+        System.arraycopy(addr(src), 0, p, 8, 16);
+        System.arraycopy(addr(dst), 0, p, 24, 16);
+        for (int i = 40; i < p.length; i++) {
+            p[i] = (byte) (seed * 7 + i);
         }
-        return packet;
+        return p;
     }
 
-    static ByteBuf heap(byte[] packet) {
-        return Unpooled.copiedBuffer(packet);
-    }
-
-    /** A direct buffer with 16 bytes of headroom and room for padding and tag: encrypted in place. */
+    /** The packet in a buffer with 16 bytes of headroom and room for padding and tag. */
     static ByteBuf withHeadroom(byte[] packet) {
-        ByteBuf buf = Unpooled.directBuffer(16 + packet.length + 32);
-        buf.writerIndex(16).readerIndex(16);
-        buf.writeBytes(packet);
-        return buf;
+        ByteBuf b = Unpooled.buffer(packet.length + 64);
+        b.writerIndex(16);
+        b.readerIndex(16);
+        b.writeBytes(packet);
+        return b;
     }
 
-    static byte[] address(String text) {
+    /** The packet in a tight buffer (forces the copying path). */
+    static ByteBuf tight(byte[] packet) {
+        return Unpooled.wrappedBuffer(packet.clone());
+    }
+
+    static byte[] addr(String literal) {
         try {
-            return InetAddress.getByName(text).getAddress();
+            return InetAddress.getByName(literal).getAddress();
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(e);
         }
