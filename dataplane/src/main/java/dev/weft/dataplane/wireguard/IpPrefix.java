@@ -32,7 +32,9 @@ public record IpPrefix(InetAddress address, int length) {
         String trimmed = text.trim();
         int slash = trimmed.indexOf('/');
         String addr = slash < 0 ? trimmed : trimmed.substring(0, slash);
-        if (addr.isEmpty() || !(addr.indexOf(':') >= 0 || addr.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
+        boolean v6 = addr.indexOf(':') >= 0;
+        boolean v4 = !v6 && addr.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        if (!v4 && !(v6 && addr.matches("[0-9A-Fa-f:.]+"))) {
             throw new IllegalArgumentException("not an IP address: " + text);
         }
         InetAddress address;

@@ -338,6 +338,38 @@ class DevicePairTest {
         assertEquals(2, sentOfType(b, 2).size() + 1, "b answered exactly a's valid initiation");
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void restartOfEitherSideRecovers(boolean restartB) {
+        pair(SHORT, null);
+        a.device.sendPacket(Packets.tight(Packets.ipv4(A_IP, B_IP, 50, 0)));
+        net.pump();
+        b.device.sendPacket(Packets.tight(Packets.ipv4(B_IP, A_IP, 50, 0)));
+        net.pump();
+        assertEquals(1, a.delivered.size());
+        TestNet.Node old = restartB ? b : a;
+        TestNet.Node other = restartB ? a : b;
+        old.device.close();
+        net.run(Duration.ofSeconds(1));
+        TestNet.Node fresh = net.node(old.name + "2", old.address.getHostString(), old.address.getPort(), SHORT,
+                old.privateKey);
+        fresh.device.addPeer(new PeerConfig(other.publicKey(), null, other.address,
+                List.of(IpPrefix.parse((restartB ? A_IP : B_IP) + "/32")), 0));
+        // The side that kept its session sends into the void until its new-handshake timer
+        // (KEEPALIVE + REKEY_TIMEOUT without an answer) starts over.
+        String from = restartB ? A_IP : B_IP;
+        String to = restartB ? B_IP : A_IP;
+        for (int i = 1; i <= 40; i++) {
+            other.device.sendPacket(Packets.tight(Packets.ipv4(from, to, 50, i)));
+            net.run(Duration.ofMillis(100));
+        }
+        assertTrue(fresh.delivered.size() >= 20, "traffic resumed: " + fresh.delivered.size());
+        assertTrue(fresh.device.counters().unknownPeer() > 0, "old-session packets were refused");
+        fresh.device.sendPacket(Packets.tight(Packets.ipv4(to, from, 50, 99)));
+        net.pump();
+        assertArrayEquals(Packets.ipv4(to, from, 50, 99), other.delivered.get(other.delivered.size() - 1));
+    }
+
     @Test
     void removedPeerAndClosedDeviceStopWorking() {
         pair(WireGuardOptions.standard(), null);

@@ -76,7 +76,11 @@ final class TestNet implements AutoCloseable {
     }
 
     Node node(String name, String ip, int port, WireGuardOptions options) {
-        byte[] key = Curve25519.generatePrivateKey(new java.security.SecureRandom());
+        return node(name, ip, port, options, Curve25519.generatePrivateKey(new java.security.SecureRandom()));
+    }
+
+    /** A node with a given key; replaces whatever node had the address (a restart). */
+    Node node(String name, String ip, int port, WireGuardOptions options, byte[] key) {
         Node n = new Node(name, new InetSocketAddress(ip, port), key, options);
         bindings.put(n.address, n);
         nodes.add(n);
