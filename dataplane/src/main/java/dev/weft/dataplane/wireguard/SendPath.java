@@ -170,6 +170,12 @@ final class SendPath {
         synchronized (peer.lock) {
             if (!isRetry) {
                 peer.timers.handshakeAttempts = 0;
+                if (peer.timers.retransmitHandshake != PeerTimers.OFF) {
+                    // A handshake is in flight and its jittered retry is scheduled. Letting
+                    // traffic trigger un-jittered initiations instead can keep two peers that
+                    // both send initiating in lockstep, each answering the other (a livelock).
+                    return;
+                }
             }
             endpoint = peer.endpoint;
             if (identity == null || peer.removed || endpoint == null
