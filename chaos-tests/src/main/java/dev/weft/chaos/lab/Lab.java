@@ -198,6 +198,23 @@ public final class Lab implements AutoCloseable {
     return name;
   }
 
+  /**
+   * The command line that runs weft through the repository's launcher {@code bin/weft} (found by walking up
+   * from the working directory), for {@link Node#start(String, String...)}.
+   */
+  public static List<String> weft(String... args) {
+    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    while (dir != null && !Files.isExecutable(dir.resolve("bin/weft"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new LabException("bin/weft not found above " + System.getProperty("user.dir"));
+    }
+    List<String> cmd = new ArrayList<>(List.of(dir.resolve("bin/weft").toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
   /** Every process started in this lab. */
   public synchronized List<LabProcess> processes() {
     return List.copyOf(processes);

@@ -162,6 +162,32 @@ public final class LabProcess {
     return read(stderr);
   }
 
+  /** Waits until {@code text} appears in its stdout; fails with the log tail (and exit status) otherwise. */
+  public void awaitOutput(String text, Duration timeout) {
+    await(stdout, text, timeout);
+  }
+
+  /** Waits until {@code text} appears in its stderr; fails with the log tail (and exit status) otherwise. */
+  public void awaitError(String text, Duration timeout) {
+    await(stderr, text, timeout);
+  }
+
+  private void await(Path file, String text, Duration timeout) {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!read(file).contains(text)) {
+      if (System.nanoTime() > end) {
+        throw new LabException(this + " did not print \"" + text + "\" within " + timeout
+            + (isAlive() ? "" : " (it exited)") + "\n" + tail(30));
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LabException("interrupted", e);
+      }
+    }
+  }
+
   /** The last {@code lines} lines of both outputs, for failure reports. */
   public String tail(int lines) {
     return "--- " + this + " stdout (" + stdout + "):\n" + lastLines(stdout(), lines) + "--- " + this + " stderr ("

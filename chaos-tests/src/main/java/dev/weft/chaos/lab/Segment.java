@@ -128,8 +128,8 @@ public final class Segment {
     StringBuilder nft = new StringBuilder();
     nft.append("table bridge lab\ndelete table bridge lab\ntable bridge lab {\n");
     nft.append("  chain forward {\n    type filter hook forward priority 0; policy accept;\n");
-    // Delayer bridges carry the same frames again; judge each frame once, on the main bridge.
-    nft.append("    meta ibrname != \"" + BRIDGE + "\" accept\n");
+    // Frames also cross delayer bridges (port <-> "taN"); judge each frame once, where it meets the main bridge.
+    nft.append("    iifname \"ta*\" accept\n    oifname \"ta*\" accept\n");
     for (PortPair p : partitions) {
       nft.append("    iifname ").append(names(p.a())).append(" oifname ").append(names(p.b())).append(" drop\n");
       nft.append("    iifname ").append(names(p.b())).append(" oifname ").append(names(p.a())).append(" drop\n");
