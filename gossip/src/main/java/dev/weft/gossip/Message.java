@@ -1,0 +1,29 @@
+package dev.weft.gossip;
+
+import java.util.List;
+
+/** The message a packet carries besides its piggybacked updates. */
+sealed interface Message {
+  /** Are you there? Answered by {@link Ack}. */
+  record Ping(int seq, NodeId target) implements Message {}
+
+  /** Please ping {@code target} for me; answered by its {@link Ack}, or by {@link Nack}. */
+  record PingReq(int seq, NodeId target) implements Message {}
+
+  record Ack(int seq) implements Message {}
+
+  /** The target did not answer an indirect ping: the helper itself is fine (Lifeguard). */
+  record Nack(int seq) implements Message {}
+
+  /** Part of a push-pull exchange: what the sender knows, in chunks that fit a datagram. */
+  record Digest(boolean reply, int chunk, List<DigestEntry> entries) implements Message {}
+
+  /** Please send your updates about these members. */
+  record Fetch(List<NodeId> ids) implements Message {}
+
+  /** Updates sent on request; they ride in the packet's update list. */
+  record Push() implements Message {}
+
+  /** One member as the digest's sender knows it; {@code recordVersion} is -1 without a record. */
+  record DigestEntry(NodeId id, int incarnation, MemberState state, long recordVersion) {}
+}
