@@ -475,12 +475,22 @@ public final class Gossip {
     health = Math.min(config.awarenessMax(), health + 1);
   }
 
+  /** This member's own probe failed: accuse, or confirm an accusation others made. */
   private void suspect(Member m) {
-    if (m.state != MemberState.ALIVE) {
+    if (!m.state.isUp()) {
+      return;
+    }
+    if (m.state == MemberState.SUSPECT && (m.suspicion == null || m.suspicion.confirmedByAlready(self))) {
       return;
     }
     Update.Suspect s =
         new Update.Suspect(m.id, m.incarnation, self, authority.sign(Update.Suspect.signedBytes(m.id, m.incarnation, self)));
+    if (m.state == MemberState.SUSPECT) {
+      if (m.suspicion.confirm(self)) {
+        enqueue(s);
+      }
+      return;
+    }
     startSuspicion(m, s);
   }
 

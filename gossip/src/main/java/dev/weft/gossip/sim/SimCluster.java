@@ -65,9 +65,9 @@ public final class SimCluster {
       return up;
     }
 
-    /** Replaces how this member signs, e.g. with a hostile one for tests. */
-    public void authority(MemberAuthority a) {
-      this.authority = a;
+    /** This member's signing key, for tests that play a member turned hostile. */
+    public MemberAuthority authorityForTests() {
+      return authority;
     }
   }
 
