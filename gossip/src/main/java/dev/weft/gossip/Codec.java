@@ -249,10 +249,13 @@ final class Codec {
   }
 
   private static final class PushSerializer extends Versioned<Message.Push> {
-    void writeBody(Output out, Message.Push p) {}
+    void writeBody(Output out, Message.Push p) {
+      out.writeBoolean(p.solicited());
+    }
 
     Message.Push readBody(Input in, int end) {
-      return new Message.Push();
+      need(in, end, 1);
+      return new Message.Push(in.readBoolean());
     }
   }
 

@@ -30,12 +30,15 @@ public final class Gossip {
   private final Scheduler.Cancellable[] ticks = new Scheduler.Cancellable[Tick.values().length];
   private final Stats stats = new Stats();
   private int probeIndex;
+  private int upMembers; // members alive or suspect, kept as states change (asked per packet)
   private int incarnation;
   private int seq;
   private int health; // Lifeguard's local health multiplier, 0..awarenessMax
   private Update.Alive selfAlive;
   private byte[] ownPayload;
   private boolean running;
+  /** False while applying updates that answer this member's own fetch: those are not re-spread. */
+  private boolean spreading = true;
   private boolean leaving;
 
   /** The periodic tasks; each reschedules itself. */
@@ -54,6 +57,20 @@ public final class Gossip {
     long packetsReceived;
     long malformed;
     long rejectedClaims;
+    long alivesQueued;
+    long suspectsQueued;
+    long deadsQueued;
+    long recordsQueued;
+    long digestsSent;
+
+    public long digestsSent() {
+      return digestsSent;
+    }
+
+    /** Updates queued for dissemination, by kind: alive, suspect, dead, record. */
+    public long[] updatesQueued() {
+      return new long[] {alivesQueued, suspectsQueued, deadsQueued, recordsQueued};
+    }
 
     public long packetsSent() {
       return packetsSent;
@@ -240,13 +257,7 @@ public final class Gossip {
 
   /** Number of members this member considers up (alive or suspect), itself included. */
   public int liveCount() {
-    int n = 1;
-    for (Member m : members.values()) {
-      if (m.state.isUp()) {
-        n++;
-      }
-    }
-    return n;
+    return upMembers + 1;
   }
 
   public RecordStore records() {
@@ -302,9 +313,11 @@ public final class Gossip {
       return;
     }
     stats.packetsReceived++;
+    spreading = !(p.message() instanceof Message.Push push && push.solicited());
     for (Update u : p.updates()) {
       apply(u);
     }
+    spreading = true;
     switch (p.message()) {
       case Message.Ping ping -> {
         if (ping.target().equals(self)) {
@@ -362,6 +375,7 @@ public final class Gossip {
     if (m == null) {
       m = new Member(a.id(), a, now);
       members.put(a.id(), m);
+      upMembers++;
       probeOrder.add(random.nextInt(probeOrder.size() + 1), a.id()); // random position, as SWIM asks
       enqueue(a);
       listener.memberUp(a.id());
@@ -374,6 +388,9 @@ public final class Gossip {
     if (m.suspicion != null) {
       m.suspicion.cancel();
       m.suspicion = null;
+    }
+    if (!before.isUp()) {
+      upMembers++;
     }
     m.state = MemberState.ALIVE;
     m.stateSince = now;
@@ -519,6 +536,9 @@ public final class Gossip {
       m.suspicion.cancel();
       m.suspicion = null;
     }
+    if (m.state.isUp()) {
+      upMembers--;
+    }
     m.state = d.left() ? MemberState.LEFT : MemberState.DEAD;
     m.stateSince = scheduler.nowMillis();
     m.accusation = d;
@@ -607,7 +627,7 @@ public final class Gossip {
       return;
     }
     for (Member m : randomMembers(config.gossipNodes(), null, true)) {
-      send(m.id, new Message.Push(), false);
+      send(m.id, new Message.Push(false), false);
       if (broadcasts.isEmpty()) {
         break;
       }
@@ -672,6 +692,7 @@ public final class Gossip {
     for (int i = 0, chunk = 0; i < all.size(); i += perChunk, chunk++) {
       List<Message.DigestEntry> part = all.subList(i, Math.min(all.size(), i + perChunk));
       sendBare(to, new Message.Digest(reply, chunk, List.copyOf(part)));
+      stats.digestsSent++;
     }
   }
 
@@ -721,7 +742,7 @@ public final class Gossip {
       }
       records.get(id).ifPresent(r -> updates.add(codec.encodeUpdate(new Update.RecordUpdate(r))));
     }
-    byte[] push = codec.encodeMessage(new Message.Push());
+    byte[] push = codec.encodeMessage(new Message.Push(true));
     int budget = config.maxPacketBytes() - Codec.packetSize(push.length, 0, 0) - 4;
     List<byte[]> batch = new ArrayList<>();
     int used = 0;
@@ -742,6 +763,15 @@ public final class Gossip {
   // ---------------------------------------------------------------- sending
 
   private void enqueue(Update u) {
+    if (!spreading) {
+      return;
+    }
+    switch (u) {
+      case Update.Alive a -> stats.alivesQueued++;
+      case Update.Suspect x -> stats.suspectsQueued++;
+      case Update.Dead d -> stats.deadsQueued++;
+      case Update.RecordUpdate r -> stats.recordsQueued++;
+    }
     broadcasts.add(u, codec.encodeUpdate(u));
   }
 
@@ -780,23 +810,18 @@ public final class Gossip {
    * includeRecentlyDead}) those dead for less than gossip-to-the-dead time.
    */
   private List<Member> randomMembers(int n, NodeId except, boolean includeRecentlyDead) {
-    List<Member> candidates = new ArrayList<>();
+    // Sampling with bounded retries instead of a scan: this runs several times a second.
+    List<Member> out = new ArrayList<>(n);
+    int size = probeOrder.size();
     long now = scheduler.nowMillis();
-    for (NodeId id : probeOrder) {
-      Member m = members.get(id);
-      if (m == null || m.id.equals(except)) {
+    for (int tries = 0; out.size() < n && tries < 4 * n + 8 && size > 0; tries++) {
+      Member m = members.get(probeOrder.get(random.nextInt(size)));
+      if (m == null || m.id.equals(except) || out.contains(m)) {
         continue;
       }
       if (m.state.isUp() || (includeRecentlyDead && m.state == MemberState.DEAD && now - m.stateSince < config.gossipToTheDeadMillis())) {
-        candidates.add(m);
+        out.add(m);
       }
-    }
-    List<Member> out = new ArrayList<>(Math.min(n, candidates.size()));
-    for (int i = 0; i < n && !candidates.isEmpty(); i++) {
-      int j = random.nextInt(candidates.size());
-      out.add(candidates.get(j));
-      candidates.set(j, candidates.get(candidates.size() - 1));
-      candidates.remove(candidates.size() - 1);
     }
     return out;
   }

@@ -8,7 +8,7 @@ package dev.weft.gossip;
  * @param probeTimeoutMillis wait for a direct ack before asking others (memberlist: 500 ms)
  * @param indirectChecks members asked to probe indirectly, and Lifeguard's confirmations (3)
  * @param suspicionMult suspicion lasts at least {@code mult × max(1, log10 n) × probe interval};
- *     memberlist uses 4, weft 3 because its gossip tick spreads refutations within about a second
+ *     memberlist uses 4, weft 2.5 because its gossip tick spreads refutations within about a second
  * @param suspicionMaxTimeoutMult Lifeguard: the unconfirmed suspicion timeout is this many times
  *     the minimum (6)
  * @param retransmitMult each update is sent {@code mult × ceil(log10(n + 1))} times (4)
@@ -41,7 +41,7 @@ public record GossipConfig(
     int maxRecordBytes) {
 
   public static GossipConfig defaults() {
-    return new GossipConfig(1_000, 500, 3, 3, 6, 4, 200, 3, 30_000, 10_000, 30_000, 8, 3_600_000, 1_200, 1_000);
+    return new GossipConfig(1_000, 500, 3, 2.5, 6, 4, 200, 3, 30_000, 10_000, 30_000, 8, 3_600_000, 1_200, 1_000);
   }
 
   /** Suspicion timeout bounds for a cluster of {@code n} members, in milliseconds. */

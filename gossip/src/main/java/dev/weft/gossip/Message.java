@@ -21,8 +21,12 @@ sealed interface Message {
   /** Please send your updates about these members. */
   record Fetch(List<NodeId> ids) implements Message {}
 
-  /** Updates sent on request; they ride in the packet's update list. */
-  record Push() implements Message {}
+  /**
+   * Updates ride in the packet's update list: gossip, or ({@code solicited}) the answer to a
+   * {@link Fetch}, which receivers apply without spreading further, since anti-entropy repairs
+   * one member's state and need not flood the cluster.
+   */
+  record Push(boolean solicited) implements Message {}
 
   /** One member as the digest's sender knows it; {@code recordVersion} is -1 without a record. */
   record DigestEntry(NodeId id, int incarnation, MemberState state, long recordVersion) {}

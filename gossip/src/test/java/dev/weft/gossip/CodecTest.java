@@ -52,7 +52,7 @@ class CodecTest {
     assertEquals(4, d.updates().size());
     assertEquals(r, assertInstanceOf(Update.RecordUpdate.class, d.updates().get(3)).record());
     for (Message m : List.of(new Message.Ping(1, B), new Message.PingReq(2, B), new Message.Ack(3), new Message.Nack(4),
-        new Message.Fetch(List.of(A, B)), new Message.Push())) {
+        new Message.Fetch(List.of(A, B)), new Message.Push(false))) {
       assertEquals(m.getClass(), codec.decode(packet(m)).message().getClass());
     }
   }
@@ -76,7 +76,7 @@ class CodecTest {
   @Test
   void refusesOversizedRecordsAndUnknownClasses() {
     Codec small = new Codec(10);
-    byte[] big = packet(new Message.Push(), new Update.RecordUpdate(new Record(B, 1, false, new byte[100], new byte[64])));
+    byte[] big = packet(new Message.Push(false), new Update.RecordUpdate(new Record(B, 1, false, new byte[100], new byte[64])));
     assertThrows(MalformedPacketException.class, () -> small.decode(big));
     byte[] p = packet(new Message.Ack(1));
     p[2 + 32] = 90; // a class id nobody registered

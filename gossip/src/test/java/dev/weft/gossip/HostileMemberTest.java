@@ -20,7 +20,7 @@ class HostileMemberTest {
     for (Update u : updates) {
       us.add(codec.encodeUpdate(u));
     }
-    byte[] packet = Codec.assemble(liar.id(), codec.encodeMessage(new Message.Push()), us);
+    byte[] packet = Codec.assemble(liar.id(), codec.encodeMessage(new Message.Push(false)), us);
     for (SimNode n : c.nodes()) {
       if (n != liar && n.isUp()) {
         n.gossip().receive(liar.id(), packet);

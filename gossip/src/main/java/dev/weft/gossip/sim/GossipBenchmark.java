@@ -85,6 +85,10 @@ public final class GossipBenchmark {
     long before = c.falseDeaths();
     c.run(TEN_MINUTES);
     long fp = c.falseDeaths() - before;
+    if (System.getenv("WEFT_BENCH_VERBOSE") != null) {
+      List<String> log = c.falseDeathLog();
+      System.err.println("loss " + loss + " slowed " + slowed + ": " + log.subList(Math.max(0, log.size() - (int) fp), log.size()));
+    }
     c.loss(0);
     for (SimNode s : slow) {
       c.slow(s, 0);

@@ -33,6 +33,7 @@ public final class SimCluster {
   private long maxLatency = 10;
   private long bytesDelivered;
   private long falseDeaths;
+  private final List<String> falseDeathLog = new ArrayList<>();
 
   /** One simulated member. */
   public final class SimNode {
@@ -99,6 +100,11 @@ public final class SimCluster {
   /** Members declared dead by someone while they were up and reachable. */
   public long falseDeaths() {
     return falseDeaths;
+  }
+
+  /** The first false deaths: when, who declared whom. */
+  public List<String> falseDeathLog() {
+    return List.copyOf(falseDeathLog);
   }
 
   public void loss(double fraction) {
@@ -256,6 +262,10 @@ public final class SimCluster {
         SimNode n = byId.get(id);
         if (state == MemberState.DEAD && n != null && n.up && n.partition == observer.partition) {
           falseDeaths++;
+          if (falseDeathLog.size() < 100) {
+            falseDeathLog.add("t=" + time.now() + " " + observer.id + " declared " + id + " dead (its incarnation "
+                + n.gossip.incarnation() + ", health " + n.gossip.localHealth() + ")");
+          }
         }
       }
     };
