@@ -1,0 +1,17 @@
+package dev.weft.dataplane.wireguard;
+
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+
+/**
+ * Where a {@link WireGuardDevice} puts its output. Both methods take ownership of the buffer
+ * (the implementation releases it). They may be called from several threads at once
+ * (receive, send and timer threads), and must not call back into the device synchronously.
+ */
+public interface PacketSink {
+    /** A WireGuard message for the UDP socket. */
+    void sendDatagram(ByteBuf datagram, InetSocketAddress to);
+
+    /** A decrypted, authenticated IP packet for the TUN device. */
+    void deliverPacket(ByteBuf ipPacket);
+}

@@ -1,0 +1,170 @@
+package dev.weft.dataplane.wireguard;
+
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One WireGuard peer: its handshake, its up to three keypairs (previous, current, next),
+ * endpoint, packets staged while no session exists, timers and counters.
+ *
+ * <p>{@link #lock} guards the handshake, keypair rotation and the staged queue. The keypair
+ * and endpoint fields are volatile so the per-packet paths read them without locking.
+ */
+final class Peer {
+    final WireGuardDevice device;
+    final byte[] publicKey;
+    final Object lock = new Object();
+    /** Orders transport sends (counter, encryption, hand-off); never held with {@link #lock} first. */
+    final Object sendLock = new Object();
+    final Handshake handshake;
+    final CookieGenerator cookieGenerator;
+    final PeerTimers timers;
+
+    volatile Keypair previous;
+    volatile Keypair current;
+    volatile Keypair next;
+    volatile InetSocketAddress endpoint;
+    volatile int persistentKeepaliveSeconds;
+    volatile Instant lastHandshake;
+    volatile boolean removed;
+    private volatile int stagedCount;
+    private final ArrayDeque<ByteBuf> staged = new ArrayDeque<>();
+
+    final AtomicLong rxBytes = new AtomicLong();
+    final AtomicLong txBytes = new AtomicLong();
+    final AtomicLong rejectedReplay = new AtomicLong();
+    final AtomicLong rejectedBadMac = new AtomicLong();
+    final AtomicLong rejectedOther = new AtomicLong();
+
+    Peer(WireGuardDevice device, byte[] publicKey, long now) {
+        this.device = device;
+        this.publicKey = publicKey.clone();
+        this.handshake = new Handshake(publicKey);
+        this.cookieGenerator = new CookieGenerator(publicKey, device.options().cookieRefreshTime().toNanos());
+        this.timers = new PeerTimers(this);
+        this.handshake.lastSentHandshake = now - device.options().rekeyTimeout().toNanos() - 1_000_000_000L;
+    }
+
+    /** Rotates keypairs after a handshake derived {@code keypair} (BeginSymmetricSession). Holds lock. */
+    void installKeypair(Keypair keypair) {
+        Keypair oldPrevious = previous;
+        Keypair oldNext = next;
+        Keypair oldCurrent = current;
+        if (keypair.initiator) {
+            if (oldNext != null) {
+                next = null;
+                previous = oldNext;
+                delete(oldCurrent);
+            } else {
+                previous = oldCurrent;
+            }
+            delete(oldPrevious);
+            current = keypair;
+        } else {
+            next = keypair;
+            delete(oldNext);
+            previous = null;
+            delete(oldPrevious);
+        }
+    }
+
+    /**
+     * The responder's new keypair is confirmed by the first packet received with it: it
+     * becomes current. Returns true when this rotation happened.
+     */
+    boolean receivedWithKeypair(Keypair keypair) {
+        if (next != keypair) {
+            return false;
+        }
+        synchronized (lock) {
+            if (next != keypair) {
+                return false;
+            }
+            Keypair old = previous;
+            previous = current;
+            delete(old);
+            current = keypair;
+            next = null;
+            return true;
+        }
+    }
+
+    /** Forgets every key and the handshake (ZeroAndFlushAll). */
+    void zeroAndFlushAll() {
+        synchronized (lock) {
+            delete(previous);
+            delete(current);
+            delete(next);
+            previous = null;
+            current = null;
+            next = null;
+            if (handshake.hasLocalIndex) {
+                device.indexTable().delete(handshake.localIndex);
+                handshake.hasLocalIndex = false;
+            }
+            handshake.clear();
+            clearStaged();
+        }
+    }
+
+    private void delete(Keypair keypair) {
+        if (keypair != null) {
+            device.indexTable().delete(keypair.localIndex);
+            keypair.destroy();
+        }
+    }
+
+    /** Queues a packet until a session exists; the oldest is dropped when full. */
+    void stage(ByteBuf packet) {
+        ByteBuf dropped = null;
+        synchronized (lock) {
+            if (removed) {
+                dropped = packet;
+            } else {
+                if (staged.size() >= device.options().maxStagedPackets()) {
+                    dropped = staged.pollFirst();
+                }
+                staged.addLast(packet);
+                stagedCount = staged.size();
+            }
+        }
+        if (dropped != null) {
+            dropped.release();
+        }
+    }
+
+    ByteBuf pollStaged() {
+        if (stagedCount == 0) {
+            return null;
+        }
+        synchronized (lock) {
+            ByteBuf b = staged.pollFirst();
+            stagedCount = staged.size();
+            return b;
+        }
+    }
+
+    boolean hasStaged() {
+        return stagedCount > 0;
+    }
+
+    void clearStaged() {
+        synchronized (lock) {
+            ByteBuf b;
+            while ((b = staged.pollFirst()) != null) {
+                b.release();
+            }
+            stagedCount = 0;
+        }
+    }
+
+    /** Roaming: the newest authenticated packet's source becomes the endpoint. */
+    void setEndpointFromPacket(InetSocketAddress from) {
+        if (from != null && !from.equals(endpoint)) {
+            endpoint = from;
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.weft.dataplane.wireguard;
+
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+
+/**
+ * Outbound side (wireguard-go's send.go): cryptokey routing of IP packets, transport
+ * encryption, keepalives, staging while no session exists, and handshake initiations.
+ */
+final class SendPath {
+    private final WireGuardDevice device;
+    private final TransportCipher cipher;
+
+    SendPath(WireGuardDevice device, TransportCipher cipher) {
+        this.device = device;
+        this.cipher = cipher;
+    }
+
+    /** Routes an IP packet by destination address and sends it. Takes ownership. */
+    void sendPacket(ByteBuf packet) {
+        Peer peer;
+        try {
+            int at = packet.readerIndex();
+            int length = packet.readableBytes();
+            int version = length > 0 ? (packet.getByte(at) >> 4) & 0xf : 0;
+            if (version == 4 && length >= 20) {
+                peer = device.allowedIps().lookupV4(packet.getInt(at + 16));
+            } else if (version == 6 && length >= 40) {
+                peer = device.allowedIps().lookupV6(packet.getLong(at + 24), packet.getLong(at + 32));
+            } else {
+                peer = null;
+            }
+        } catch (RuntimeException e) {
+            peer = null;
+        }
+        if (peer == null) {
+            device.countNoRoute();
+            packet.release();
+            return;
+        }
+        send(peer, packet);
+    }
+
+    /** Sends a packet (empty for a keepalive) to {@code peer}, staging it if no session is up. */
+    void send(Peer peer, ByteBuf packet) {
+        if (peer.hasStaged() || !trySend(peer, packet)) {
+            peer.stage(packet);
+            sendStaged(peer);
+        }
+    }
+
+    void sendKeepalive(Peer peer) {
+        if (!peer.hasStaged()) {
+            ByteBuf empty = device.allocator().buffer(Messages.TRANSPORT_MIN_SIZE);
+            empty.setIndex(Messages.TRANSPORT_HEADER_SIZE, Messages.TRANSPORT_HEADER_SIZE);
+            peer.stage(empty);
+        }
+        sendStaged(peer);
+    }
+
+    /** Sends queued packets while a usable keypair exists; otherwise starts a handshake. */
+    void sendStaged(Peer peer) {
+        while (peer.hasStaged()) {
+            Keypair keypair = peer.current;
+            if (!usable(keypair, device.clock().nanoTime()) || peer.endpoint == null) {
+                sendInitiation(peer, false);
+                return;
+            }
+            ByteBuf packet = peer.pollStaged();
+            if (packet == null) {
+                return;
+            }
+            if (!trySend(peer, packet)) {
+                peer.stage(packet);
+                sendInitiation(peer, false);
+                return;
+            }
+        }
+    }
+
+    private boolean usable(Keypair keypair, long now) {
+        WireGuardOptions o = device.options();
+        return keypair != null && !keypair.isDestroyed()
+                && now - keypair.createdNanos < o.rejectAfterTime().toNanos()
+                && Long.compareUnsigned(keypair.sendNonce.get(), o.rejectAfterMessages()) < 0;
+    }
+
+    /**
+     * Encrypts and sends with the current keypair. Returns false, keeping the packet with the
+     * caller, when there is no usable keypair; true when the packet was consumed.
+     */
+    private boolean trySend(Peer peer, ByteBuf packet) {
+        long now;
+        Keypair keypair;
+        long nonce;
+        int payload = packet.readableBytes();
+        // Counter assignment, encryption and hand-off to the socket happen in counter order
+        // per peer: concurrent senders could otherwise push a counter out of the receiver's
+        // replay window (a thread stalled while others send 2000 packets).
+        synchronized (peer.sendLock) {
+            now = device.clock().nanoTime();
+            keypair = peer.current;
+            InetSocketAddress endpoint = peer.endpoint;
+            if (endpoint == null || !usable(keypair, now)) {
+                return false;
+            }
+            nonce = keypair.sendNonce.getAndIncrement();
+            if (Long.compareUnsigned(nonce, device.options().rejectAfterMessages()) >= 0) {
+                keypair.sendNonce.set(device.options().rejectAfterMessages());
+                return false;
+            }
+            ByteBuf datagram = encrypt(keypair, nonce, packet);
+            if (datagram == null) {
+                peer.rejectedOther.incrementAndGet();
+                return true;
+            }
+            peer.txBytes.addAndGet(datagram.readableBytes());
+            device.sink().sendDatagram(datagram, endpoint);
+        }
+        PeerTimers timers = peer.timers;
+        timers.anyAuthenticatedPacketTraversal(now);
+        timers.anyAuthenticatedPacketSent();
+        if (payload > 0) {
+            timers.dataSent(now);
+        }
+        keepKeyFreshSending(peer, keypair, nonce, now);
+        return true;
+    }
+
+    private void keepKeyFreshSending(Peer peer, Keypair keypair, long nonce, long now) {
+        WireGuardOptions o = device.options();
+        if (keypair.initiator && (Long.compareUnsigned(nonce, o.rekeyAfterMessages()) > 0
+                || now - keypair.createdNanos > o.rekeyAfterTime().toNanos())) {
+            sendInitiation(peer, false);
+        }
+    }
+
+    /**
+     * Builds the transport message around {@code packet}: in place when the buffer has 16
+     * bytes of headroom and room for padding and tag, else in a fresh pooled buffer. Returns
+     * null (and releases) when encryption is impossible.
+     */
+    private ByteBuf encrypt(Keypair keypair, long nonce, ByteBuf packet) {
+        int length = packet.readableBytes();
+        int padded = Messages.paddedLength(length, device.options().mtu());
+        int total = Messages.TRANSPORT_HEADER_SIZE + padded + TransportCipher.TAG_SIZE;
+        ByteBuf out;
+        int start;
+        int reader = packet.readerIndex();
+        if (reader >= Messages.TRANSPORT_HEADER_SIZE && packet.capacity() - reader >= padded + 16
+                && packet.unwrap() == null && packet.refCnt() == 1 && !packet.isReadOnly()) {
+            out = packet;
+            start = reader - Messages.TRANSPORT_HEADER_SIZE;
+        } else {
+            out = device.allocator().buffer(total);
+            start = 0;
+            out.setBytes(Messages.TRANSPORT_HEADER_SIZE, packet, reader, length);
+            packet.release();
+        }
+        out.setIntLE(start, Messages.TYPE_TRANSPORT);
+        out.setIntLE(start + Messages.TRANSPORT_RECEIVER, keypair.remoteIndex);
+        out.setLongLE(start + Messages.TRANSPORT_COUNTER, nonce);
+        out.setZero(start + Messages.TRANSPORT_HEADER_SIZE + length, padded - length);
+        if (!cipher.seal(keypair.sendKey, nonce, out, start + Messages.TRANSPORT_HEADER_SIZE, padded)) {
+            out.release();
+            return null;
+        }
+        out.setIndex(start, start + total);
+        return out;
+    }
+
+    /** Sends a handshake initiation unless one went out less than REKEY_TIMEOUT ago. */
+    void sendInitiation(Peer peer, boolean isRetry) {
+        StaticIdentity identity = device.identity();
+        long now = device.clock().nanoTime();
+        byte[] msg;
+        InetSocketAddress endpoint;
+        synchronized (peer.lock) {
+            if (!isRetry) {
+                peer.timers.handshakeAttempts = 0;
+                if (peer.timers.retransmitHandshake != PeerTimers.OFF) {
+                    // A handshake is in flight and its jittered retry is scheduled. Letting
+                    // traffic trigger un-jittered initiations instead can keep two peers that
+                    // both send initiating in lockstep, each answering the other (a livelock).
+                    return;
+                }
+            }
+            endpoint = peer.endpoint;
+            if (identity == null || peer.removed || endpoint == null
+                    || now - peer.handshake.lastSentHandshake < device.options().rekeyTimeout().toNanos()) {
+                return;
+            }
+            peer.handshake.lastSentHandshake = now;
+            msg = device.noise().createInitiation(peer, identity);
+            if (msg == null) {
+                return;
+            }
+            peer.cookieGenerator.addMacs(msg, now);
+        }
+        peer.timers.anyAuthenticatedPacketTraversal(now);
+        peer.timers.anyAuthenticatedPacketSent();
+        sendBytes(peer, msg, endpoint);
+        peer.timers.handshakeInitiated(now);
+    }
+
+    void sendBytes(Peer peer, byte[] msg, InetSocketAddress to) {
+        ByteBuf buf = device.allocator().buffer(msg.length);
+        buf.writeBytes(msg);
+        if (peer != null) {
+            peer.txBytes.addAndGet(msg.length);
+        }
+        device.sink().sendDatagram(buf, to);
+    }
+}

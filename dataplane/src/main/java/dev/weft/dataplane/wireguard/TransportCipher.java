@@ -1,0 +1,94 @@
+package dev.weft.dataplane.wireguard;
+
+import io.netty.buffer.ByteBuf;
+import java.security.GeneralSecurityException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+
+/**
+ * ChaCha20-Poly1305 for transport messages, in place on a {@link ByteBuf}.
+ *
+ * <p>Each thread keeps its own JDK {@link Cipher} (it is not thread-safe) and re-inits it per
+ * packet with the packet's counter nonce; the JDK refuses to re-use a key and nonce for
+ * encryption, which the strictly increasing counter never does. The JDK's fast path works on
+ * arrays: heap buffers are processed in place, direct buffers through a per-thread scratch
+ * array, so nothing is allocated per packet apart from what {@code Cipher.init} copies.
+ */
+final class TransportCipher {
+    static final int TAG_SIZE = 16;
+    private static final int SCRATCH_SIZE = 65536 + 64;
+
+    private static final class PerThread {
+        final Cipher cipher;
+        final byte[] nonce = new byte[12];
+        final byte[] scratch = new byte[SCRATCH_SIZE];
+
+        PerThread() {
+            try {
+                cipher = Cipher.getInstance("ChaCha20-Poly1305");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("ChaCha20-Poly1305 unavailable", e);
+            }
+        }
+    }
+
+    private final ThreadLocal<PerThread> perThread = ThreadLocal.withInitial(PerThread::new);
+
+    /**
+     * Encrypts {@code buf[offset, offset+length)} in place and writes the 16-byte tag after it.
+     * Returns false when the key has been destroyed meanwhile (nothing sensible was written).
+     */
+    boolean seal(ChaChaKey key, long counter, ByteBuf buf, int offset, int length) {
+        PerThread t = perThread.get();
+        if (length + TAG_SIZE > SCRATCH_SIZE) {
+            return false;
+        }
+        try {
+            t.cipher.init(Cipher.ENCRYPT_MODE, key, nonce(t.nonce, counter));
+            if (buf.hasArray()) {
+                byte[] array = buf.array();
+                int at = buf.arrayOffset() + offset;
+                t.cipher.doFinal(array, at, length, array, at);
+            } else {
+                buf.getBytes(offset, t.scratch, 0, length);
+                int n = t.cipher.doFinal(t.scratch, 0, length, t.scratch, 0);
+                buf.setBytes(offset, t.scratch, 0, n);
+            }
+            return true;
+        } catch (GeneralSecurityException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Authenticates and decrypts {@code buf[offset, offset+length)} (ciphertext and tag) in place.
+     * Returns the plaintext length, or -1 when authentication fails.
+     */
+    int open(ChaChaKey key, long counter, ByteBuf buf, int offset, int length) {
+        if (length < TAG_SIZE || length > SCRATCH_SIZE) {
+            return -1;
+        }
+        PerThread t = perThread.get();
+        try {
+            t.cipher.init(Cipher.DECRYPT_MODE, key, nonce(t.nonce, counter));
+            if (buf.hasArray()) {
+                byte[] array = buf.array();
+                int at = buf.arrayOffset() + offset;
+                return t.cipher.doFinal(array, at, length, array, at);
+            }
+            buf.getBytes(offset, t.scratch, 0, length);
+            int n = t.cipher.doFinal(t.scratch, 0, length, t.scratch, 0);
+            buf.setBytes(offset, t.scratch, 0, n);
+            return n;
+        } catch (GeneralSecurityException | IllegalStateException e) {
+            return -1;
+        }
+    }
+
+    private static IvParameterSpec nonce(byte[] nonce, long counter) {
+        for (int i = 0; i < 8; i++) {
+            nonce[4 + i] = (byte) (counter >>> (8 * i));
+        }
+        return new IvParameterSpec(nonce);
+    }
+}

@@ -1,0 +1,325 @@
+package dev.weft.dataplane.wireguard;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A userspace WireGuard interface: the protocol of the WireGuard whitepaper, exact on the
+ * wire, between a UDP socket and a TUN device that the caller owns.
+ *
+ * <p>Feed it datagrams from the socket with {@link #receiveDatagram} and IP packets from the
+ * TUN device with {@link #sendPacket}; it writes to its {@link PacketSink}. Buffers change
+ * owner with each call. Both methods are thread-safe and may run on different threads.
+ * For zero-copy encryption give {@code sendPacket} buffers with 16 bytes of headroom before
+ * the packet and 32 bytes of room after it.
+ */
+public final class WireGuardDevice implements AutoCloseable {
+    private final PacketSink sink;
+    private final WireGuardClock clock;
+    private final WireGuardOptions options;
+    private final ByteBufAllocator allocator;
+    private final SecureRandom random = new SecureRandom();
+    private final IndexTable indexTable = new IndexTable(random);
+    private final AllowedIps allowedIps = new AllowedIps();
+    private final Map<ByteBuffer, Peer> peers = new ConcurrentHashMap<>();
+    private final NoiseProtocol noise = new NoiseProtocol(this);
+    private final SendPath sendPath;
+    private final ReceivePath receivePath;
+    private final LoadMonitor loadMonitor;
+    private final HandshakeRateLimiter rateLimiter = new HandshakeRateLimiter();
+    private final WireGuardClock.Cancellable ticker;
+    private volatile StaticIdentity identity;
+    private volatile boolean closed;
+
+    private final AtomicLong unknownPeer = new AtomicLong();
+    private final AtomicLong badMac = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong handshakeReplays = new AtomicLong();
+    private final AtomicLong cookiesSent = new AtomicLong();
+    private final AtomicLong rateLimited = new AtomicLong();
+    private final AtomicLong noRoute = new AtomicLong();
+
+    /**
+     * A device with the system clock, the standard protocol constants and Netty's pooled
+     * allocator.
+     */
+    public WireGuardDevice(byte[] privateKey, PacketSink sink) {
+        this(privateKey, sink, WireGuardClock.system(), WireGuardOptions.standard(), PooledByteBufAllocator.DEFAULT);
+    }
+
+    /**
+     * A device with its own clock (timers), protocol constants and buffer allocator.
+     *
+     * @param privateKey the static X25519 private key (32 bytes)
+     */
+    public WireGuardDevice(byte[] privateKey, PacketSink sink, WireGuardClock clock, WireGuardOptions options,
+                           ByteBufAllocator allocator) {
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.options = Objects.requireNonNull(options, "options");
+        this.allocator = Objects.requireNonNull(allocator, "allocator");
+        TransportCipher cipher = new TransportCipher();
+        this.sendPath = new SendPath(this, cipher);
+        this.receivePath = new ReceivePath(this, cipher);
+        this.loadMonitor = new LoadMonitor(options.underLoadHandshakesPerSecond(), clock.nanoTime());
+        setPrivateKey(privateKey);
+        this.ticker = clock.repeat(options.tickInterval(), this::tick);
+    }
+
+    /** A WireGuard message (types 1 to 4) from the UDP socket. Takes ownership; never throws. */
+    public void receiveDatagram(ByteBuf datagram, InetSocketAddress from) {
+        if (closed) {
+            datagram.release();
+            return;
+        }
+        receivePath.receive(datagram, from);
+    }
+
+    /** An IP packet from the TUN device, routed to a peer by destination. Takes ownership. */
+    public void sendPacket(ByteBuf ipPacket) {
+        if (closed) {
+            ipPacket.release();
+            return;
+        }
+        sendPath.sendPacket(ipPacket);
+    }
+
+    /** Adds a peer; an existing peer with the same key is updated instead. */
+    public void addPeer(PeerConfig config) {
+        updatePeer(config);
+    }
+
+    /**
+     * Creates or updates a peer: allowed IPs are replaced, the endpoint is set when given,
+     * the preshared key and persistent keepalive are set.
+     */
+    public void updatePeer(PeerConfig config) {
+        checkOpen();
+        byte[] key = config.publicKey();
+        StaticIdentity id = identity;
+        if (java.security.MessageDigest.isEqual(key, id.publicKey())) {
+            throw new IllegalArgumentException("a peer cannot have the device's own public key");
+        }
+        byte[] staticStatic = Curve25519.sharedSecret(id.privateKey(), key);
+        if (staticStatic == null) {
+            throw new IllegalArgumentException("peer public key is a low-order point: no handshake could succeed");
+        }
+        Peer peer = peers.computeIfAbsent(ByteBuffer.wrap(key), k -> {
+            Peer p = new Peer(this, key, clock.nanoTime());
+            synchronized (p.lock) {
+                p.handshake.precomputedStaticStatic = staticStatic;
+            }
+            return p;
+        });
+        synchronized (peer.lock) {
+            byte[] psk = config.presharedKey();
+            peer.handshake.presharedKey = psk == null ? new byte[32] : psk;
+        }
+        if (config.endpoint() != null) {
+            peer.endpoint = config.endpoint();
+        }
+        int oldKeepalive = peer.persistentKeepaliveSeconds;
+        peer.persistentKeepaliveSeconds = config.persistentKeepaliveSeconds();
+        allowedIps.replace(peer, config.allowedIps());
+        if (oldKeepalive == 0 && config.persistentKeepaliveSeconds() > 0) {
+            // As wg(8): turning persistent keepalive on sends one right away.
+            sendPath.sendKeepalive(peer);
+        }
+    }
+
+    /** Removes a peer, zeroing its keys. Returns false when there was no such peer. */
+    public boolean removePeer(byte[] publicKey) {
+        Peer peer = peers.remove(ByteBuffer.wrap(publicKey.clone()));
+        if (peer == null) {
+            return false;
+        }
+        synchronized (peer.lock) {
+            peer.removed = true;
+        }
+        allowedIps.removePeer(peer);
+        peer.timers.stop();
+        peer.zeroAndFlushAll();
+        return true;
+    }
+
+    /**
+     * Changes the static private key: all sessions end and handshakes start over, and a peer
+     * with the new public key is removed (as wireguard-go).
+     */
+    public void setPrivateKey(byte[] privateKey) {
+        if (privateKey == null || privateKey.length != 32) {
+            throw new IllegalArgumentException("private key must be 32 bytes");
+        }
+        byte[] priv = privateKey.clone();
+        byte[] pub = Curve25519.publicKey(priv);
+        StaticIdentity old = identity;
+        identity = new StaticIdentity(priv, pub,
+                new CookieChecker(pub, random, options.cookieRefreshTime().toNanos()));
+        removePeer(pub);
+        for (Peer peer : peers.values()) {
+            synchronized (peer.lock) {
+                peer.handshake.precomputedStaticStatic = Curve25519.sharedSecret(priv, peer.publicKey);
+            }
+            peer.zeroAndFlushAll();
+        }
+        if (old != null) {
+            NoiseHelpers.zero(old.privateKey());
+        }
+    }
+
+    /** The device's public key (32 bytes). */
+    public byte[] publicKey() {
+        return identity.publicKey().clone();
+    }
+
+    /** Snapshots of all peers. */
+    public List<PeerStatus> peers() {
+        List<PeerStatus> out = new ArrayList<>();
+        for (Peer p : peers.values()) {
+            out.add(new PeerStatus(p.publicKey, p.endpoint, allowedIps.prefixesOf(p), p.persistentKeepaliveSeconds,
+                    p.lastHandshake, p.rxBytes.get(), p.txBytes.get(), p.rejectedReplay.get(),
+                    p.rejectedBadMac.get(), p.rejectedOther.get()));
+        }
+        return out;
+    }
+
+    /** Device-level counters of refused input. */
+    public DeviceCounters counters() {
+        return new DeviceCounters(unknownPeer.get(), badMac.get(), malformed.get(), handshakeReplays.get(),
+                cookiesSent.get(), rateLimited.get(), noRoute.get());
+    }
+
+    /** Stops the timers, zeroes all keys and drops staged packets. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ticker.cancel();
+        for (Peer peer : peers.values()) {
+            synchronized (peer.lock) {
+                peer.removed = true;
+                NoiseHelpers.zero(peer.handshake.precomputedStaticStatic);
+                NoiseHelpers.zero(peer.handshake.presharedKey);
+            }
+            peer.timers.stop();
+            peer.zeroAndFlushAll();
+        }
+        StaticIdentity id = identity;
+        if (id != null) {
+            NoiseHelpers.zero(id.privateKey());
+        }
+    }
+
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        long now = clock.nanoTime();
+        for (Peer peer : peers.values()) {
+            try {
+                peer.timers.tick(now);
+            } catch (RuntimeException e) {
+                // A failing sink must not stop the timers of other peers.
+            }
+        }
+        rateLimiter.expire(now);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("device is closed");
+        }
+    }
+
+    PacketSink sink() {
+        return sink;
+    }
+
+    WireGuardClock clock() {
+        return clock;
+    }
+
+    WireGuardOptions options() {
+        return options;
+    }
+
+    ByteBufAllocator allocator() {
+        return allocator;
+    }
+
+    SecureRandom random() {
+        return random;
+    }
+
+    IndexTable indexTable() {
+        return indexTable;
+    }
+
+    AllowedIps allowedIps() {
+        return allowedIps;
+    }
+
+    NoiseProtocol noise() {
+        return noise;
+    }
+
+    SendPath sendPath() {
+        return sendPath;
+    }
+
+    LoadMonitor loadMonitor() {
+        return loadMonitor;
+    }
+
+    HandshakeRateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    StaticIdentity identity() {
+        return identity;
+    }
+
+    Peer peerByKey(byte[] publicKey) {
+        return peers.get(ByteBuffer.wrap(publicKey));
+    }
+
+    void countUnknownPeer() {
+        unknownPeer.incrementAndGet();
+    }
+
+    void countBadMac() {
+        badMac.incrementAndGet();
+    }
+
+    void countMalformed() {
+        malformed.incrementAndGet();
+    }
+
+    void countHandshakeReplay() {
+        handshakeReplays.incrementAndGet();
+    }
+
+    void countCookieSent() {
+        cookiesSent.incrementAndGet();
+    }
+
+    void countRateLimited() {
+        rateLimited.incrementAndGet();
+    }
+
+    void countNoRoute() {
+        noRoute.incrementAndGet();
+    }
+}

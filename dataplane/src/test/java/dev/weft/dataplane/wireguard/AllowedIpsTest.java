@@ -1,0 +1,84 @@
+package dev.weft.dataplane.wireguard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AllowedIpsTest {
+    private final WireGuardDevice device = new WireGuardDevice(new byte[32], new PacketSink() {
+        @Override
+        public void sendDatagram(io.netty.buffer.ByteBuf datagram, java.net.InetSocketAddress to) {
+            datagram.release();
+        }
+
+        @Override
+        public void deliverPacket(io.netty.buffer.ByteBuf ipPacket) {
+            ipPacket.release();
+        }
+    }, new ManualClock(), WireGuardOptions.standard(), io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+    private final Peer p1 = new Peer(device, new byte[32], 0);
+    private final Peer p2 = new Peer(device, new byte[32], 0);
+    private final Peer p3 = new Peer(device, new byte[32], 0);
+
+    @AfterEach
+    void close() {
+        device.close();
+    }
+
+    static InetAddress ip(String s) throws Exception {
+        return InetAddress.getByName(s);
+    }
+
+    @Test
+    void longestPrefixWinsForIpv4AndIpv6() throws Exception {
+        AllowedIps t = new AllowedIps();
+        t.insert(IpPrefix.parse("10.0.0.0/8"), p1);
+        t.insert(IpPrefix.parse("10.1.0.0/16"), p2);
+        t.insert(IpPrefix.parse("10.1.2.3/32"), p3);
+        t.insert(IpPrefix.parse("fd00::/8"), p1);
+        t.insert(IpPrefix.parse("fd00:1::/32"), p2);
+        t.insert(IpPrefix.parse("::/0"), p3);
+        assertSame(p1, t.lookup(ip("10.200.0.1")));
+        assertSame(p2, t.lookup(ip("10.1.9.9")));
+        assertSame(p3, t.lookup(ip("10.1.2.3")));
+        assertSame(p2, t.lookup(ip("10.1.2.4")));
+        assertNull(t.lookup(ip("11.0.0.1")));
+        assertSame(p2, t.lookup(ip("fd00:1::5")));
+        assertSame(p1, t.lookup(ip("fd00:2::5")));
+        assertSame(p3, t.lookup(ip("2001:db8::1")), "default route");
+    }
+
+    @Test
+    void prefixMovesToTheLastPeerAndRemovalForgetsAll() throws Exception {
+        AllowedIps t = new AllowedIps();
+        t.insert(IpPrefix.parse("100.64.0.0/10"), p1);
+        t.insert(IpPrefix.parse("100.64.0.0/10"), p2);
+        assertSame(p2, t.lookup(ip("100.100.1.1")));
+        t.replace(p1, List.of(IpPrefix.parse("100.64.1.0/24"), IpPrefix.parse("fd00::/64")));
+        assertSame(p1, t.lookup(ip("100.64.1.7")));
+        assertEquals(2, t.prefixesOf(p1).size());
+        t.removePeer(p1);
+        assertSame(p2, t.lookup(ip("100.64.1.7")));
+        assertNull(t.lookup(ip("fd00::1")));
+    }
+
+    @Test
+    void prefixesAreCanonicalAndValidated() {
+        assertEquals("10.0.0.0/8", IpPrefix.parse("10.1.2.3/8").toString());
+        assertEquals(IpPrefix.parse("fd00::/8"), IpPrefix.parse("fd12:3456::1/8"));
+        assertEquals(32, IpPrefix.parse("192.0.2.1").length());
+        assertEquals(128, IpPrefix.parse("fd00::1").length());
+        assertTrue(IpPrefix.parse("100.64.0.0/10").contains(InetAddress.getLoopbackAddress()) == false);
+        for (String bad : new String[] {"", "10.0.0.0/33", "fd00::/129", "1.2.3", "example.com", "10.0.0.0/x",
+                "10.0.0.0/-1"}) {
+            assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse(bad), bad);
+        }
+    }
+}
