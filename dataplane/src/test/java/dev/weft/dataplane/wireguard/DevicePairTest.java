@@ -281,6 +281,19 @@ class DevicePairTest {
     }
 
     @Test
+    void badPeerKeysAreRefusedClearly() {
+        pair(WireGuardOptions.standard(), null);
+        IllegalArgumentException own = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> a.device.addPeer(new PeerConfig(a.publicKey(), null, null, List.of(), 0)));
+        assertTrue(own.getMessage().contains("own public key"));
+        IllegalArgumentException lowOrder = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> a.device.addPeer(new PeerConfig(new byte[32], null, null,
+                        List.of(), 0)));
+        assertTrue(lowOrder.getMessage().contains("low-order"));
+        assertEquals(1, a.device.peers().size());
+    }
+
+    @Test
     void packetsWithoutRouteAreCounted() {
         pair(WireGuardOptions.standard(), null);
         a.device.sendPacket(Packets.tight(Packets.ipv4(A_IP, "100.64.9.9", 50, 1)));

@@ -38,11 +38,15 @@ import org.junit.jupiter.api.Test;
  *       its MAC1) and retry with a MAC2 we accept: the legitimate peer gets through;</li>
  *   <li>with shortened timers (the test-only setting) our device rekeys every two
  *       seconds under continuous traffic, and wireguard-go follows every new session
- *       without losing a packet.</li>
+ *       without losing a packet;</li>
+ *   <li>wireguard-go's underlay port changes mid-stream: we roam to it on its next
+ *       authenticated packet;</li>
+ *   <li>wireguard-go restarts mid-stream: our unanswered data triggers a new handshake
+ *       and traffic resumes.</li>
  * </ul>
  * Needs root, ip and wireguard-go; skipped otherwise.
  */
-class WireGuardGoLoadAndRekeyInteropTest {
+class WireGuardGoResilienceInteropTest {
     private static final InetSocketAddress GO = new InetSocketAddress("198.51.100.6", 51820);
 
     private final String suffix = Long.toHexString(System.nanoTime() & 0xffffff);
@@ -56,6 +60,7 @@ class WireGuardGoLoadAndRekeyInteropTest {
     private final List<InetSocketAddress> cookieRepliesTo = new CopyOnWriteArrayList<>();
     private final AtomicInteger initiationsSent = new AtomicInteger();
     private Path dir;
+    private Process goProcess;
     private DatagramChannel channel;
     private WireGuardDevice device;
     private Thread reader;
@@ -78,14 +83,19 @@ class WireGuardGoLoadAndRekeyInteropTest {
         inNs("ip", "addr", "add", "198.51.100.6/30", "dev", vethNs);
         inNs("ip", "link", "set", vethNs, "up");
         inNs("ip", "link", "set", "lo", "up");
-        Process wg = new ProcessBuilder("ip", "netns", "exec", ns, "wireguard-go", "-f", ifName)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("wireguard-go.log").toFile()).start();
+        goProcess = startGo(ifName);
+    }
+
+    private Process startGo(String name) throws Exception {
+        Process wg = new ProcessBuilder("ip", "netns", "exec", ns, "wireguard-go", "-f", name)
+                .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
         processes.add(wg);
-        Path sock = Path.of("/var/run/wireguard/" + ifName + ".sock");
+        Path sock = Path.of("/var/run/wireguard/" + name + ".sock");
         for (int i = 0; i < 100 && !Files.exists(sock); i++) {
             Thread.sleep(50);
         }
         assertTrue(Files.exists(sock), "wireguard-go started");
+        return wg;
     }
 
     @AfterEach
@@ -104,6 +114,8 @@ class WireGuardGoLoadAndRekeyInteropTest {
             p.waitFor(5, TimeUnit.SECONDS);
         }
         if (namespaceCreated) {
+            run(false, "ip", "netns", "exec", ns, "ip", "link", "del", "wgm" + suffix);
+            run(false, "ip", "netns", "exec", ns, "ip", "link", "del", ifName);
             run(false, "ip", "netns", "del", ns);
             run(false, "ip", "link", "del", vethRoot);
         }
@@ -168,18 +180,114 @@ class WireGuardGoLoadAndRekeyInteropTest {
             }
         });
         reader.start();
-        List<String> cmd = new ArrayList<>(List.of("wg", "set", ifName, "private-key", dir.resolve("go.key").toString(),
+        configureGo(ifName, !withEndpoint);
+        return Curve25519.publicKey(goPrivate);
+    }
+
+    /** Configures a wireguard-go interface with {@code wg set} only, as a user would. */
+    private void configureGo(String name, boolean withOurEndpoint) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("wg", "set", name, "private-key", dir.resolve("go.key").toString(),
                 "listen-port", "51820", "peer", Base64.getEncoder().encodeToString(device.publicKey()),
                 "allowed-ips", "100.64.0.1/32"));
-        if (!withEndpoint) {
+        if (withOurEndpoint) {
             cmd.add("endpoint");
             cmd.add("198.51.100.5:" + ((InetSocketAddress) channel.getLocalAddress()).getPort());
         }
         inNs(cmd.toArray(String[]::new));
-        inNs("ip", "addr", "add", "100.64.0.2/32", "dev", ifName);
-        inNs("ip", "link", "set", ifName, "up");
-        inNs("ip", "route", "add", "100.64.0.1/32", "dev", ifName);
-        return Curve25519.publicKey(goPrivate);
+        inNs("ip", "addr", "add", "100.64.0.2/32", "dev", name);
+        inNs("ip", "link", "set", name, "up");
+        inNs("ip", "route", "add", "100.64.0.1/32", "dev", name);
+    }
+
+    /** Answers every echo request the device delivers, as the host behind it would. */
+    private Thread echoResponder(AtomicBoolean running, AtomicInteger answered) {
+        Thread t = new Thread(() -> {
+            while (running.get()) {
+                byte[] request;
+                try {
+                    request = delivered.poll(100, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (request == null || request[20] != 8) {
+                    continue;
+                }
+                byte[] reply = request.clone();
+                System.arraycopy(request, 12, reply, 16, 4);
+                System.arraycopy(request, 16, reply, 12, 4);
+                reply[20] = 0;
+                reply[22] = 0;
+                reply[23] = 0;
+                int c = WireGuardGoInteropTest.checksum(reply, 20, reply.length - 20);
+                reply[22] = (byte) (c >>> 8);
+                reply[23] = (byte) c;
+                device.sendPacket(Unpooled.wrappedBuffer(reply));
+                answered.incrementAndGet();
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    private static int received(String pingOutput) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) received").matcher(pingOutput);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    @Test
+    void weFollowWireGuardGoWhenItsUnderlayPortChangesMidStream() throws Exception {
+        startDevice(WireGuardOptions.standard(), false);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger answered = new AtomicInteger();
+        Thread responder = echoResponder(running, answered);
+        try {
+            Process ping = new ProcessBuilder("ip", "netns", "exec", ns, "ping", "-c", "30", "-i", "0.2", "-W", "2",
+                    "100.64.0.1").redirectErrorStream(true).start();
+            processes.add(ping);
+            Thread.sleep(3000);
+            assertEquals(GO, device.peers().get(0).endpoint());
+            // wireguard-go moves to another port: its next authenticated packet must move us too.
+            inNs("wg", "set", ifName, "listen-port", "51999");
+            assertTrue(ping.waitFor(30, TimeUnit.SECONDS));
+            String output = new String(ping.getInputStream().readAllBytes());
+            int received = received(output);
+            assertTrue(received >= 26, "at most a few replies lost around the move: " + output);
+        } finally {
+            running.set(false);
+            responder.join(2000);
+        }
+        assertEquals(new InetSocketAddress("198.51.100.6", 51999), device.peers().get(0).endpoint(),
+                "roamed to the new endpoint on authenticated packets");
+    }
+
+    @Test
+    void weRecoverWhenWireGuardGoRestartsMidStream() throws Exception {
+        WireGuardOptions fast = WireGuardOptions.standard().withTimers(Duration.ofSeconds(120), Duration.ofSeconds(180),
+                Duration.ofSeconds(20), Duration.ofMillis(500), Duration.ofSeconds(1));
+        startDevice(fast, true);
+        int seq = 0;
+        for (int i = 0; i < 5; i++) {
+            device.sendPacket(Unpooled.wrappedBuffer(WireGuardGoInteropTest.icmpEcho(8, "100.64.0.1", "100.64.0.2", ++seq)));
+            assertNotNull(delivered.poll(3, TimeUnit.SECONDS), "echo reply before the restart");
+        }
+        goProcess.destroy();
+        assertTrue(goProcess.waitFor(5, TimeUnit.SECONDS));
+        String restarted = "wgm" + suffix;
+        startGo(restarted);
+        configureGo(restarted, false);
+        // Our session is now unknown to the new process: data gets no answer, so after
+        // KEEPALIVE_TIMEOUT + REKEY_TIMEOUT we start a new handshake and traffic resumes.
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        byte[] reply = null;
+        while (reply == null && System.nanoTime() < deadline) {
+            device.sendPacket(Unpooled.wrappedBuffer(WireGuardGoInteropTest.icmpEcho(8, "100.64.0.1", "100.64.0.2", ++seq)));
+            reply = delivered.poll(500, TimeUnit.MILLISECONDS);
+        }
+        assertNotNull(reply, "traffic resumed after wireguard-go restarted, " + initiationsSent.get() + " initiations");
+        for (int i = 0; i < 5; i++) {
+            device.sendPacket(Unpooled.wrappedBuffer(WireGuardGoInteropTest.icmpEcho(8, "100.64.0.1", "100.64.0.2", ++seq)));
+            assertNotNull(delivered.poll(3, TimeUnit.SECONDS), "echo reply after the restart");
+        }
     }
 
     /** An initiation from nobody: random content, but a valid MAC1, so only the load logic stops it. */
