@@ -42,12 +42,14 @@ import org.junit.jupiter.api.Test;
  *   <li>wireguard-go's underlay port changes mid-stream: we roam to it on its next
  *       authenticated packet;</li>
  *   <li>wireguard-go restarts mid-stream: our unanswered data triggers a new handshake
- *       and traffic resumes.</li>
+ *       and traffic resumes;</li>
+ *   <li>a preshared key on both sides, over an IPv6 underlay, carrying IPv4 and IPv6.</li>
  * </ul>
  * Needs root, ip and wireguard-go; skipped otherwise.
  */
 class WireGuardGoResilienceInteropTest {
     private static final InetSocketAddress GO = new InetSocketAddress("198.51.100.6", 51820);
+    private static final InetSocketAddress GO6 = new InetSocketAddress("2001:db8:4242::6", 51820);
 
     private final String suffix = Long.toHexString(System.nanoTime() & 0xffffff);
     private final String ns = "wgl" + suffix;
@@ -60,6 +62,9 @@ class WireGuardGoResilienceInteropTest {
     private final List<InetSocketAddress> cookieRepliesTo = new CopyOnWriteArrayList<>();
     private final AtomicInteger initiationsSent = new AtomicInteger();
     private Path dir;
+    /** Optional preshared key for both sides; IPv6 underlay instead of IPv4. Set before startDevice. */
+    private byte[] psk;
+    private boolean ipv6Underlay;
     private Process goProcess;
     private DatagramChannel channel;
     private WireGuardDevice device;
@@ -81,6 +86,8 @@ class WireGuardGoResilienceInteropTest {
         run(true, "ip", "addr", "add", "198.51.100.5/30", "dev", vethRoot);
         run(true, "ip", "link", "set", vethRoot, "up");
         inNs("ip", "addr", "add", "198.51.100.6/30", "dev", vethNs);
+        run(true, "ip", "-6", "addr", "add", "2001:db8:4242::5/64", "dev", vethRoot, "nodad");
+        inNs("ip", "-6", "addr", "add", "2001:db8:4242::6/64", "dev", vethNs, "nodad");
         inNs("ip", "link", "set", vethNs, "up");
         inNs("ip", "link", "set", "lo", "up");
         goProcess = startGo(ifName);
@@ -133,7 +140,7 @@ class WireGuardGoResilienceInteropTest {
         byte[] goPrivate = Curve25519.generatePrivateKey(new SecureRandom());
         Files.writeString(dir.resolve("go.key"), Base64.getEncoder().encodeToString(goPrivate) + "\n");
         channel = DatagramChannel.open();
-        channel.bind(new InetSocketAddress("198.51.100.5", 0));
+        channel.bind(new InetSocketAddress(ipv6Underlay ? "2001:db8:4242::5" : "198.51.100.5", 0));
         PacketSink sink = new PacketSink() {
             @Override
             public void sendDatagram(ByteBuf datagram, InetSocketAddress to) {
@@ -162,8 +169,9 @@ class WireGuardGoResilienceInteropTest {
         };
         device = new WireGuardDevice(Curve25519.generatePrivateKey(new SecureRandom()), sink, WireGuardClock.system(),
                 options, UnpooledByteBufAllocator.DEFAULT);
-        device.addPeer(new PeerConfig(Curve25519.publicKey(goPrivate), null, withEndpoint ? GO : null,
-                List.of(IpPrefix.parse("100.64.0.2/32")), 0));
+        device.addPeer(new PeerConfig(Curve25519.publicKey(goPrivate), psk,
+                withEndpoint ? (ipv6Underlay ? GO6 : GO) : null,
+                List.of(IpPrefix.parse("100.64.0.2/32"), IpPrefix.parse("fd00:4242::2/128")), 0));
         reader = new Thread(() -> {
             ByteBuffer buf = ByteBuffer.allocate(65536);
             while (channel.isOpen()) {
@@ -188,15 +196,24 @@ class WireGuardGoResilienceInteropTest {
     private void configureGo(String name, boolean withOurEndpoint) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("wg", "set", name, "private-key", dir.resolve("go.key").toString(),
                 "listen-port", "51820", "peer", Base64.getEncoder().encodeToString(device.publicKey()),
-                "allowed-ips", "100.64.0.1/32"));
+                "allowed-ips", "100.64.0.1/32,fd00:4242::1/128"));
+        if (psk != null) {
+            Path pskFile = dir.resolve("go.psk");
+            Files.writeString(pskFile, Base64.getEncoder().encodeToString(psk) + "\n");
+            cmd.add("preshared-key");
+            cmd.add(pskFile.toString());
+        }
         if (withOurEndpoint) {
+            int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             cmd.add("endpoint");
-            cmd.add("198.51.100.5:" + ((InetSocketAddress) channel.getLocalAddress()).getPort());
+            cmd.add(ipv6Underlay ? "[2001:db8:4242::5]:" + port : "198.51.100.5:" + port);
         }
         inNs(cmd.toArray(String[]::new));
         inNs("ip", "addr", "add", "100.64.0.2/32", "dev", name);
+        inNs("ip", "-6", "addr", "add", "fd00:4242::2/128", "dev", name, "nodad");
         inNs("ip", "link", "set", name, "up");
         inNs("ip", "route", "add", "100.64.0.1/32", "dev", name);
+        inNs("ip", "-6", "route", "add", "fd00:4242::1/128", "dev", name);
     }
 
     /** Answers every echo request the device delivers, as the host behind it would. */
@@ -365,6 +382,50 @@ class WireGuardGoResilienceInteropTest {
         assertTrue(initiationsSent.get() >= 4, "REKEY_AFTER_TIME of 2 s rekeyed repeatedly: " + initiationsSent.get());
         PeerStatus status = device.peers().get(0);
         assertEquals(0, status.rejectedBadMac() + status.rejectedReplay(), status.toString());
+    }
+
+    @Test
+    void presharedKeyOverAnIpv6UnderlayCarriesIpv4AndIpv6() throws Exception {
+        psk = new byte[32];
+        new SecureRandom().nextBytes(psk);
+        ipv6Underlay = true;
+        startDevice(WireGuardOptions.standard(), true);
+        device.sendPacket(Unpooled.wrappedBuffer(icmpv6Echo(128, "fd00:4242::1", "fd00:4242::2", 1)));
+        byte[] reply6 = delivered.poll(10, TimeUnit.SECONDS);
+        assertNotNull(reply6, "ICMPv6 echo reply through wireguard-go (PSK, IPv6 underlay)");
+        assertEquals(6, (reply6[0] >> 4) & 0xf);
+        assertEquals(129 - 256, reply6[40], "ICMPv6 echo reply");
+        device.sendPacket(Unpooled.wrappedBuffer(WireGuardGoInteropTest.icmpEcho(8, "100.64.0.1", "100.64.0.2", 2)));
+        byte[] reply4 = delivered.poll(5, TimeUnit.SECONDS);
+        assertNotNull(reply4, "IPv4 echo reply over the same session");
+        assertEquals(0, reply4[20]);
+        assertEquals(GO6, device.peers().get(0).endpoint());
+    }
+
+    /** An ICMPv6 echo with a correct checksum over the IPv6 pseudo-header. */
+    static byte[] icmpv6Echo(int type, String src, String dst, int seq) {
+        int icmpLength = 8 + 32;
+        byte[] p = Packets.ipv6(src, dst, icmpLength, seq);
+        p[6] = 58;
+        p[7] = 64;
+        p[40] = (byte) type;
+        p[41] = 0;
+        p[42] = 0;
+        p[43] = 0;
+        p[44] = 0x12;
+        p[45] = 0x34;
+        p[46] = 0;
+        p[47] = (byte) seq;
+        byte[] pseudo = new byte[40 + icmpLength];
+        System.arraycopy(p, 8, pseudo, 0, 32);
+        pseudo[34] = (byte) (icmpLength >>> 8);
+        pseudo[35] = (byte) icmpLength;
+        pseudo[39] = 58;
+        System.arraycopy(p, 40, pseudo, 40, icmpLength);
+        int c = WireGuardGoInteropTest.checksum(pseudo, 0, pseudo.length);
+        p[42] = (byte) (c >>> 8);
+        p[43] = (byte) c;
+        return p;
     }
 
     private void inNs(String... cmd) throws Exception {
