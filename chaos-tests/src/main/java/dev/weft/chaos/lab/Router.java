@@ -62,6 +62,29 @@ public final class Router extends Node {
     return wan.segment().router();
   }
 
+  /**
+   * Forgets every connection and NAT mapping, as a router reboot would: established flows must be opened
+   * again from inside, and their public ports may change.
+   */
+  public void forgetConnections() {
+    exec("conntrack", "-F").requireOk();
+    if (nat == Nat.FULL_CONE || hairpin == Hairpin.ON) {
+      // The learned port map mirrors conntrack; an error only means this type keeps no map.
+      exec("nft", "flush", "map", "inet", "lab", "mapped4");
+    }
+  }
+
+  /**
+   * How long this router keeps an idle UDP mapping: {@code unreplied} for flows that saw one direction only,
+   * {@code replied} for flows with traffic both ways (Linux defaults: 30 s and 120 s).
+   */
+  public void udpTimeouts(java.time.Duration unreplied, java.time.Duration replied) {
+    namespace()
+        .sysctl(
+            "net.netfilter.nf_conntrack_udp_timeout=" + Math.max(1, unreplied.toSeconds()),
+            "net.netfilter.nf_conntrack_udp_timeout_stream=" + Math.max(1, replied.toSeconds()));
+  }
+
   /** The NAT this router's own ruleset implements (a CGNAT customer router is a port-restricted NAT). */
   Nat localNat() {
     return nat == Nat.CGNAT ? Nat.PORT_RESTRICTED : nat;
