@@ -234,6 +234,11 @@ public final class WireGuardDevice implements AutoCloseable {
                 // A failing sink must not stop the timers of other peers.
             }
         }
+        try {
+            sink.flush();
+        } catch (RuntimeException e) {
+            // Same: the timers go on.
+        }
         rateLimiter.expire(now);
     }
 
