@@ -107,6 +107,11 @@ public abstract sealed class Node permits Host, Router {
     return start(processName, List.of(command), Map.of());
   }
 
+  /** Starts a long-running program given as a list (e.g. {@link Lab#weft(String...)}). */
+  public LabProcess start(String processName, List<String> command) {
+    return start(processName, command, Map.of());
+  }
+
   /** Starts a long-running program with extra environment variables. */
   public LabProcess start(String processName, List<String> command, Map<String, String> environment) {
     LabProcess p = LabProcess.start(this, processName, command, environment, lab.logDir());

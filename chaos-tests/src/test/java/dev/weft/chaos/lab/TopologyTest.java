@@ -49,10 +49,16 @@ class TopologyTest {
         String ip = l.ipv4().getHostAddress();
         assertTrue(ip.startsWith("192.0.2.") || ip.startsWith("198.51.100.") || ip.startsWith("203.0.113."), ip);
       }
-      // Only lab interfaces exist: lo and veths whose peers are in lab namespaces.
+      // Nothing but loopback, veths whose peers are in this run's namespaces, and the kernel's idle
+      // fallback tunnels ("sit0@NONE"): no path to the root namespace.
       String links = n.exec("ip", "-o", "link").requireOk().stdout();
       for (String line : links.strip().split("\n")) {
-        assertTrue(line.matches("\\d+: (lo|eth0|wan0|lan0)[:@].*"), line);
+        assertTrue(
+            line.matches("\\d+: lo: .*") || line.contains(" link-netns " + lab.runId() + "-") || line.contains("@NONE:"),
+            line);
+      }
+      for (String route : n.exec("ip", "route").requireOk().stdout().strip().split("\n")) {
+        assertFalse(route.contains("dev lo"), route);
       }
     }
   }
