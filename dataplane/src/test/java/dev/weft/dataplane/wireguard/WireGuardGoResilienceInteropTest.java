@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
  *       authenticated packet;</li>
  *   <li>wireguard-go restarts mid-stream: our unanswered data triggers a new handshake
  *       and traffic resumes;</li>
+ *   <li>we restart (same key, new port): wireguard-go accepts our new initiation and roams;</li>
  *   <li>a preshared key on both sides, over an IPv6 underlay, carrying IPv4 and IPv6.</li>
  * </ul>
  * Needs root, ip and wireguard-go; skipped otherwise.
@@ -76,6 +77,7 @@ class WireGuardGoResilienceInteropTest {
     private byte[] psk;
     private boolean ipv6Underlay;
     private Process goProcess;
+    private byte[] ourKey;
     private DatagramChannel channel;
     private WireGuardDevice device;
     private Thread reader;
@@ -149,6 +151,14 @@ class WireGuardGoResilienceInteropTest {
     private byte[] startDevice(WireGuardOptions options, boolean withEndpoint) throws Exception {
         byte[] goPrivate = Curve25519.generatePrivateKey(new SecureRandom());
         Files.writeString(dir.resolve("go.key"), Base64.getEncoder().encodeToString(goPrivate) + "\n");
+        ourKey = Curve25519.generatePrivateKey(new SecureRandom());
+        launchOurSide(Curve25519.publicKey(goPrivate), options, withEndpoint);
+        configureGo(ifName, !withEndpoint);
+        return Curve25519.publicKey(goPrivate);
+    }
+
+    /** Our side: a UDP socket on a fresh port, a device with {@link #ourKey}, a reader thread. */
+    private void launchOurSide(byte[] goPublic, WireGuardOptions options, boolean withEndpoint) throws Exception {
         channel = DatagramChannel.open();
         channel.bind(new InetSocketAddress(ipv6Underlay ? ourIp6 : ourIp, 0));
         PacketSink sink = new PacketSink() {
@@ -177,9 +187,8 @@ class WireGuardGoResilienceInteropTest {
                 delivered.add(b);
             }
         };
-        device = new WireGuardDevice(Curve25519.generatePrivateKey(new SecureRandom()), sink, WireGuardClock.system(),
-                options, UnpooledByteBufAllocator.DEFAULT);
-        device.addPeer(new PeerConfig(Curve25519.publicKey(goPrivate), psk,
+        device = new WireGuardDevice(ourKey, sink, WireGuardClock.system(), options, UnpooledByteBufAllocator.DEFAULT);
+        device.addPeer(new PeerConfig(goPublic, psk,
                 withEndpoint ? (ipv6Underlay ? go6 : go) : null,
                 List.of(IpPrefix.parse("100.64.0.2/32"), IpPrefix.parse("fd00:4242::2/128")), 0));
         reader = new Thread(() -> {
@@ -198,8 +207,6 @@ class WireGuardGoResilienceInteropTest {
             }
         });
         reader.start();
-        configureGo(ifName, !withEndpoint);
-        return Curve25519.publicKey(goPrivate);
     }
 
     /** Configures a wireguard-go interface with {@code wg set} only, as a user would. */
@@ -406,6 +413,25 @@ class WireGuardGoResilienceInteropTest {
         assertTrue(initiationsSent.get() >= 4, "REKEY_AFTER_TIME of 2 s rekeyed repeatedly: " + initiationsSent.get());
         PeerStatus status = device.peers().get(0);
         assertEquals(0, status.rejectedBadMac() + status.rejectedReplay(), status.toString());
+    }
+
+    @Test
+    void wireGuardGoAcceptsUsAfterWeRestartOnAnotherPort() throws Exception {
+        byte[] goPublic = startDevice(WireGuardOptions.standard(), true);
+        device.sendPacket(Unpooled.wrappedBuffer(WireGuardGoInteropTest.icmpEcho(8, "100.64.0.1", "100.64.0.2", 1)));
+        assertNotNull(delivered.poll(10, TimeUnit.SECONDS), "echo reply before our restart");
+        // A restart: all state gone, same static key, a new socket (another source port).
+        device.close();
+        channel.close();
+        reader.join(2000);
+        launchOurSide(goPublic, WireGuardOptions.standard(), true);
+        device.sendPacket(Unpooled.wrappedBuffer(WireGuardGoInteropTest.icmpEcho(8, "100.64.0.1", "100.64.0.2", 2)));
+        byte[] reply = delivered.poll(10, TimeUnit.SECONDS);
+        assertNotNull(reply, "wireguard-go took our new initiation (a later TAI64N) and answered at the new port");
+        assertEquals(0, reply[20], "ICMP echo reply");
+        String peers = run(true, "ip", "netns", "exec", ns, "wg", "show", ifName, "endpoints");
+        int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        assertTrue(peers.contains(":" + port), "wireguard-go roamed to our new port: " + peers);
     }
 
     @Test
