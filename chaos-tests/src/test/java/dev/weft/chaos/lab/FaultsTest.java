@@ -44,6 +44,8 @@ class FaultsTest {
     x.ping(y.ipv4(), SECONDS_3);
 
     try (Partition p = lab.partition(a, c)) {
+      // a is behind home: the cut is made where their paths meet, between home's WAN port and c.
+      assertEquals("partition on internet between home and c", p.toString());
       assertFalse(a.canPing(c.ipv4(), Duration.ofSeconds(1)));
       a.ping(x.ipv4(), SECONDS_3); // only a and c are separated
       Partition q = lab.partition(x, y);
