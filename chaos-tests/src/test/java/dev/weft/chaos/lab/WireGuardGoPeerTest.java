@@ -42,7 +42,9 @@ class WireGuardGoPeerTest {
 
   private static void await(Host h, String dev, LabProcess p) {
     for (int i = 0; i < 100; i++) {
-      if (h.exec("ip", "link", "show", dev).ok()) {
+      // Ready once both its TUN device and its UAPI socket exist.
+      if (h.exec("ip", "link", "show", dev).ok()
+          && java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/wireguard", dev + ".sock"))) {
         return;
       }
       assertTrue(p.isAlive(), p.tail(20));
