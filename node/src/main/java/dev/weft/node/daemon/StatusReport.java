@@ -9,6 +9,7 @@ import dev.weft.dataplane.udp.UdpCounters;
 import dev.weft.dataplane.wireguard.DeviceCounters;
 import dev.weft.dataplane.wireguard.IpPrefix;
 import dev.weft.dataplane.wireguard.PeerStatus;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
@@ -31,7 +32,7 @@ final class StatusReport {
         root.put("listen_port", dataplane.listenPort());
         ArrayNode addrs = root.putArray("addresses");
         for (InterfaceAddress a : addresses) {
-            addrs.add(a.toString());
+            addrs.add(address(a.address()) + "/" + a.prefixLength());
         }
         DeviceCounters dc = dataplane.device().counters();
         root.put("rejected_unknown_peer", dc.unknownPeer());
@@ -50,7 +51,7 @@ final class StatusReport {
             o.put("endpoint", endpoint(p.endpoint()));
             ArrayNode allowed = o.putArray("allowed_ips");
             for (IpPrefix prefix : p.allowedIps()) {
-                allowed.add(prefix.toString());
+                allowed.add(address(prefix.address()) + "/" + prefix.length());
             }
             o.put("last_handshake", p.lastHandshake() == null ? null
                     : DateTimeFormatter.ISO_INSTANT.format(p.lastHandshake()));
@@ -64,11 +65,53 @@ final class StatusReport {
         return root;
     }
 
+    /** The usual text form: IPv6 compressed ({@code fd00:77::1}), IPv4 dotted. */
+    static String address(InetAddress ip) {
+        if (!(ip instanceof java.net.Inet6Address)) {
+            return ip.getHostAddress();
+        }
+        byte[] b = ip.getAddress();
+        int[] words = new int[8];
+        for (int i = 0; i < 8; i++) {
+            words[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1; // RFC 5952: never compress a single zero word
+        for (int i = 0; i < 8; ) {
+            if (words[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && words[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(words[i]));
+        }
+        return sb.toString();
+    }
+
     private static String endpoint(InetSocketAddress a) {
         if (a == null) {
             return null;
         }
-        String host = a.getAddress().getHostAddress();
+        String host = address(a.getAddress());
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }
