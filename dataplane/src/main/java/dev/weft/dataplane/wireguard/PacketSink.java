@@ -14,4 +14,14 @@ public interface PacketSink {
 
     /** A decrypted, authenticated IP packet for the TUN device. */
     void deliverPacket(ByteBuf ipPacket);
+
+    /**
+     * Output produced inside {@code receiveDatagram}/{@code sendPacket} belongs to the caller's
+     * batch, which the caller flushes when the batch ends (e.g. Netty's channelReadComplete, or
+     * after a TUN read loop), so a sink may buffer writes (sendmmsg, UDP GSO). Timer output
+     * (keepalives, initiations, retries) has no such caller: the device calls this after every
+     * timer tick so a buffering sink sends it. Called often; the default does nothing.
+     */
+    default void flush() {
+    }
 }

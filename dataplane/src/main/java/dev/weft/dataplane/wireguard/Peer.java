@@ -17,6 +17,8 @@ final class Peer {
     final WireGuardDevice device;
     final byte[] publicKey;
     final Object lock = new Object();
+    /** Orders transport sends (counter, encryption, hand-off); never held with {@link #lock} first. */
+    final Object sendLock = new Object();
     final Handshake handshake;
     final CookieGenerator cookieGenerator;
     final PeerTimers timers;

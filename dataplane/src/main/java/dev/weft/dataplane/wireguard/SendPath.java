@@ -90,25 +90,33 @@ final class SendPath {
      * caller, when there is no usable keypair; true when the packet was consumed.
      */
     private boolean trySend(Peer peer, ByteBuf packet) {
-        long now = device.clock().nanoTime();
-        Keypair keypair = peer.current;
-        InetSocketAddress endpoint = peer.endpoint;
-        if (endpoint == null || !usable(keypair, now)) {
-            return false;
-        }
-        long nonce = keypair.sendNonce.getAndIncrement();
-        if (Long.compareUnsigned(nonce, device.options().rejectAfterMessages()) >= 0) {
-            keypair.sendNonce.set(device.options().rejectAfterMessages());
-            return false;
-        }
+        long now;
+        Keypair keypair;
+        long nonce;
         int payload = packet.readableBytes();
-        ByteBuf datagram = encrypt(keypair, nonce, packet);
-        if (datagram == null) {
-            peer.rejectedOther.incrementAndGet();
-            return true;
+        // Counter assignment, encryption and hand-off to the socket happen in counter order
+        // per peer: concurrent senders could otherwise push a counter out of the receiver's
+        // replay window (a thread stalled while others send 2000 packets).
+        synchronized (peer.sendLock) {
+            now = device.clock().nanoTime();
+            keypair = peer.current;
+            InetSocketAddress endpoint = peer.endpoint;
+            if (endpoint == null || !usable(keypair, now)) {
+                return false;
+            }
+            nonce = keypair.sendNonce.getAndIncrement();
+            if (Long.compareUnsigned(nonce, device.options().rejectAfterMessages()) >= 0) {
+                keypair.sendNonce.set(device.options().rejectAfterMessages());
+                return false;
+            }
+            ByteBuf datagram = encrypt(keypair, nonce, packet);
+            if (datagram == null) {
+                peer.rejectedOther.incrementAndGet();
+                return true;
+            }
+            peer.txBytes.addAndGet(datagram.readableBytes());
+            device.sink().sendDatagram(datagram, endpoint);
         }
-        peer.txBytes.addAndGet(datagram.readableBytes());
-        device.sink().sendDatagram(datagram, endpoint);
         PeerTimers timers = peer.timers;
         timers.anyAuthenticatedPacketTraversal(now);
         timers.anyAuthenticatedPacketSent();

@@ -107,13 +107,17 @@ public final class WireGuardDevice implements AutoCloseable {
         checkOpen();
         byte[] key = config.publicKey();
         StaticIdentity id = identity;
-        if (id != null && java.security.MessageDigest.isEqual(key, id.publicKey())) {
+        if (java.security.MessageDigest.isEqual(key, id.publicKey())) {
             throw new IllegalArgumentException("a peer cannot have the device's own public key");
+        }
+        byte[] staticStatic = Curve25519.sharedSecret(id.privateKey(), key);
+        if (staticStatic == null) {
+            throw new IllegalArgumentException("peer public key is a low-order point: no handshake could succeed");
         }
         Peer peer = peers.computeIfAbsent(ByteBuffer.wrap(key), k -> {
             Peer p = new Peer(this, key, clock.nanoTime());
             synchronized (p.lock) {
-                p.handshake.precomputedStaticStatic = id == null ? null : Curve25519.sharedSecret(id.privateKey(), key);
+                p.handshake.precomputedStaticStatic = staticStatic;
             }
             return p;
         });
@@ -229,6 +233,11 @@ public final class WireGuardDevice implements AutoCloseable {
             } catch (RuntimeException e) {
                 // A failing sink must not stop the timers of other peers.
             }
+        }
+        try {
+            sink.flush();
+        } catch (RuntimeException e) {
+            // Same: the timers go on.
         }
         rateLimiter.expire(now);
     }

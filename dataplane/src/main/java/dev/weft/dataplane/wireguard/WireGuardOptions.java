@@ -56,7 +56,12 @@ public record WireGuardOptions(long rekeyAfterMessages, long rejectAfterMessages
 
     /** A different message limit for rekeying (test-only setting). */
     public WireGuardOptions withRekeyAfterMessages(long messages) {
-        return new WireGuardOptions(messages, rejectAfterMessages, rekeyAfterTime, rejectAfterTime,
+        return withMessageLimits(messages, rejectAfterMessages);
+    }
+
+    /** Different message limits for rekeying and for refusing a key (test-only setting). */
+    public WireGuardOptions withMessageLimits(long rekeyAfter, long rejectAfter) {
+        return new WireGuardOptions(rekeyAfter, rejectAfter, rekeyAfterTime, rejectAfterTime,
                 rekeyAttemptTime, rekeyTimeout, rekeyTimeoutJitterMax, keepaliveTimeout, cookieRefreshTime,
                 handshakeInitiationRate, underLoadHandshakesPerSecond, mtu, maxStagedPackets, tickInterval);
     }

@@ -173,6 +173,60 @@ class DevicePairTest {
     }
 
     @Test
+    void aKeyIsNeverUsedForRejectAfterMessagesOrMore() {
+        pair(WireGuardOptions.standard().withMessageLimits(10, 15), null);
+        a.device.sendPacket(Packets.tight(Packets.ipv4(A_IP, B_IP, 50, 0)));
+        net.pump();
+        net.tap = d -> {
+            if (d.buf().getByte(0) != 4) { // no new handshake can complete
+                d.buf().release();
+                return null;
+            }
+            return d;
+        };
+        for (int i = 1; i < 40; i++) {
+            a.device.sendPacket(Packets.tight(Packets.ipv4(A_IP, B_IP, 50, i)));
+            net.run(Duration.ofMillis(200));
+        }
+        long maxCounter = sentOfType(a, 4).stream().mapToLong(d -> d.buf().getLongLE(8)).max().orElseThrow();
+        assertEquals(14, maxCounter, "counters stop below REJECT_AFTER_MESSAGES");
+        assertEquals(15, b.delivered.size());
+        // A forged-high counter is refused before any decryption is attempted.
+        TestNet.Datagram last = sentOfType(a, 4).get(sentOfType(a, 4).size() - 1);
+        ByteBuf high = last.buf().copy();
+        high.setLongLE(8, 15);
+        net.inject(high, last.from(), last.to());
+        net.pump();
+        assertEquals(1, b.peer(a).rejectedOther());
+    }
+
+    @Test
+    void aKeyIsNeverUsedAfterRejectAfterTime() {
+        pair(SHORT, null);
+        a.device.sendPacket(Packets.tight(Packets.ipv4(A_IP, B_IP, 50, 0)));
+        net.pump();
+        TestNet.Datagram old = sentOfType(a, 4).get(0);
+        net.tap = d -> {
+            if (d.buf().getByte(0) != 4) {
+                d.buf().release();
+                return null;
+            }
+            return d;
+        };
+        net.run(Duration.ofMillis(5100)); // REJECT_AFTER_TIME is 5 s here
+        int sentBefore = sentOfType(a, 4).size();
+        a.device.sendPacket(Packets.tight(Packets.ipv4(A_IP, B_IP, 50, 1)));
+        net.pump();
+        assertEquals(sentBefore, sentOfType(a, 4).size(), "expired key not used: the packet waits for a handshake");
+        ByteBuf late = old.buf().copy();
+        late.setLongLE(8, 7);
+        net.inject(late, old.from(), old.to());
+        net.pump();
+        assertEquals(1, b.delivered.size());
+        assertEquals(1, b.peer(a).rejectedOther(), "expired key refused on receive");
+    }
+
+    @Test
     void passiveKeepaliveAnswersOneWayData() {
         pair(SHORT, null);
         a.device.sendPacket(Packets.tight(Packets.ipv4(A_IP, B_IP, 50, 1)));
@@ -278,6 +332,19 @@ class DevicePairTest {
         net.pump();
         assertEquals(0, b.delivered.size());
         assertEquals(1, b.peer(a).rejectedOther());
+    }
+
+    @Test
+    void badPeerKeysAreRefusedClearly() {
+        pair(WireGuardOptions.standard(), null);
+        IllegalArgumentException own = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> a.device.addPeer(new PeerConfig(a.publicKey(), null, null, List.of(), 0)));
+        assertTrue(own.getMessage().contains("own public key"));
+        IllegalArgumentException lowOrder = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> a.device.addPeer(new PeerConfig(new byte[32], null, null,
+                        List.of(), 0)));
+        assertTrue(lowOrder.getMessage().contains("low-order"));
+        assertEquals(1, a.device.peers().size());
     }
 
     @Test

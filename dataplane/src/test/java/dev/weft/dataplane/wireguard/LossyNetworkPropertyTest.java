@@ -11,14 +11,15 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * The handshake and timer state machine converges whatever the network did: after a spell
- * of random loss and duplication with traffic from both sides at random moments, once the
+ * of random loss, duplication and reordering with traffic from both sides at random moments, once the
  * network heals, data flows both ways within a few REKEY_TIMEOUTs.
  */
 class LossyNetworkPropertyTest {
 
     @Property(tries = 60)
     void sessionsRecoverAfterLossAndDuplication(@ForAll long seed, @ForAll @IntRange(min = 0, max = 90) int lossPercent,
-                                                @ForAll @IntRange(min = 0, max = 50) int duplicatePercent) {
+                                                @ForAll @IntRange(min = 0, max = 50) int duplicatePercent,
+                                                @ForAll @IntRange(min = 0, max = 50) int delayPercent) {
         Random random = new Random(seed);
         try (TestNet net = new TestNet()) {
             TestNet.Node a = net.node("a", "192.0.2.1", 51820, DevicePairTest.SHORT);
@@ -26,7 +27,12 @@ class LossyNetworkPropertyTest {
             a.device.addPeer(new PeerConfig(b.publicKey(), null, b.address, List.of(IpPrefix.parse("100.64.0.2/32")), 0));
             b.device.addPeer(new PeerConfig(a.publicKey(), null, a.address, List.of(IpPrefix.parse("100.64.0.1/32")), 0));
             boolean[] faulty = {true};
+            java.util.List<TestNet.Datagram> delayed = new java.util.ArrayList<>();
             net.tap = d -> {
+                if (faulty[0] && random.nextInt(100) < delayPercent) {
+                    delayed.add(d); // reordered: released at a later step
+                    return null;
+                }
                 if (faulty[0] && random.nextInt(100) < lossPercent) {
                     d.buf().release();
                     return null;
@@ -43,9 +49,19 @@ class LossyNetworkPropertyTest {
                 if (random.nextInt(4) == 0) {
                     b.device.sendPacket(Packets.tight(Packets.ipv4("100.64.0.2", "100.64.0.1", 40, step)));
                 }
+                if (!delayed.isEmpty() && random.nextBoolean()) {
+                    java.util.Collections.shuffle(delayed, random);
+                    for (TestNet.Datagram d : delayed) {
+                        net.inject(d.buf(), d.from(), d.to());
+                    }
+                    delayed.clear();
+                }
                 net.run(Duration.ofMillis(random.nextInt(200)));
             }
             faulty[0] = false;
+            for (TestNet.Datagram d : delayed) {
+                net.inject(d.buf(), d.from(), d.to());
+            }
             int aBefore = a.delivered.size();
             int bBefore = b.delivered.size();
             for (int step = 0; step < 60; step++) { // 6 s healed

@@ -43,7 +43,7 @@ public final class TransportBenchmark {
     }
 
     public static void main(String[] args) {
-        System.out.printf("%-8s %-9s %12s %12s%n", "buffers", "direction", "MB/s", "packets/s");
+        System.out.printf("%-8s %-9s %12s %12s %14s%n", "buffers", "direction", "MB/s", "packets/s", "alloc B/packet");
         for (int round = 0; round < 2; round++) {
             boolean print = round == 1; // the first round warms up the JIT
             baseline(print);
@@ -75,17 +75,28 @@ public final class TransportBenchmark {
             int batches = 40;
             long encNanos = 0;
             long decNanos = 0;
+            long encAlloc = 0;
+            long decAlloc = 0;
             long bytes = 0;
             for (int i = 0; i < batches; i++) {
+                ByteBuf[] inputs = new ByteBuf[BATCH];
+                for (int j = 0; j < BATCH; j++) {
+                    inputs[j] = packetBuf(alloc, packet);
+                }
+                long a0 = allocated();
                 long t0 = System.nanoTime();
                 for (int j = 0; j < BATCH; j++) {
-                    a.sendPacket(packetBuf(alloc, packet));
+                    a.sendPacket(inputs[j]);
                 }
                 long t1 = System.nanoTime();
+                long a1 = allocated();
                 for (ByteBuf d : sinkA.datagrams) {
                     b.receiveDatagram(d, addrA);
                 }
                 long t2 = System.nanoTime();
+                long a2 = allocated();
+                encAlloc += a1 - a0;
+                decAlloc += a2 - a1;
                 sinkA.datagrams.clear();
                 encNanos += t1 - t0;
                 decNanos += t2 - t1;
@@ -96,10 +107,10 @@ public final class TransportBenchmark {
             }
             if (print) {
                 long packets = (long) batches * BATCH;
-                System.out.printf("%-8s %-9s %12.0f %12.0f%n", direct ? "direct" : "heap", "encrypt",
-                        bytes / (encNanos / 1e9) / 1e6, packets / (encNanos / 1e9));
-                System.out.printf("%-8s %-9s %12.0f %12.0f%n", direct ? "direct" : "heap", "decrypt",
-                        bytes / (decNanos / 1e9) / 1e6, packets / (decNanos / 1e9));
+                System.out.printf("%-8s %-9s %12.0f %12.0f %14d%n", direct ? "direct" : "heap", "encrypt",
+                        bytes / (encNanos / 1e9) / 1e6, packets / (encNanos / 1e9), encAlloc / packets);
+                System.out.printf("%-8s %-9s %12.0f %12.0f %14d%n", direct ? "direct" : "heap", "decrypt",
+                        bytes / (decNanos / 1e9) / 1e6, packets / (decNanos / 1e9), decAlloc / packets);
             }
         }
     }
@@ -112,6 +123,7 @@ public final class TransportBenchmark {
             byte[] buf = new byte[PACKET + 16];
             byte[] nonce = new byte[12];
             int packets = 40 * BATCH;
+            long a0 = allocated();
             long t0 = System.nanoTime();
             for (int i = 0; i < packets; i++) {
                 nonce[4] = (byte) i;
@@ -121,13 +133,21 @@ public final class TransportBenchmark {
                 cipher.doFinal(buf, 0, PACKET, buf, 0);
             }
             long nanos = System.nanoTime() - t0;
+            long bytesAllocated = allocated() - a0;
             if (print) {
-                System.out.printf("%-8s %-9s %12.0f %12.0f%n", "jdk-raw", "encrypt",
-                        (double) packets * PACKET / (nanos / 1e9) / 1e6, packets / (nanos / 1e9));
+                System.out.printf("%-8s %-9s %12.0f %12.0f %14d%n", "jdk-raw", "encrypt",
+                        (double) packets * PACKET / (nanos / 1e9) / 1e6, packets / (nanos / 1e9),
+                        bytesAllocated / packets);
             }
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Heap bytes this thread allocated so far (the JDK's per-thread counter). */
+    private static long allocated() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getCurrentThreadAllocatedBytes();
     }
 
     /** What a TUN reader would produce: the packet with headroom for the header and room for the tag. */

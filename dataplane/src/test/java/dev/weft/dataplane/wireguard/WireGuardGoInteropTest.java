@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Our device against a real wireguard-go over real UDP: wireguard-go runs in a network
- * namespace of its own behind a veth pair (TEST-NET addresses), its kernel answers ICMP
+ * namespace of its own behind a veth pair (a random /30 of 203.0.113.0/24), its kernel answers ICMP
  * echo through the tunnel. Each side initiates once. Needs root, ip and wireguard-go.
  */
 class WireGuardGoInteropTest {
@@ -35,6 +35,10 @@ class WireGuardGoInteropTest {
     private final String ifName = "wgt" + suffix;
     private final String vethRoot = "vwr" + suffix;
     private final String vethNs = "vwn" + suffix;
+    // A random /30 of TEST-NET-3 per run, so concurrent runs in other worktrees do not collide.
+    private final int block = 4 * java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 63);
+    private final String ourAddress = "203.0.113." + (block + 1);
+    private final String goAddress = "203.0.113." + (block + 2);
     private final List<Process> processes = new ArrayList<>();
     private final LinkedBlockingQueue<byte[]> delivered = new LinkedBlockingQueue<>();
     private Path dir;
@@ -55,9 +59,9 @@ class WireGuardGoInteropTest {
         namespaceCreated = true;
         run(true, "ip", "link", "add", vethRoot, "type", "veth", "peer", "name", vethNs);
         run(true, "ip", "link", "set", vethNs, "netns", ns);
-        run(true, "ip", "addr", "add", "198.51.100.1/30", "dev", vethRoot);
+        run(true, "ip", "addr", "add", ourAddress + "/30", "dev", vethRoot);
         run(true, "ip", "link", "set", vethRoot, "up");
-        inNs("ip", "addr", "add", "198.51.100.2/30", "dev", vethNs);
+        inNs("ip", "addr", "add", goAddress + "/30", "dev", vethNs);
         inNs("ip", "link", "set", vethNs, "up");
         inNs("ip", "link", "set", "lo", "up");
         Process wg = new ProcessBuilder("ip", "netns", "exec", ns, "wireguard-go", "-f", ifName)
@@ -101,7 +105,7 @@ class WireGuardGoInteropTest {
 
     private void startDevice(byte[] goPublic, boolean withEndpoint) throws IOException {
         channel = DatagramChannel.open();
-        channel.bind(new InetSocketAddress("198.51.100.1", 0));
+        channel.bind(new InetSocketAddress(ourAddress, 0));
         PacketSink sink = new PacketSink() {
             @Override
             public void sendDatagram(ByteBuf datagram, InetSocketAddress to) {
@@ -126,7 +130,7 @@ class WireGuardGoInteropTest {
         device = new WireGuardDevice(priv, sink, WireGuardClock.system(), WireGuardOptions.standard(),
                 UnpooledByteBufAllocator.DEFAULT);
         device.addPeer(new PeerConfig(goPublic, null,
-                withEndpoint ? new InetSocketAddress("198.51.100.2", 51820) : null,
+                withEndpoint ? new InetSocketAddress(goAddress, 51820) : null,
                 List.of(IpPrefix.parse("100.64.0.2/32")), 0));
         reader = new Thread(() -> {
             ByteBuffer buf = ByteBuffer.allocate(65536);
@@ -161,7 +165,7 @@ class WireGuardGoInteropTest {
                 "allowed-ips", "100.64.0.1/32"));
         if (withEndpoint) {
             cmd.add("endpoint");
-            cmd.add("198.51.100.1:" + ((InetSocketAddress) channel.getLocalAddress()).getPort());
+            cmd.add(ourAddress + ":" + ((InetSocketAddress) channel.getLocalAddress()).getPort());
         }
         inNs(cmd.toArray(String[]::new));
         inNs("ip", "addr", "add", "100.64.0.2/32", "dev", ifName);
@@ -206,7 +210,7 @@ class WireGuardGoInteropTest {
         device.sendPacket(Unpooled.wrappedBuffer(reply));
         assertTrue(ping.waitFor(10, TimeUnit.SECONDS));
         assertEquals(0, ping.exitValue(), "ping through our device succeeded");
-        assertEquals(new InetSocketAddress("198.51.100.2", 51820), device.peers().get(0).endpoint(),
+        assertEquals(new InetSocketAddress(goAddress, 51820), device.peers().get(0).endpoint(),
                 "endpoint learned from the authenticated initiation");
     }
 

@@ -42,12 +42,24 @@ import org.junit.jupiter.api.Test;
  *   <li>wireguard-go's underlay port changes mid-stream: we roam to it on its next
  *       authenticated packet;</li>
  *   <li>wireguard-go restarts mid-stream: our unanswered data triggers a new handshake
- *       and traffic resumes.</li>
+ *       and traffic resumes;</li>
+ *   <li>a preshared key on both sides, over an IPv6 underlay, carrying IPv4 and IPv6.</li>
  * </ul>
  * Needs root, ip and wireguard-go; skipped otherwise.
  */
 class WireGuardGoResilienceInteropTest {
-    private static final InetSocketAddress GO = new InetSocketAddress("198.51.100.6", 51820);
+    /**
+     * A /30 of 198.51.100.0/24 (and a /64 of 2001:db8:4242::/48) per run, so that runs from
+     * several checkouts on one machine never route into each other's veth (.0/30 is left to
+     * {@link WireGuardGoInteropTest}).
+     */
+    private final int subnet = 1 + new SecureRandom().nextInt(63);
+    private final String ourIp = "198.51.100." + (subnet * 4 + 1);
+    private final String goIp = "198.51.100." + (subnet * 4 + 2);
+    private final String ourIp6 = "2001:db8:4242:" + Integer.toHexString(subnet) + "::1";
+    private final String goIp6 = "2001:db8:4242:" + Integer.toHexString(subnet) + "::2";
+    private final InetSocketAddress go = new InetSocketAddress(goIp, 51820);
+    private final InetSocketAddress go6 = new InetSocketAddress(goIp6, 51820);
 
     private final String suffix = Long.toHexString(System.nanoTime() & 0xffffff);
     private final String ns = "wgl" + suffix;
@@ -60,6 +72,9 @@ class WireGuardGoResilienceInteropTest {
     private final List<InetSocketAddress> cookieRepliesTo = new CopyOnWriteArrayList<>();
     private final AtomicInteger initiationsSent = new AtomicInteger();
     private Path dir;
+    /** Optional preshared key for both sides; IPv6 underlay instead of IPv4. Set before startDevice. */
+    private byte[] psk;
+    private boolean ipv6Underlay;
     private Process goProcess;
     private DatagramChannel channel;
     private WireGuardDevice device;
@@ -78,9 +93,11 @@ class WireGuardGoResilienceInteropTest {
         namespaceCreated = true;
         run(true, "ip", "link", "add", vethRoot, "type", "veth", "peer", "name", vethNs);
         run(true, "ip", "link", "set", vethNs, "netns", ns);
-        run(true, "ip", "addr", "add", "198.51.100.5/30", "dev", vethRoot);
+        run(true, "ip", "addr", "add", ourIp + "/30", "dev", vethRoot);
         run(true, "ip", "link", "set", vethRoot, "up");
-        inNs("ip", "addr", "add", "198.51.100.6/30", "dev", vethNs);
+        inNs("ip", "addr", "add", goIp + "/30", "dev", vethNs);
+        run(true, "ip", "-6", "addr", "add", ourIp6 + "/64", "dev", vethRoot, "nodad");
+        inNs("ip", "-6", "addr", "add", goIp6 + "/64", "dev", vethNs, "nodad");
         inNs("ip", "link", "set", vethNs, "up");
         inNs("ip", "link", "set", "lo", "up");
         goProcess = startGo(ifName);
@@ -133,7 +150,7 @@ class WireGuardGoResilienceInteropTest {
         byte[] goPrivate = Curve25519.generatePrivateKey(new SecureRandom());
         Files.writeString(dir.resolve("go.key"), Base64.getEncoder().encodeToString(goPrivate) + "\n");
         channel = DatagramChannel.open();
-        channel.bind(new InetSocketAddress("198.51.100.5", 0));
+        channel.bind(new InetSocketAddress(ipv6Underlay ? ourIp6 : ourIp, 0));
         PacketSink sink = new PacketSink() {
             @Override
             public void sendDatagram(ByteBuf datagram, InetSocketAddress to) {
@@ -162,8 +179,9 @@ class WireGuardGoResilienceInteropTest {
         };
         device = new WireGuardDevice(Curve25519.generatePrivateKey(new SecureRandom()), sink, WireGuardClock.system(),
                 options, UnpooledByteBufAllocator.DEFAULT);
-        device.addPeer(new PeerConfig(Curve25519.publicKey(goPrivate), null, withEndpoint ? GO : null,
-                List.of(IpPrefix.parse("100.64.0.2/32")), 0));
+        device.addPeer(new PeerConfig(Curve25519.publicKey(goPrivate), psk,
+                withEndpoint ? (ipv6Underlay ? go6 : go) : null,
+                List.of(IpPrefix.parse("100.64.0.2/32"), IpPrefix.parse("fd00:4242::2/128")), 0));
         reader = new Thread(() -> {
             ByteBuffer buf = ByteBuffer.allocate(65536);
             while (channel.isOpen()) {
@@ -188,15 +206,24 @@ class WireGuardGoResilienceInteropTest {
     private void configureGo(String name, boolean withOurEndpoint) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("wg", "set", name, "private-key", dir.resolve("go.key").toString(),
                 "listen-port", "51820", "peer", Base64.getEncoder().encodeToString(device.publicKey()),
-                "allowed-ips", "100.64.0.1/32"));
+                "allowed-ips", "100.64.0.1/32,fd00:4242::1/128"));
+        if (psk != null) {
+            Path pskFile = dir.resolve("go.psk");
+            Files.writeString(pskFile, Base64.getEncoder().encodeToString(psk) + "\n");
+            cmd.add("preshared-key");
+            cmd.add(pskFile.toString());
+        }
         if (withOurEndpoint) {
+            int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             cmd.add("endpoint");
-            cmd.add("198.51.100.5:" + ((InetSocketAddress) channel.getLocalAddress()).getPort());
+            cmd.add(ipv6Underlay ? "[" + ourIp6 + "]:" + port : ourIp + ":" + port);
         }
         inNs(cmd.toArray(String[]::new));
         inNs("ip", "addr", "add", "100.64.0.2/32", "dev", name);
+        inNs("ip", "-6", "addr", "add", "fd00:4242::2/128", "dev", name, "nodad");
         inNs("ip", "link", "set", name, "up");
         inNs("ip", "route", "add", "100.64.0.1/32", "dev", name);
+        inNs("ip", "-6", "route", "add", "fd00:4242::1/128", "dev", name);
     }
 
     /** Answers every echo request the device delivers, as the host behind it would. */
@@ -229,6 +256,14 @@ class WireGuardGoResilienceInteropTest {
         return t;
     }
 
+    private String goLog() {
+        try {
+            return Files.readString(dir.resolve(ifName + ".log"));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
     private static int received(String pingOutput) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) received").matcher(pingOutput);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
@@ -241,22 +276,28 @@ class WireGuardGoResilienceInteropTest {
         AtomicInteger answered = new AtomicInteger();
         Thread responder = echoResponder(running, answered);
         try {
+            // First a session (wireguard-go initiates on its first packet), then the stream.
+            Process warmup = new ProcessBuilder("ip", "netns", "exec", ns, "ping", "-c", "1", "-W", "10",
+                    "100.64.0.1").redirectErrorStream(true).start();
+            processes.add(warmup);
+            assertTrue(warmup.waitFor(15, TimeUnit.SECONDS) && warmup.exitValue() == 0,
+                    "first ping through the tunnel; wireguard-go log: " + goLog());
+            assertEquals(go, device.peers().get(0).endpoint());
             Process ping = new ProcessBuilder("ip", "netns", "exec", ns, "ping", "-c", "30", "-i", "0.2", "-W", "2",
                     "100.64.0.1").redirectErrorStream(true).start();
             processes.add(ping);
             Thread.sleep(3000);
-            assertEquals(GO, device.peers().get(0).endpoint());
             // wireguard-go moves to another port: its next authenticated packet must move us too.
             inNs("wg", "set", ifName, "listen-port", "51999");
             assertTrue(ping.waitFor(30, TimeUnit.SECONDS));
             String output = new String(ping.getInputStream().readAllBytes());
             int received = received(output);
-            assertTrue(received >= 26, "at most a few replies lost around the move: " + output);
+            assertTrue(received >= 24, "at most a few replies lost around the move: " + output);
         } finally {
             running.set(false);
             responder.join(2000);
         }
-        assertEquals(new InetSocketAddress("198.51.100.6", 51999), device.peers().get(0).endpoint(),
+        assertEquals(new InetSocketAddress(goIp, 51999), device.peers().get(0).endpoint(),
                 "roamed to the new endpoint on authenticated packets");
     }
 
@@ -310,7 +351,7 @@ class WireGuardGoResilienceInteropTest {
         startDevice(WireGuardOptions.standard().withUnderLoadHandshakesPerSecond(5), false);
         AtomicBoolean flooding = new AtomicBoolean(true);
         // The flood claims to come from a port in wireguard-go's namespace: cookie replies to it stay in the lab.
-        InetSocketAddress floodSource = new InetSocketAddress("198.51.100.6", 9);
+        InetSocketAddress floodSource = new InetSocketAddress(goIp, 9);
         Thread flooder = new Thread(() -> {
             SecureRandom random = new SecureRandom();
             while (flooding.get()) {
@@ -338,7 +379,7 @@ class WireGuardGoResilienceInteropTest {
             flooder.join(2000);
         }
         DeviceCounters counters = device.counters();
-        assertTrue(cookieRepliesTo.contains(GO), "wireguard-go was sent a cookie reply first: " + cookieRepliesTo.size());
+        assertTrue(cookieRepliesTo.contains(go), "wireguard-go was sent a cookie reply first: " + cookieRepliesTo.size());
         assertTrue(counters.cookiesSent() > 50, "the flood was answered with cookies: " + counters);
         assertTrue(counters.unknownPeer() < 20, "the flood mostly never reached the DH work: " + counters);
         assertNotNull(device.peers().get(0).lastHandshake(), "the handshake with wireguard-go completed");
@@ -365,6 +406,50 @@ class WireGuardGoResilienceInteropTest {
         assertTrue(initiationsSent.get() >= 4, "REKEY_AFTER_TIME of 2 s rekeyed repeatedly: " + initiationsSent.get());
         PeerStatus status = device.peers().get(0);
         assertEquals(0, status.rejectedBadMac() + status.rejectedReplay(), status.toString());
+    }
+
+    @Test
+    void presharedKeyOverAnIpv6UnderlayCarriesIpv4AndIpv6() throws Exception {
+        psk = new byte[32];
+        new SecureRandom().nextBytes(psk);
+        ipv6Underlay = true;
+        startDevice(WireGuardOptions.standard(), true);
+        device.sendPacket(Unpooled.wrappedBuffer(icmpv6Echo(128, "fd00:4242::1", "fd00:4242::2", 1)));
+        byte[] reply6 = delivered.poll(10, TimeUnit.SECONDS);
+        assertNotNull(reply6, "ICMPv6 echo reply through wireguard-go (PSK, IPv6 underlay)");
+        assertEquals(6, (reply6[0] >> 4) & 0xf);
+        assertEquals(129 - 256, reply6[40], "ICMPv6 echo reply");
+        device.sendPacket(Unpooled.wrappedBuffer(WireGuardGoInteropTest.icmpEcho(8, "100.64.0.1", "100.64.0.2", 2)));
+        byte[] reply4 = delivered.poll(5, TimeUnit.SECONDS);
+        assertNotNull(reply4, "IPv4 echo reply over the same session");
+        assertEquals(0, reply4[20]);
+        assertEquals(go6, device.peers().get(0).endpoint());
+    }
+
+    /** An ICMPv6 echo with a correct checksum over the IPv6 pseudo-header. */
+    static byte[] icmpv6Echo(int type, String src, String dst, int seq) {
+        int icmpLength = 8 + 32;
+        byte[] p = Packets.ipv6(src, dst, icmpLength, seq);
+        p[6] = 58;
+        p[7] = 64;
+        p[40] = (byte) type;
+        p[41] = 0;
+        p[42] = 0;
+        p[43] = 0;
+        p[44] = 0x12;
+        p[45] = 0x34;
+        p[46] = 0;
+        p[47] = (byte) seq;
+        byte[] pseudo = new byte[40 + icmpLength];
+        System.arraycopy(p, 8, pseudo, 0, 32);
+        pseudo[34] = (byte) (icmpLength >>> 8);
+        pseudo[35] = (byte) icmpLength;
+        pseudo[39] = 58;
+        System.arraycopy(p, 40, pseudo, 40, icmpLength);
+        int c = WireGuardGoInteropTest.checksum(pseudo, 0, pseudo.length);
+        p[42] = (byte) (c >>> 8);
+        p[43] = (byte) c;
+        return p;
     }
 
     private void inNs(String... cmd) throws Exception {

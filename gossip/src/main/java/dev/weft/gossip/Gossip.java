@@ -1,0 +1,836 @@
+package dev.weft.gossip;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * One member of the gossip cluster: SWIM failure detection with Lifeguard, the record store, and
+ * dissemination (piggyback, gossip ticks, push-pull). Not thread-safe: every call, including
+ * {@link #receive}, must come from the scheduler's thread.
+ */
+public final class Gossip {
+  private final NodeId self;
+  private final GossipConfig config;
+  private final Transport transport;
+  private final Scheduler scheduler;
+  private final MemberAuthority authority;
+  private final GossipListener listener;
+  private final RandomGenerator random;
+  private final Codec codec;
+  private final Map<NodeId, Member> members = new HashMap<>();
+  private final RecordStore records = new RecordStore();
+  private final BroadcastQueue broadcasts = new BroadcastQueue();
+  private final Map<Integer, AckWaiter> waiting = new HashMap<>();
+  private final List<NodeId> probeOrder = new ArrayList<>();
+  private final Hlc hlc = new Hlc();
+  private final Scheduler.Cancellable[] ticks = new Scheduler.Cancellable[Tick.values().length];
+  private final Stats stats = new Stats();
+  private int probeIndex;
+  private int upMembers; // members alive or suspect, kept as states change (asked per packet)
+  private int incarnation;
+  private int seq;
+  private int health; // Lifeguard's local health multiplier, 0..awarenessMax
+  private Update.Alive selfAlive;
+  private byte[] ownPayload;
+  private boolean running;
+  /** False while applying updates that answer this member's own fetch: those are not re-spread. */
+  private boolean spreading = true;
+  private boolean leaving;
+
+  /** The periodic tasks; each reschedules itself. */
+  private enum Tick {
+    PROBE,
+    GOSSIP,
+    PUSH_PULL,
+    RECONNECT,
+    GARBAGE
+  }
+
+  /** Counters for benchmarks and metrics. */
+  public static final class Stats {
+    long packetsSent;
+    long bytesSent;
+    long packetsReceived;
+    long malformed;
+    long rejectedClaims;
+    long alivesQueued;
+    long suspectsQueued;
+    long deadsQueued;
+    long recordsQueued;
+    long digestsSent;
+
+    public long digestsSent() {
+      return digestsSent;
+    }
+
+    /** Updates queued for dissemination, by kind: alive, suspect, dead, record. */
+    public long[] updatesQueued() {
+      return new long[] {alivesQueued, suspectsQueued, deadsQueued, recordsQueued};
+    }
+
+    public long packetsSent() {
+      return packetsSent;
+    }
+
+    public long bytesSent() {
+      return bytesSent;
+    }
+
+    public long packetsReceived() {
+      return packetsReceived;
+    }
+
+    public long malformed() {
+      return malformed;
+    }
+
+    public long rejectedClaims() {
+      return rejectedClaims;
+    }
+  }
+
+  private static final class Member {
+    final NodeId id;
+    int incarnation;
+    MemberState state;
+    long stateSince;
+    Update.Alive alive;
+    Update accusation;
+    Suspicion suspicion;
+
+    Member(NodeId id, Update.Alive alive, long now) {
+      this.id = id;
+      this.incarnation = alive.incarnation();
+      this.alive = alive;
+      this.state = MemberState.ALIVE;
+      this.stateSince = now;
+    }
+  }
+
+  /** A probe or an indirect probe waiting for its ack. */
+  private static final class AckWaiter {
+    final Runnable onAck;
+    boolean acked;
+    int nacks;
+    int expectedNacks;
+
+    AckWaiter(Runnable onAck) {
+      this.onAck = onAck;
+    }
+  }
+
+  public Gossip(
+      NodeId self,
+      GossipConfig config,
+      Transport transport,
+      Scheduler scheduler,
+      MemberAuthority authority,
+      GossipListener listener,
+      RandomGenerator random) {
+    this.self = self;
+    this.config = config;
+    this.transport = transport;
+    this.scheduler = scheduler;
+    this.authority = authority;
+    this.listener = listener;
+    this.random = random;
+    this.codec = new Codec(config.maxRecordBytes());
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Starts this member: announces itself and pulls state from the seeds and from members
+   * remembered from an earlier run (any of them is enough to rejoin).
+   */
+  public void start(List<NodeId> seeds, PersistedState remembered) {
+    if (running) {
+      throw new IllegalStateException("already started");
+    }
+    running = true;
+    leaving = false;
+    incarnation = remembered.incarnation() + (remembered == PersistedState.EMPTY ? 0 : 1);
+    announceAlive();
+    if (ownPayload != null) {
+      publish(ownPayload);
+    }
+    List<NodeId> contacts = new ArrayList<>(seeds);
+    contacts.addAll(remembered.knownMembers());
+    for (NodeId c : contacts) {
+      if (!c.equals(self)) {
+        sendDigest(c, false);
+      }
+    }
+    schedule(Tick.PROBE, jitter(config.probeIntervalMillis()), this::probeTick);
+    schedule(Tick.GOSSIP, jitter(config.gossipIntervalMillis()), this::gossipTick);
+    schedule(Tick.PUSH_PULL, jitter(config.pushPullIntervalMillis()), this::pushPullTick);
+    schedule(Tick.RECONNECT, jitter(config.reconnectIntervalMillis()), this::reconnectTick);
+    schedule(Tick.GARBAGE, config.tombstoneHorizonMillis() / 10, this::collectGarbageTick);
+  }
+
+  /** Tries to join through these members now (for seeds that become reachable later). */
+  public void join(List<NodeId> contacts) {
+    for (NodeId c : contacts) {
+      if (!c.equals(self)) {
+        sendDigest(c, false);
+      }
+    }
+  }
+
+  /**
+   * Leaves gracefully: tells members this member is gone (a signed leave and a tombstone for its
+   * record), so that nobody has to detect it. Call {@link #stop} after a moment for the news to
+   * spread (a few gossip intervals).
+   */
+  public void leave() {
+    if (!running || leaving) {
+      return;
+    }
+    leaving = true;
+    long version = hlc.tick(scheduler.wallMillis());
+    Record tomb = Record.signed(self, version, true, new byte[0], authority);
+    records.putOwn(tomb, scheduler.nowMillis());
+    enqueue(new Update.RecordUpdate(tomb));
+    Update.Dead bye =
+        new Update.Dead(self, incarnation, self, true, authority.sign(Update.Dead.signedBytes(self, incarnation, self, true)));
+    enqueue(bye);
+    for (int i = 0; i < 2; i++) {
+      gossipTick();
+    }
+  }
+
+  /** Stops all timers; the member falls silent (as in a crash, unless {@link #leave} came first). */
+  public void stop() {
+    running = false;
+    for (int i = 0; i < ticks.length; i++) {
+      if (ticks[i] != null) {
+        ticks[i].cancel();
+        ticks[i] = null;
+      }
+    }
+    for (Member m : members.values()) {
+      if (m.suspicion != null) {
+        m.suspicion.cancel();
+      }
+    }
+    waiting.clear();
+  }
+
+  // ---------------------------------------------------------------- public state
+
+  public NodeId self() {
+    return self;
+  }
+
+  public int incarnation() {
+    return incarnation;
+  }
+
+  /** Lifeguard's local health multiplier: 0 healthy, up to the configured maximum. */
+  public int localHealth() {
+    return health;
+  }
+
+  public Stats stats() {
+    return stats;
+  }
+
+  public List<MemberView> members() {
+    List<MemberView> out = new ArrayList<>(members.size());
+    for (Member m : members.values()) {
+      out.add(new MemberView(m.id, m.state, m.incarnation));
+    }
+    return out;
+  }
+
+  public MemberState stateOf(NodeId id) {
+    if (id.equals(self)) {
+      return leaving ? MemberState.LEFT : MemberState.ALIVE;
+    }
+    Member m = members.get(id);
+    return m == null ? null : m.state;
+  }
+
+  /** Number of members this member considers up (alive or suspect), itself included. */
+  public int liveCount() {
+    return upMembers + 1;
+  }
+
+  public RecordStore records() {
+    return records;
+  }
+
+  /** What to keep across a restart: the incarnation and up to 32 members known alive. */
+  public PersistedState persistentState() {
+    List<NodeId> up = new ArrayList<>();
+    for (Member m : members.values()) {
+      if (m.state.isUp()) {
+        up.add(m.id);
+      }
+    }
+    Collections.shuffle(up, new java.util.Random(random.nextLong()));
+    return new PersistedState(incarnation, up.subList(0, Math.min(32, up.size())));
+  }
+
+  /** Sets this member's record payload and spreads it. */
+  public void publish(byte[] payload) {
+    if (payload.length > config.maxRecordBytes()) {
+      throw new IllegalArgumentException("record payload exceeds " + config.maxRecordBytes() + " bytes");
+    }
+    ownPayload = payload.clone();
+    if (!running) {
+      return;
+    }
+    long version = hlc.tick(scheduler.wallMillis());
+    Record r = Record.signed(self, version, false, ownPayload, authority);
+    records.putOwn(r, scheduler.nowMillis());
+    enqueue(new Update.RecordUpdate(r));
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  /**
+   * Handles a datagram from {@code from}, whom the transport has authenticated. Malformed or
+   * misattributed packets are counted and dropped.
+   */
+  public void receive(NodeId from, byte[] datagram) {
+    if (!running) {
+      return;
+    }
+    Codec.Packet p;
+    try {
+      p = codec.decode(datagram);
+    } catch (MalformedPacketException e) {
+      stats.malformed++;
+      return;
+    }
+    if (!p.sender().equals(from) || from.equals(self)) {
+      stats.malformed++;
+      return;
+    }
+    stats.packetsReceived++;
+    spreading = !(p.message() instanceof Message.Push push && push.solicited());
+    for (Update u : p.updates()) {
+      apply(u);
+    }
+    spreading = true;
+    switch (p.message()) {
+      case Message.Ping ping -> {
+        if (ping.target().equals(self)) {
+          send(from, new Message.Ack(ping.seq()), false);
+        }
+      }
+      case Message.PingReq req -> indirectProbe(from, req);
+      case Message.Ack ack -> {
+        AckWaiter w = waiting.get(ack.seq());
+        if (w != null && !w.acked) {
+          w.acked = true;
+          w.onAck.run();
+        }
+      }
+      case Message.Nack nack -> {
+        AckWaiter w = waiting.get(nack.seq());
+        if (w != null) {
+          w.nacks++;
+        }
+      }
+      case Message.Digest d -> onDigest(from, d);
+      case Message.Fetch f -> onFetch(from, f);
+      case Message.Push push -> {
+        // its updates were applied above
+      }
+    }
+  }
+
+  private void apply(Update u) {
+    switch (u) {
+      case Update.Alive a -> onAlive(a);
+      case Update.Suspect s -> onSuspect(s);
+      case Update.Dead d -> onDead(d);
+      case Update.RecordUpdate r -> onRecord(r.record());
+    }
+  }
+
+  private void onAlive(Update.Alive a) {
+    if (a.id().equals(self)) {
+      if (a.incarnation() > incarnation && verified(self, Update.Alive.signedBytes(self, a.incarnation()), a.signature())) {
+        // An announcement of an earlier life of this member: outbid it.
+        incarnation = a.incarnation();
+        announceAlive();
+      }
+      return;
+    }
+    Member m = members.get(a.id());
+    if (m != null && a.incarnation() <= m.incarnation) {
+      return;
+    }
+    if (!verified(a.id(), Update.Alive.signedBytes(a.id(), a.incarnation()), a.signature())) {
+      return;
+    }
+    long now = scheduler.nowMillis();
+    if (m == null) {
+      m = new Member(a.id(), a, now);
+      members.put(a.id(), m);
+      upMembers++;
+      probeOrder.add(random.nextInt(probeOrder.size() + 1), a.id()); // random position, as SWIM asks
+      enqueue(a);
+      listener.memberUp(a.id());
+      return;
+    }
+    MemberState before = m.state;
+    m.incarnation = a.incarnation();
+    m.alive = a;
+    m.accusation = null;
+    if (m.suspicion != null) {
+      m.suspicion.cancel();
+      m.suspicion = null;
+    }
+    if (!before.isUp()) {
+      upMembers++;
+    }
+    m.state = MemberState.ALIVE;
+    m.stateSince = now;
+    enqueue(a);
+    if (!before.isUp()) {
+      listener.memberUp(a.id());
+    }
+  }
+
+  private void onSuspect(Update.Suspect s) {
+    if (s.id().equals(self)) {
+      refute(s.incarnation());
+      return;
+    }
+    Member m = members.get(s.id());
+    // Only the announced incarnation can be suspected: a higher one was never announced (forged).
+    if (m == null || s.incarnation() != m.incarnation || !m.state.isUp()) {
+      return;
+    }
+    if (m.state == MemberState.SUSPECT) {
+      if (m.suspicion != null && !m.suspicion.confirmedByAlready(s.accuser())
+          && verified(s.accuser(), Update.Suspect.signedBytes(s.id(), s.incarnation(), s.accuser()), s.signature())) {
+        if (m.suspicion.confirm(s.accuser())) {
+          enqueue(s);
+        }
+      }
+      return;
+    }
+    if (!verified(s.accuser(), Update.Suspect.signedBytes(s.id(), s.incarnation(), s.accuser()), s.signature())) {
+      return;
+    }
+    startSuspicion(m, s);
+  }
+
+  private void onDead(Update.Dead d) {
+    if (d.id().equals(self)) {
+      if (!leaving) {
+        refute(d.incarnation());
+      }
+      return;
+    }
+    Member m = members.get(d.id());
+    if (m == null || d.incarnation() != m.incarnation || !m.state.isUp()) {
+      return;
+    }
+    if (d.left() && !d.accuser().equals(d.id())) {
+      stats.rejectedClaims++; // only a member itself can leave
+      return;
+    }
+    if (!verified(d.accuser(), Update.Dead.signedBytes(d.id(), d.incarnation(), d.accuser(), d.left()), d.signature())) {
+      return;
+    }
+    markDown(m, d);
+  }
+
+  private void onRecord(Record r) {
+    if (r.origin().equals(self)) {
+      Record mine = records.get(self).orElse(null);
+      if (mine != null && Record.compare(r, mine) > 0 && verified(self, r.signedBytes(), r.signature())) {
+        // A record from an earlier life of this member: move the clock past it and republish.
+        hlc.observe(r.version());
+        if (!leaving && ownPayload != null) {
+          publish(ownPayload);
+        }
+      }
+      return;
+    }
+    RecordStore.Merge result = records.merge(r, authority, scheduler.nowMillis());
+    if (result == RecordStore.Merge.NEWER) {
+      enqueue(new Update.RecordUpdate(r));
+      listener.recordChanged(r);
+    } else if (result == RecordStore.Merge.REJECTED) {
+      stats.rejectedClaims++;
+    }
+  }
+
+  private boolean verified(NodeId signer, byte[] message, byte[] signature) {
+    if (authority.verify(signer, message, signature)) {
+      return true;
+    }
+    stats.rejectedClaims++;
+    return false;
+  }
+
+  // ---------------------------------------------------------------- SWIM
+
+  private void announceAlive() {
+    selfAlive = new Update.Alive(self, incarnation, authority.sign(Update.Alive.signedBytes(self, incarnation)));
+    enqueue(selfAlive);
+  }
+
+  private void refute(int accusedIncarnation) {
+    if (accusedIncarnation < incarnation) {
+      return; // an old accusation, already refuted
+    }
+    incarnation = accusedIncarnation + 1;
+    announceAlive();
+    // Lifeguard: being suspected hints that this member is the slow one.
+    health = Math.min(config.awarenessMax(), health + 1);
+  }
+
+  /** This member's own probe failed: accuse, or confirm an accusation others made. */
+  private void suspect(Member m) {
+    if (!m.state.isUp()) {
+      return;
+    }
+    if (m.state == MemberState.SUSPECT && (m.suspicion == null || m.suspicion.confirmedByAlready(self))) {
+      return;
+    }
+    Update.Suspect s =
+        new Update.Suspect(m.id, m.incarnation, self, authority.sign(Update.Suspect.signedBytes(m.id, m.incarnation, self)));
+    if (m.state == MemberState.SUSPECT) {
+      if (m.suspicion.confirm(self)) {
+        enqueue(s);
+      }
+      return;
+    }
+    startSuspicion(m, s);
+  }
+
+  private void startSuspicion(Member m, Update.Suspect s) {
+    m.state = MemberState.SUSPECT;
+    m.stateSince = scheduler.nowMillis();
+    m.accusation = s;
+    int n = liveCount();
+    int k = Math.max(0, Math.min(config.indirectChecks(), n - 2));
+    final int inc = m.incarnation;
+    m.suspicion =
+        new Suspicion(s.accuser(), k, config.minSuspicionMillis(n), config.maxSuspicionMillis(n), scheduler, () -> suspicionExpired(m, inc));
+    enqueue(s);
+  }
+
+  private void suspicionExpired(Member m, int inc) {
+    if (!running || m.state != MemberState.SUSPECT || m.incarnation != inc) {
+      return;
+    }
+    Update.Dead d = new Update.Dead(m.id, inc, self, false, authority.sign(Update.Dead.signedBytes(m.id, inc, self, false)));
+    markDown(m, d);
+  }
+
+  private void markDown(Member m, Update.Dead d) {
+    if (m.suspicion != null) {
+      m.suspicion.cancel();
+      m.suspicion = null;
+    }
+    if (m.state.isUp()) {
+      upMembers--;
+    }
+    m.state = d.left() ? MemberState.LEFT : MemberState.DEAD;
+    m.stateSince = scheduler.nowMillis();
+    m.accusation = d;
+    enqueue(d);
+    listener.memberDown(m.id, m.state);
+  }
+
+  private void probeTick() {
+    if (!running) {
+      return;
+    }
+    long period = config.probeIntervalMillis() * (health + 1);
+    schedule(Tick.PROBE, period, this::probeTick);
+    Member target = nextProbeTarget();
+    if (target == null) {
+      return;
+    }
+    int probeSeq = ++seq;
+    AckWaiter w = new AckWaiter(() -> {});
+    waiting.put(probeSeq, w);
+    send(target.id, new Message.Ping(probeSeq, target.id), target.state == MemberState.SUSPECT);
+    long timeout = config.probeTimeoutMillis() * (health + 1);
+    scheduler.schedule(timeout, () -> {
+      if (!running || w.acked) {
+        return;
+      }
+      List<Member> helpers = randomMembers(config.indirectChecks(), target.id, false);
+      for (Member h : helpers) {
+        send(h.id, new Message.PingReq(probeSeq, target.id), false);
+      }
+      w.expectedNacks = helpers.size();
+    });
+    scheduler.schedule(period - 1, () -> {
+      waiting.remove(probeSeq);
+      if (!running) {
+        return;
+      }
+      if (w.acked) {
+        health = Math.max(0, health - 1);
+        return;
+      }
+      // Lifeguard: helpers that did not even nack point at this member's own network or CPU.
+      int delta = w.expectedNacks > 0 ? w.expectedNacks - w.nacks : 1;
+      health = Math.min(config.awarenessMax(), health + Math.max(0, delta));
+      suspect(target);
+    });
+  }
+
+  private void indirectProbe(NodeId requester, Message.PingReq req) {
+    int mySeq = ++seq;
+    AckWaiter w = new AckWaiter(() -> send(requester, new Message.Ack(req.seq()), false));
+    waiting.put(mySeq, w);
+    send(req.target(), new Message.Ping(mySeq, req.target()), false);
+    scheduler.schedule(config.probeTimeoutMillis() * 8 / 10, () -> {
+      if (!w.acked && running) {
+        send(requester, new Message.Nack(req.seq()), false);
+      }
+    });
+    scheduler.schedule(config.probeTimeoutMillis() * 2, () -> waiting.remove(mySeq));
+  }
+
+  private Member nextProbeTarget() {
+    for (int tries = 0; tries < probeOrder.size(); tries++) {
+      if (probeIndex >= probeOrder.size()) {
+        probeIndex = 0;
+        Collections.shuffle(probeOrder, new java.util.Random(random.nextLong()));
+      }
+      Member m = members.get(probeOrder.get(probeIndex++));
+      if (m != null && m.state.isUp()) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- dissemination
+
+  private void gossipTick() {
+    if (!running) {
+      return;
+    }
+    if (!leaving) {
+      schedule(Tick.GOSSIP, config.gossipIntervalMillis(), this::gossipTick);
+    }
+    if (broadcasts.isEmpty()) {
+      return;
+    }
+    for (Member m : randomMembers(config.gossipNodes(), null, true)) {
+      send(m.id, new Message.Push(false), false);
+      if (broadcasts.isEmpty()) {
+        break;
+      }
+    }
+  }
+
+  private void pushPullTick() {
+    if (!running) {
+      return;
+    }
+    schedule(Tick.PUSH_PULL, jitter(config.scaledPushPullMillis(liveCount())), this::pushPullTick);
+    List<Member> one = randomMembers(1, null, false);
+    if (!one.isEmpty()) {
+      sendDigest(one.get(0).id, false);
+    }
+  }
+
+  /** Contacts a random dead member: if it is back (a healed partition), the exchange revives it. */
+  private void reconnectTick() {
+    if (!running) {
+      return;
+    }
+    schedule(Tick.RECONNECT, jitter(config.reconnectIntervalMillis()), this::reconnectTick);
+    List<Member> dead = new ArrayList<>();
+    for (Member m : members.values()) {
+      if (m.state == MemberState.DEAD) {
+        dead.add(m);
+      }
+    }
+    if (!dead.isEmpty()) {
+      sendDigest(dead.get(random.nextInt(dead.size())).id, false);
+    }
+  }
+
+  private void collectGarbageTick() {
+    if (!running) {
+      return;
+    }
+    schedule(Tick.GARBAGE, config.tombstoneHorizonMillis() / 10, this::collectGarbageTick);
+    long now = scheduler.nowMillis();
+    List<NodeId> gone = new ArrayList<>();
+    for (Member m : members.values()) {
+      if (!m.state.isUp() && now - m.stateSince >= config.tombstoneHorizonMillis()) {
+        gone.add(m.id);
+      }
+    }
+    for (NodeId id : gone) {
+      members.remove(id);
+      probeOrder.remove(id);
+      records.forget(id);
+    }
+    records.collectGarbage(now, config.tombstoneHorizonMillis());
+  }
+
+  private void sendDigest(NodeId to, boolean reply) {
+    List<Message.DigestEntry> all = new ArrayList<>(members.size() + 1);
+    all.add(new Message.DigestEntry(self, incarnation, leaving ? MemberState.LEFT : MemberState.ALIVE, records.version(self)));
+    for (Member m : members.values()) {
+      all.add(new Message.DigestEntry(m.id, m.incarnation, m.state, records.version(m.id)));
+    }
+    int perChunk = (config.maxPacketBytes() - Codec.HEADER - 16) / (NodeId.LENGTH + 13 + 1);
+    for (int i = 0, chunk = 0; i < all.size(); i += perChunk, chunk++) {
+      List<Message.DigestEntry> part = all.subList(i, Math.min(all.size(), i + perChunk));
+      sendBare(to, new Message.Digest(reply, chunk, List.copyOf(part)));
+      stats.digestsSent++;
+    }
+  }
+
+  private void onDigest(NodeId from, Message.Digest d) {
+    List<NodeId> wanted = new ArrayList<>();
+    for (Message.DigestEntry e : d.entries()) {
+      if (e.id().equals(self)) {
+        if ((e.state() == MemberState.SUSPECT || e.state() == MemberState.DEAD) && !leaving) {
+          refute(e.incarnation());
+        }
+        continue;
+      }
+      Member m = members.get(e.id());
+      boolean newerMember =
+          m == null ? e.state().isUp() || e.state() == MemberState.DEAD
+              : e.incarnation() > m.incarnation || (e.incarnation() == m.incarnation && e.state().ordinal() > m.state.ordinal());
+      if (newerMember || e.recordVersion() > records.version(e.id())) {
+        wanted.add(e.id());
+      }
+    }
+    int perFetch = (config.maxPacketBytes() - Codec.HEADER - 16) / NodeId.LENGTH;
+    for (int i = 0; i < wanted.size(); i += perFetch) {
+      sendBare(from, new Message.Fetch(List.copyOf(wanted.subList(i, Math.min(wanted.size(), i + perFetch)))));
+    }
+    if (!d.reply() && d.chunk() == 0) {
+      sendDigest(from, true);
+    }
+  }
+
+  private void onFetch(NodeId from, Message.Fetch f) {
+    List<byte[]> updates = new ArrayList<>();
+    for (NodeId id : f.ids()) {
+      if (id.equals(self)) {
+        updates.add(codec.encodeUpdate(selfAlive));
+        if (leaving) {
+          updates.add(codec.encodeUpdate(new Update.Dead(self, incarnation, self, true,
+              authority.sign(Update.Dead.signedBytes(self, incarnation, self, true)))));
+        }
+      } else {
+        Member m = members.get(id);
+        if (m != null) {
+          updates.add(codec.encodeUpdate(m.alive));
+          if (m.accusation != null) {
+            updates.add(codec.encodeUpdate(m.accusation));
+          }
+        }
+      }
+      records.get(id).ifPresent(r -> updates.add(codec.encodeUpdate(new Update.RecordUpdate(r))));
+    }
+    byte[] push = codec.encodeMessage(new Message.Push(true));
+    int budget = config.maxPacketBytes() - Codec.packetSize(push.length, 0, 0) - 4;
+    List<byte[]> batch = new ArrayList<>();
+    int used = 0;
+    for (byte[] u : updates) {
+      if (used + u.length > budget && !batch.isEmpty()) {
+        transmit(from, Codec.assemble(self, push, batch));
+        batch = new ArrayList<>();
+        used = 0;
+      }
+      batch.add(u);
+      used += u.length;
+    }
+    if (!batch.isEmpty()) {
+      transmit(from, Codec.assemble(self, push, batch));
+    }
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  private void enqueue(Update u) {
+    if (!spreading) {
+      return;
+    }
+    switch (u) {
+      case Update.Alive a -> stats.alivesQueued++;
+      case Update.Suspect x -> stats.suspectsQueued++;
+      case Update.Dead d -> stats.deadsQueued++;
+      case Update.RecordUpdate r -> stats.recordsQueued++;
+    }
+    broadcasts.add(u, codec.encodeUpdate(u));
+  }
+
+  /** Sends {@code message} with as many pending updates as fit the datagram budget. */
+  private void send(NodeId to, Message message, boolean withBuddy) {
+    byte[] msg = codec.encodeMessage(message);
+    List<byte[]> updates = new ArrayList<>();
+    int budget = config.maxPacketBytes() - Codec.packetSize(msg.length, 0, 0) - 4;
+    if (withBuddy) {
+      // Lifeguard's buddy system: tell a suspect directly that it is suspected, so it refutes at once.
+      Member m = members.get(to);
+      if (m != null && m.accusation instanceof Update.Suspect s) {
+        byte[] b = codec.encodeUpdate(s);
+        updates.add(b);
+        budget -= b.length;
+      }
+    }
+    updates.addAll(broadcasts.fill(budget, config.retransmitLimit(liveCount())));
+    transmit(to, Codec.assemble(self, msg, updates));
+  }
+
+  private void sendBare(NodeId to, Message message) {
+    transmit(to, Codec.assemble(self, codec.encodeMessage(message), List.of()));
+  }
+
+  private void transmit(NodeId to, byte[] datagram) {
+    stats.packetsSent++;
+    stats.bytesSent += datagram.length;
+    transport.send(to, datagram);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /**
+   * Up to {@code n} random members other than {@code except}: those up, plus (when {@code
+   * includeRecentlyDead}) those dead for less than gossip-to-the-dead time.
+   */
+  private List<Member> randomMembers(int n, NodeId except, boolean includeRecentlyDead) {
+    // Sampling with bounded retries instead of a scan: this runs several times a second.
+    List<Member> out = new ArrayList<>(n);
+    int size = probeOrder.size();
+    long now = scheduler.nowMillis();
+    for (int tries = 0; out.size() < n && tries < 4 * n + 8 && size > 0; tries++) {
+      Member m = members.get(probeOrder.get(random.nextInt(size)));
+      if (m == null || m.id.equals(except) || out.contains(m)) {
+        continue;
+      }
+      if (m.state.isUp() || (includeRecentlyDead && m.state == MemberState.DEAD && now - m.stateSince < config.gossipToTheDeadMillis())) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  private void schedule(Tick tick, long delay, Runnable task) {
+    ticks[tick.ordinal()] = scheduler.schedule(delay, task);
+  }
+
+  private long jitter(long base) {
+    return base / 2 + random.nextLong(Math.max(1, base));
+  }
+}

@@ -1,0 +1,69 @@
+package dev.weft.gossip;
+
+/**
+ * Tuning of SWIM, Lifeguard and dissemination. {@link #defaults()} follows memberlist's LAN
+ * profile except where noted; see {@code gossip/README.md} for the reasoning.
+ *
+ * @param probeIntervalMillis one failure-detection round (memberlist: 1 s)
+ * @param probeTimeoutMillis wait for a direct ack before asking others (memberlist: 500 ms)
+ * @param indirectChecks members asked to probe indirectly, and Lifeguard's confirmations (3)
+ * @param suspicionMult suspicion lasts at least {@code mult × max(1, log10 n) × probe interval};
+ *     memberlist uses 4, weft 2.5 because its gossip tick spreads refutations within about a second
+ * @param suspicionMaxTimeoutMult Lifeguard: the unconfirmed suspicion timeout is this many times
+ *     the minimum (6)
+ * @param retransmitMult each update is sent {@code mult × ceil(log10(n + 1))} times (4)
+ * @param gossipIntervalMillis how often pending updates go to {@code gossipNodes} members (200 ms)
+ * @param gossipNodes members per gossip tick (3)
+ * @param pushPullIntervalMillis anti-entropy with one random member, scaled up with the cluster
+ *     size like memberlist's (30 s)
+ * @param reconnectIntervalMillis how often a dead member is contacted, so partitions heal (10 s)
+ * @param gossipToTheDeadMillis dead members still receive gossip this long, to learn and refute (30 s)
+ * @param awarenessMax Lifeguard's local health multiplier ceiling (8)
+ * @param tombstoneHorizonMillis dead members and tombstones are forgotten after this (1 h)
+ * @param maxPacketBytes datagram budget (1,200: fits any path's MTU inside the tunnel)
+ * @param maxRecordBytes largest record payload accepted (1,000)
+ */
+public record GossipConfig(
+    long probeIntervalMillis,
+    long probeTimeoutMillis,
+    int indirectChecks,
+    double suspicionMult,
+    double suspicionMaxTimeoutMult,
+    int retransmitMult,
+    long gossipIntervalMillis,
+    int gossipNodes,
+    long pushPullIntervalMillis,
+    long reconnectIntervalMillis,
+    long gossipToTheDeadMillis,
+    int awarenessMax,
+    long tombstoneHorizonMillis,
+    int maxPacketBytes,
+    int maxRecordBytes) {
+
+  public static GossipConfig defaults() {
+    return new GossipConfig(1_000, 500, 3, 2.5, 6, 4, 200, 3, 30_000, 10_000, 30_000, 8, 3_600_000, 1_200, 1_000);
+  }
+
+  /** Suspicion timeout bounds for a cluster of {@code n} members, in milliseconds. */
+  long minSuspicionMillis(int n) {
+    double scale = Math.max(1.0, Math.log10(Math.max(1, n)));
+    return (long) (suspicionMult * scale * probeIntervalMillis);
+  }
+
+  long maxSuspicionMillis(int n) {
+    return (long) (suspicionMaxTimeoutMult * minSuspicionMillis(n));
+  }
+
+  int retransmitLimit(int n) {
+    return retransmitMult * (int) Math.ceil(Math.log10(n + 1));
+  }
+
+  /** memberlist's push-pull scaling: slower exchanges in larger clusters keep the cost flat. */
+  long scaledPushPullMillis(int n) {
+    if (n <= 32) {
+      return pushPullIntervalMillis;
+    }
+    double multiplier = Math.ceil(Math.log(n) / Math.log(2) - Math.log(32) / Math.log(2)) + 1.0;
+    return (long) (pushPullIntervalMillis * multiplier);
+  }
+}

@@ -1,0 +1,13 @@
+package dev.weft.gossip;
+
+/** What the node layer hears from gossip. Called on the scheduler's thread; keep it quick. */
+public interface GossipListener {
+  /** A member became alive (joined, or came back). */
+  default void memberUp(NodeId id) {}
+
+  /** A member was declared dead, or left ({@code state} says which). */
+  default void memberDown(NodeId id, MemberState state) {}
+
+  /** A record arrived that is newer than what this member had. */
+  default void recordChanged(Record record) {}
+}

@@ -1,0 +1,33 @@
+package dev.weft.gossip;
+
+import java.util.List;
+
+/** The message a packet carries besides its piggybacked updates. */
+sealed interface Message {
+  /** Are you there? Answered by {@link Ack}. */
+  record Ping(int seq, NodeId target) implements Message {}
+
+  /** Please ping {@code target} for me; answered by its {@link Ack}, or by {@link Nack}. */
+  record PingReq(int seq, NodeId target) implements Message {}
+
+  record Ack(int seq) implements Message {}
+
+  /** The target did not answer an indirect ping: the helper itself is fine (Lifeguard). */
+  record Nack(int seq) implements Message {}
+
+  /** Part of a push-pull exchange: what the sender knows, in chunks that fit a datagram. */
+  record Digest(boolean reply, int chunk, List<DigestEntry> entries) implements Message {}
+
+  /** Please send your updates about these members. */
+  record Fetch(List<NodeId> ids) implements Message {}
+
+  /**
+   * Updates ride in the packet's update list: gossip, or ({@code solicited}) the answer to a
+   * {@link Fetch}, which receivers apply without spreading further, since anti-entropy repairs
+   * one member's state and need not flood the cluster.
+   */
+  record Push(boolean solicited) implements Message {}
+
+  /** One member as the digest's sender knows it; {@code recordVersion} is -1 without a record. */
+  record DigestEntry(NodeId id, int incarnation, MemberState state, long recordVersion) {}
+}

@@ -1,0 +1,63 @@
+package dev.weft.gossip;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Lifeguard's dynamic suspicion timeout: it starts long and shrinks (logarithmically) towards the
+ * minimum as independent members confirm the suspicion, so a member that only one slow accuser
+ * doubts has long to refute, while a member everybody misses is declared dead quickly.
+ */
+final class Suspicion {
+  private final int expectedConfirmations;
+  private final long minMillis;
+  private final long maxMillis;
+  private final long startMillis;
+  private final Scheduler scheduler;
+  private final Runnable onTimeout;
+  private final Set<NodeId> confirmedBy = new HashSet<>();
+  private Scheduler.Cancellable timer;
+
+  Suspicion(NodeId accuser, int k, long minMillis, long maxMillis, Scheduler scheduler, Runnable onTimeout) {
+    this.expectedConfirmations = k;
+    this.minMillis = minMillis;
+    this.maxMillis = maxMillis;
+    this.scheduler = scheduler;
+    this.onTimeout = onTimeout;
+    this.startMillis = scheduler.nowMillis();
+    confirmedBy.add(accuser); // the first accuser is not a confirmation of itself
+    arm();
+  }
+
+  /** Another member suspects the same incarnation; returns whether it was a new confirmation. */
+  boolean confirm(NodeId accuser) {
+    if (confirmedBy.size() - 1 >= expectedConfirmations || !confirmedBy.add(accuser)) {
+      return false;
+    }
+    timer.cancel();
+    arm();
+    return true;
+  }
+
+  boolean confirmedByAlready(NodeId accuser) {
+    return confirmedBy.contains(accuser);
+  }
+
+  void cancel() {
+    timer.cancel();
+  }
+
+  long timeoutMillis() {
+    int c = confirmedBy.size() - 1;
+    if (expectedConfirmations < 1) {
+      return minMillis;
+    }
+    double frac = Math.log(c + 1.0) / Math.log(expectedConfirmations + 1.0);
+    return Math.max(minMillis, (long) (maxMillis - frac * (maxMillis - minMillis)));
+  }
+
+  private void arm() {
+    long remaining = Math.max(0, startMillis + timeoutMillis() - scheduler.nowMillis());
+    timer = scheduler.schedule(remaining, onTimeout);
+  }
+}

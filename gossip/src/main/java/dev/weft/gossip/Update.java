@@ -1,0 +1,66 @@
+package dev.weft.gossip;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What gossip spreads: claims about members and records. Claims are signed: an {@link Alive} by
+ * the member itself, a {@link Suspect} or {@link Dead} by its accuser. Nobody can claim an
+ * incarnation of another member that the member did not announce itself, so a forged accusation
+ * with a huge incarnation is dropped instead of evicting anyone (the failure memberlist#358
+ * describes).
+ */
+sealed interface Update {
+  /** Which earlier update this one supersedes in the broadcast queue. */
+  Object key();
+
+  /** The member announces it is alive at {@code incarnation}. */
+  record Alive(NodeId id, int incarnation, byte[] signature) implements Update {
+    public Object key() {
+      return id;
+    }
+
+    static byte[] signedBytes(NodeId id, int incarnation) {
+      return claim("alive", id, incarnation, id, false);
+    }
+  }
+
+  /** {@code accuser} failed to reach {@code id} at {@code incarnation}. */
+  record Suspect(NodeId id, int incarnation, NodeId accuser, byte[] signature) implements Update {
+    public Object key() {
+      return id;
+    }
+
+    static byte[] signedBytes(NodeId id, int incarnation, NodeId accuser) {
+      return claim("suspect", id, incarnation, accuser, false);
+    }
+  }
+
+  /** {@code accuser} declares {@code id} dead, or (when {@code left}) the member itself leaves. */
+  record Dead(NodeId id, int incarnation, NodeId accuser, boolean left, byte[] signature) implements Update {
+    public Object key() {
+      return id;
+    }
+
+    static byte[] signedBytes(NodeId id, int incarnation, NodeId accuser, boolean left) {
+      return claim("dead", id, incarnation, accuser, left);
+    }
+  }
+
+  /** A record, new or newer. */
+  record RecordUpdate(Record record) implements Update {
+    public Object key() {
+      return new RecordKey(record.origin());
+    }
+  }
+
+  /** Records and member claims about one node are superseded independently. */
+  record RecordKey(NodeId origin) {}
+
+  private static byte[] claim(String kind, NodeId id, int incarnation, NodeId by, boolean flag) {
+    byte[] k = ("weft-member-" + kind).getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer b = ByteBuffer.allocate(k.length + 1 + NodeId.LENGTH * 2 + 4 + 1);
+    b.put(k).put((byte) 0).put(id.bytes()).putInt(incarnation).put(by.bytes()).put((byte) (flag ? 1 : 0));
+    return b.array();
+  }
+}

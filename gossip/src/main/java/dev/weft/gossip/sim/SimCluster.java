@@ -1,0 +1,273 @@
+package dev.weft.gossip.sim;
+
+import dev.weft.gossip.Gossip;
+import dev.weft.gossip.GossipConfig;
+import dev.weft.gossip.GossipListener;
+import dev.weft.gossip.MemberAuthority;
+import dev.weft.gossip.MemberState;
+import dev.weft.gossip.NodeId;
+import dev.weft.gossip.PersistedState;
+import dev.weft.gossip.Scheduler;
+import dev.weft.gossip.Transport;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+
+/**
+ * Many gossip members on one virtual network. The network drops packets at a set rate, delays
+ * them by a random latency, and cuts partitions; members crash, restart, and run slow (their
+ * timers and packet handling lag, as on a starved CPU).
+ */
+public final class SimCluster {
+  private final VirtualTime time = new VirtualTime();
+  private final SplittableRandom random;
+  private final GossipConfig config;
+  private final List<SimNode> nodes = new ArrayList<>();
+  private final Map<NodeId, SimNode> byId = new HashMap<>();
+  private final Map<NodeId, byte[]> secrets = new HashMap<>();
+  private double loss;
+  private long minLatency = 1;
+  private long maxLatency = 10;
+  private long bytesDelivered;
+  private long falseDeaths;
+  private final List<String> falseDeathLog = new ArrayList<>();
+
+  /** One simulated member. */
+  public final class SimNode {
+    final int index;
+    final NodeId id;
+    final byte[] secret;
+    Gossip gossip;
+    boolean up;
+    int epoch;
+    int partition;
+    long slowMillis;
+    MemberAuthority authority;
+
+    SimNode(int index, NodeId id, byte[] secret) {
+      this.index = index;
+      this.id = id;
+      this.secret = secret;
+      this.authority = new SimAuthority(secret, secrets);
+    }
+
+    public NodeId id() {
+      return id;
+    }
+
+    public Gossip gossip() {
+      return gossip;
+    }
+
+    public boolean isUp() {
+      return up;
+    }
+
+    /** This member's signing key, for tests that play a member turned hostile. */
+    public MemberAuthority authorityForTests() {
+      return authority;
+    }
+  }
+
+  public SimCluster(long seed, GossipConfig config) {
+    this.random = new SplittableRandom(seed);
+    this.config = config;
+  }
+
+  public VirtualTime time() {
+    return time;
+  }
+
+  public GossipConfig config() {
+    return config;
+  }
+
+  public List<SimNode> nodes() {
+    return nodes;
+  }
+
+  public SimNode node(int i) {
+    return nodes.get(i);
+  }
+
+  public long bytesDelivered() {
+    return bytesDelivered;
+  }
+
+  /** Members declared dead by someone while they were up and reachable. */
+  public long falseDeaths() {
+    return falseDeaths;
+  }
+
+  /** The first false deaths: when, who declared whom. */
+  public List<String> falseDeathLog() {
+    return List.copyOf(falseDeathLog);
+  }
+
+  public void loss(double fraction) {
+    this.loss = fraction;
+  }
+
+  public void latency(long minMillis, long maxMillis) {
+    this.minLatency = minMillis;
+    this.maxLatency = maxMillis;
+  }
+
+  /** Adds {@code n} members (not started). */
+  public List<SimNode> add(int n) {
+    List<SimNode> added = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      byte[] key = new byte[32];
+      random.nextBytes(key);
+      byte[] secret = new byte[16];
+      random.nextBytes(secret);
+      NodeId id = NodeId.of(key);
+      SimNode node = new SimNode(nodes.size(), id, secret);
+      secrets.put(id, secret);
+      nodes.add(node);
+      byId.put(id, node);
+      added.add(node);
+    }
+    return added;
+  }
+
+  /** Starts (or restarts) a member, joining through {@code seeds}. */
+  public void start(SimNode node, List<SimNode> seeds, PersistedState remembered) {
+    node.epoch++;
+    node.up = true;
+    node.gossip = new Gossip(node.id, config, transport(node), scheduler(node), node.authority, listener(node), random.split());
+    List<NodeId> seedIds = new ArrayList<>();
+    for (SimNode s : seeds) {
+      seedIds.add(s.id);
+    }
+    node.gossip.start(seedIds, remembered);
+  }
+
+  /** Stops a member without a word (a crash or power loss). */
+  public void crash(SimNode node) {
+    node.up = false;
+    node.epoch++;
+    if (node.gossip != null) {
+      node.gossip.stop();
+    }
+  }
+
+  /** Makes a member slow: its timers and packet handling lag by {@code millis}. */
+  public void slow(SimNode node, long millis) {
+    node.slowMillis = millis;
+  }
+
+  /** Puts a member in partition {@code p}; members talk only within one partition. */
+  public void partition(SimNode node, int p) {
+    node.partition = p;
+  }
+
+  public void healPartitions() {
+    for (SimNode n : nodes) {
+      n.partition = 0;
+    }
+  }
+
+  public void run(long millis) {
+    time.runFor(millis);
+  }
+
+  /**
+   * Runs until {@code condition} holds (checked every {@code stepMillis}) or {@code maxMillis}
+   * passed; returns the virtual time it took, or -1.
+   */
+  public long runUntil(java.util.function.BooleanSupplier condition, long stepMillis, long maxMillis) {
+    long start = time.now();
+    while (time.now() - start <= maxMillis) {
+      if (condition.getAsBoolean()) {
+        return time.now() - start;
+      }
+      time.runFor(stepMillis);
+    }
+    return -1;
+  }
+
+  /** The fraction of up members (other than {@code about}) for which {@code test} holds. */
+  public double fraction(SimNode about, Predicate<Gossip> test) {
+    int up = 0;
+    int yes = 0;
+    for (SimNode n : nodes) {
+      if (!n.up || n == about) {
+        continue;
+      }
+      up++;
+      if (test.test(n.gossip)) {
+        yes++;
+      }
+    }
+    return up == 0 ? 1.0 : (double) yes / up;
+  }
+
+  /** Fraction of up members that see {@code about} in {@code state}. */
+  public double fractionSeeing(SimNode about, MemberState state) {
+    return fraction(about, g -> g.stateOf(about.id) == state);
+  }
+
+  private Transport transport(SimNode from) {
+    final int epoch = from.epoch;
+    return (to, datagram) -> {
+      if (!from.up || from.epoch != epoch) {
+        return;
+      }
+      SimNode dst = byId.get(to);
+      if (dst == null || random.nextDouble() < loss) {
+        return;
+      }
+      long delay = minLatency + (maxLatency > minLatency ? random.nextLong(maxLatency - minLatency + 1) : 0);
+      time.at(delay + dst.slowMillis, () -> {
+        if (dst.up && from.partition == dst.partition) {
+          bytesDelivered += datagram.length;
+          dst.gossip.receive(from.id, datagram);
+        }
+      });
+    };
+  }
+
+  private Scheduler scheduler(SimNode node) {
+    final int epoch = node.epoch;
+    return new Scheduler() {
+      @Override
+      public long nowMillis() {
+        return time.now();
+      }
+
+      @Override
+      public long wallMillis() {
+        return VirtualTime.EPOCH_MILLIS + time.now();
+      }
+
+      @Override
+      public Cancellable schedule(long delayMillis, Runnable task) {
+        return time.at(delayMillis + node.slowMillis, () -> {
+          if (node.up && node.epoch == epoch) {
+            task.run();
+          }
+        });
+      }
+    };
+  }
+
+  private GossipListener listener(SimNode observer) {
+    return new GossipListener() {
+      @Override
+      public void memberDown(NodeId id, MemberState state) {
+        SimNode n = byId.get(id);
+        if (state == MemberState.DEAD && n != null && n.up && n.partition == observer.partition) {
+          falseDeaths++;
+          if (falseDeathLog.size() < 100) {
+            falseDeathLog.add("t=" + time.now() + " " + observer.id + " declared " + id + " dead (its incarnation "
+                + n.gossip.incarnation() + ", health " + n.gossip.localHealth() + ")");
+          }
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,95 @@
+package dev.weft.gossip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.gossip.sim.SimCluster;
+import dev.weft.gossip.sim.SimCluster.SimNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A member with a valid identity that lies. It may accuse, but it cannot make others accept
+ * claims about incarnations nobody announced, sign for others, or leave on their behalf.
+ */
+class HostileMemberTest {
+  /** Sends one hand-made packet from {@code liar} to every other member. */
+  static void broadcastFrom(SimCluster c, SimNode liar, Update... updates) {
+    Codec codec = new Codec(1000);
+    List<byte[]> us = new java.util.ArrayList<>();
+    for (Update u : updates) {
+      us.add(codec.encodeUpdate(u));
+    }
+    byte[] packet = Codec.assemble(liar.id(), codec.encodeMessage(new Message.Push(false)), us);
+    for (SimNode n : c.nodes()) {
+      if (n != liar && n.isUp()) {
+        n.gossip().receive(liar.id(), packet);
+      }
+    }
+  }
+
+  @Test
+  void aForgedSuspectWithTheHighestIncarnationEvictsNobody() {
+    SimCluster c = SimulationTest.cluster(30, 11);
+    SimNode liar = c.node(3);
+    SimNode target = c.node(7);
+    var auth = signerOf(c, liar);
+    int max = Integer.MAX_VALUE;
+    broadcastFrom(c, liar,
+        new Update.Suspect(target.id(), max, liar.id(), auth.sign(Update.Suspect.signedBytes(target.id(), max, liar.id()))),
+        new Update.Dead(target.id(), max, liar.id(), false, auth.sign(Update.Dead.signedBytes(target.id(), max, liar.id(), false))));
+    c.run(60_000);
+    assertEquals(1.0, c.fractionSeeing(target, MemberState.ALIVE));
+    assertEquals(0, c.falseDeaths());
+    assertTrue(target.gossip().incarnation() < 10, "the target was not pushed to a huge incarnation");
+  }
+
+  @Test
+  void claimsSignedForSomeoneElseAreDropped() {
+    SimCluster c = SimulationTest.cluster(30, 12);
+    SimNode liar = c.node(3);
+    SimNode target = c.node(7);
+    var auth = signerOf(c, liar);
+    long rejectedBefore = c.node(9).gossip().stats().rejectedClaims();
+    // A leave "by" the target, and an alive of the target at a high incarnation, both signed by the liar.
+    broadcastFrom(c, liar,
+        new Update.Dead(target.id(), 0, target.id(), true, auth.sign(Update.Dead.signedBytes(target.id(), 0, target.id(), true))),
+        new Update.Alive(target.id(), 1000, auth.sign(Update.Alive.signedBytes(target.id(), 1000))),
+        new Update.RecordUpdate(Record.signed(target.id(), Long.MAX_VALUE, true, new byte[0], auth)));
+    c.run(30_000);
+    assertEquals(1.0, c.fractionSeeing(target, MemberState.ALIVE));
+    assertTrue(c.node(9).gossip().stats().rejectedClaims() > rejectedBefore);
+    assertTrue(c.node(9).gossip().records().get(target.id()).map(r -> !r.tombstone()).orElse(true));
+  }
+
+  @Test
+  void anHonestAccusationAtTheCurrentIncarnationIsRefuted() {
+    SimCluster c = SimulationTest.cluster(30, 13);
+    SimNode liar = c.node(3);
+    SimNode target = c.node(7);
+    var auth = signerOf(c, liar);
+    int inc = target.gossip().incarnation();
+    broadcastFrom(c, liar,
+        new Update.Suspect(target.id(), inc, liar.id(), auth.sign(Update.Suspect.signedBytes(target.id(), inc, liar.id()))));
+    c.run(60_000);
+    assertEquals(1.0, c.fractionSeeing(target, MemberState.ALIVE));
+    assertEquals(inc + 1, target.gossip().incarnation());
+  }
+
+  @Test
+  void garbageAndMisattributedPacketsAreCountedAndDropped() {
+    SimCluster c = SimulationTest.cluster(5, 14);
+    Gossip g = c.node(1).gossip();
+    long before = g.stats().malformed();
+    g.receive(c.node(2).id(), new byte[] {'W', 1, 2, 3});
+    g.receive(c.node(2).id(), new byte[70_000]);
+    Codec codec = new Codec(1000);
+    byte[] fromThree = Codec.assemble(c.node(3).id(), codec.encodeMessage(new Message.Ack(1)), List.of());
+    g.receive(c.node(2).id(), fromThree); // node 2 claiming to be node 3
+    assertEquals(before + 3, g.stats().malformed());
+  }
+
+  private static MemberAuthority signerOf(SimCluster c, SimNode n) {
+    return n.authorityForTests();
+  }
+}

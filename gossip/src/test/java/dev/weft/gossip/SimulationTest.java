@@ -1,0 +1,138 @@
+package dev.weft.gossip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.gossip.sim.SimCluster;
+import dev.weft.gossip.sim.SimCluster.SimNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Scenarios in virtual time; assertions are on convergence, never on wall-clock speed. */
+class SimulationTest {
+  private static final double ALL = 0.999;
+
+  static SimCluster cluster(int n, long seed) {
+    SimCluster c = new SimCluster(seed, GossipConfig.defaults());
+    List<SimNode> nodes = c.add(n);
+    SimNode seed0 = nodes.get(0);
+    c.start(seed0, List.of(), PersistedState.EMPTY);
+    for (int i = 1; i < n; i++) {
+      c.start(nodes.get(i), List.of(seed0), PersistedState.EMPTY);
+      c.run(5);
+    }
+    long t = c.runUntil(() -> everyoneSeesEveryone(c), 500, 120_000);
+    assertTrue(t >= 0, "cluster of " + n + " did not converge");
+    return c;
+  }
+
+  static boolean everyoneSeesEveryone(SimCluster c) {
+    int up = 0;
+    for (SimNode n : c.nodes()) {
+      if (n.isUp()) {
+        up++;
+      }
+    }
+    for (SimNode n : c.nodes()) {
+      if (n.isUp() && n.gossip().liveCount() != up) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void joinCrashDetectionAndDissemination() {
+    SimCluster c = cluster(200, 1);
+    SimNode victim = c.node(77);
+    c.crash(victim);
+    long t = c.runUntil(() -> c.fractionSeeing(victim, MemberState.DEAD) >= ALL, 100, 120_000);
+    assertTrue(t > 0, "crash never detected by everyone");
+    assertEquals(0, c.falseDeaths());
+  }
+
+  @Test
+  void gracefulLeaveIsKnownWithoutDetection() {
+    SimCluster c = cluster(100, 2);
+    SimNode leaver = c.node(10);
+    leaver.gossip().leave();
+    long t = c.runUntil(() -> c.fractionSeeing(leaver, MemberState.LEFT) >= ALL, 50, 30_000);
+    assertTrue(t >= 0 && t < c.config().minSuspicionMillis(100), "leave took " + t + " ms: as slow as detection");
+    c.crash(leaver);
+    c.run(60_000);
+    assertEquals(1.0, c.fractionSeeing(leaver, MemberState.LEFT), "a left member stays left");
+    assertEquals(0, c.falseDeaths());
+  }
+
+  @Test
+  void recordsSpreadAndNewerVersionsWin() {
+    SimCluster c = cluster(100, 3);
+    SimNode origin = c.node(5);
+    origin.gossip().publish(new byte[] {1});
+    origin.gossip().publish(new byte[] {2});
+    long t = c.runUntil(() -> c.fraction(origin, g -> g.records().get(origin.id()).map(r -> r.payload()[0] == 2).orElse(false)) >= 1.0, 100, 30_000);
+    assertTrue(t >= 0, "record did not reach everyone");
+  }
+
+  @Test
+  void restartedMemberRefutesItsDeathAndRejoins() {
+    SimCluster c = cluster(50, 4);
+    SimNode n = c.node(20);
+    PersistedState saved = n.gossip().persistentState();
+    c.crash(n);
+    assertTrue(c.runUntil(() -> c.fractionSeeing(n, MemberState.DEAD) >= 1.0, 100, 60_000) >= 0);
+    c.start(n, List.of(), saved); // no seeds: it rejoins through members it remembered
+    long t = c.runUntil(() -> c.fractionSeeing(n, MemberState.ALIVE) >= 1.0 && n.gossip().liveCount() == 50, 100, 60_000);
+    assertTrue(t >= 0, "restarted member did not rejoin");
+  }
+
+  @Test
+  void partitionHeals() {
+    SimCluster c = cluster(60, 5);
+    for (int i = 0; i < 30; i++) {
+      c.partition(c.node(i), 1);
+    }
+    c.run(90_000);
+    assertTrue(c.fractionSeeing(c.node(45), MemberState.DEAD) > 0.4, "the other side was not noticed as gone");
+    c.healPartitions();
+    long t = c.runUntil(() -> everyoneSeesEveryone(c), 500, 180_000);
+    assertTrue(t >= 0, "partition did not heal");
+  }
+
+  @Test
+  void survivesTheLossOfEverySeed() {
+    SimCluster c = cluster(80, 6);
+    c.crash(c.node(0)); // the only seed
+    SimNode victim = c.node(40);
+    c.run(30_000);
+    c.crash(victim);
+    assertTrue(c.runUntil(() -> c.fractionSeeing(victim, MemberState.DEAD) >= 1.0, 100, 60_000) >= 0);
+    SimNode writer = c.node(50);
+    writer.gossip().publish(new byte[] {42});
+    assertTrue(c.runUntil(() -> c.fraction(writer, g -> g.records().get(writer.id()).isPresent()) >= 1.0, 100, 30_000) >= 0);
+    assertEquals(0, c.falseDeaths());
+  }
+
+  @Test
+  void noFalseDeathsAtFivePercentLossOrWithASlowMember() {
+    SimCluster c = cluster(100, 7);
+    c.loss(0.05);
+    c.slow(c.node(33), 300);
+    c.run(300_000);
+    assertEquals(0, c.falseDeaths());
+  }
+
+  @Test
+  void massRestartOfEveryMember() {
+    SimCluster c = cluster(40, 8);
+    List<PersistedState> saved = c.nodes().stream().map(n -> n.gossip().persistentState()).toList();
+    for (SimNode n : c.nodes()) {
+      c.crash(n);
+    }
+    c.run(1_000);
+    for (int i = 0; i < 40; i++) {
+      c.start(c.node(i), List.of(), saved.get(i));
+    }
+    assertTrue(c.runUntil(() -> everyoneSeesEveryone(c), 500, 120_000) >= 0, "did not reassemble");
+  }
+}
