@@ -29,6 +29,8 @@ public final class Main implements Runnable {
   public static CommandLine commandLine(CliEnv env) {
     CommandLine cl = new CommandLine(new Main());
     CertsCli.addTo(cl, env);
+    cl.addSubcommand("node", new NodeCommand());
+    cl.addSubcommand("status", new StatusCommand());
     return cl.setCaseInsensitiveEnumValuesAllowed(true);
   }
 

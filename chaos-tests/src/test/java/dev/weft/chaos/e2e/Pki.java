@@ -1,0 +1,59 @@
+package dev.weft.chaos.e2e;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weft.certs.CertsException;
+import dev.weft.certs.NodeKeys;
+import dev.weft.node.cli.Main;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A CA and node certificates made with the weft CLI (in-process), as a user would make them. */
+final class Pki {
+    private final Path dir;
+
+    private Pki(Path dir) {
+        this.dir = dir;
+    }
+
+    static Pki create(Path dir) {
+        Pki pki = new Pki(dir);
+        pki.weft("ca", "init", "--name", "lab", "--networks", "100.64.0.0/10,fd00:77::/48",
+                "--out-crt", dir.resolve("ca.crt").toString(), "--out-key", dir.resolve("ca.key").toString());
+        return pki;
+    }
+
+    /** Signs {@code name} with the given overlay IPs; returns the node's WireGuard public key (base64). */
+    String node(String name, String ips) {
+        weft("cert", "sign", "--ca-crt", dir.resolve("ca.crt").toString(), "--ca-key", dir.resolve("ca.key").toString(),
+                "--name", name, "--ip", ips, "--out-key", dir.resolve(name + ".key").toString(),
+                "--out-crt", dir.resolve(name + ".crt").toString());
+        try {
+            return NodeKeys.load(dir.resolve(name + ".key")).x25519PublicBase64();
+        } catch (CertsException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes {@code <name>.yml} with the PKI files and the given extra YAML; returns its path. */
+    Path config(String name, String yaml) {
+        Path file = dir.resolve(name + ".yml");
+        String pki = "pki: {ca: ca.crt, cert: " + name + ".crt, key: " + name + ".key}\n";
+        try {
+            Files.writeString(file, pki + yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    private void weft(String... args) {
+        int code = Main.commandLine().execute(args);
+        if (code != 0) {
+            throw new IllegalStateException("weft " + String.join(" ", args) + " exited " + code);
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+}

@@ -1,0 +1,55 @@
+package dev.weft.chaos.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.chaos.lab.ExecResult;
+import dev.weft.chaos.lab.Lab;
+import dev.weft.chaos.lab.LabProcess;
+import dev.weft.chaos.lab.Node;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** A {@code weft node} process inside a lab node, and its {@code weft status}. */
+final class WeftProcess {
+    final Node host;
+    final String dev;
+    final LabProcess process;
+
+    private WeftProcess(Node host, String dev, LabProcess process) {
+        this.host = host;
+        this.dev = dev;
+        this.process = process;
+    }
+
+    /** Starts {@code bin/weft node --config FILE} and waits until its interface is up. */
+    static WeftProcess start(Node host, String dev, Path config) {
+        LabProcess p = host.start("weft-" + host.name(), Lab.weft("node", "--config", config.toString()));
+        p.awaitOutput("weft node: " + dev + " up", Duration.ofSeconds(90));
+        return new WeftProcess(host, dev, p);
+    }
+
+    /** {@code weft status --json --dev DEV}, parsed. */
+    JsonNode status() {
+        ExecResult r = host.exec(Lab.weft("status", "--json", "--dev", dev), Duration.ofSeconds(60));
+        assertEquals(0, r.exitCode(), r.stderr());
+        try {
+            return Pki.JSON.readTree(r.stdout());
+        } catch (IOException e) {
+            throw new AssertionError("weft status --json printed no JSON: " + r.stdout(), e);
+        }
+    }
+
+    /** SIGTERM; the interface and the admin socket must be gone afterwards. */
+    void stopAndCheckCleanup() {
+        process.stop(Duration.ofSeconds(20));
+        assertFalse(process.isAlive(), "weft node stopped on SIGTERM");
+        ExecResult link = host.exec(List.of("ip", "link", "show", "dev", dev), Duration.ofSeconds(10));
+        assertFalse(link.ok(), "interface " + dev + " removed on SIGTERM: " + link.stdout());
+        assertFalse(Files.exists(Path.of("/run/weft", dev + ".sock")), "admin socket removed on SIGTERM");
+    }
+}

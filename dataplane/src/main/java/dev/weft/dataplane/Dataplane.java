@@ -1,0 +1,170 @@
+package dev.weft.dataplane;
+
+import dev.weft.dataplane.netlink.Netlink;
+import dev.weft.dataplane.tun.TunDevice;
+import dev.weft.dataplane.udp.UdpCounters;
+import dev.weft.dataplane.udp.UdpEndpoint;
+import dev.weft.dataplane.wireguard.IpPrefix;
+import dev.weft.dataplane.wireguard.PacketSink;
+import dev.weft.dataplane.wireguard.WireGuardClock;
+import dev.weft.dataplane.wireguard.WireGuardDevice;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+
+/**
+ * A running userspace WireGuard interface: a {@link TunDevice}, the node's {@link UdpEndpoint}
+ * and a {@link WireGuardDevice} between them.
+ *
+ * <p>Threads: the TUN reader thread reads packets and encrypts them on the spot
+ * ({@code sendPacket}), queuing datagrams that it flushes once per batch; the UDP event loop
+ * decrypts ({@code receiveDatagram}) and writes packets to TUN; the WireGuard clock runs the
+ * timers. {@link #start} configures the interface over netlink (MTU, addresses, up);
+ * {@link #close} stops everything and removes the interface.
+ */
+public final class Dataplane implements PacketSink, AutoCloseable {
+    private final TunDevice tun;
+    private final Netlink netlink;
+    private final int linkIndex;
+    private final WireGuardDevice device;
+    private volatile UdpEndpoint udp;
+    private volatile Thread tunThread;
+    private volatile boolean closed;
+
+    private Dataplane(TunDevice tun, Netlink netlink, int linkIndex, DataplaneSettings settings) {
+        this.tun = tun;
+        this.netlink = netlink;
+        this.linkIndex = linkIndex;
+        ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+        byte[] key = settings.privateKey();
+        try {
+            this.device = new WireGuardDevice(key, this, WireGuardClock.system(),
+                    settings.options().withMtu(settings.mtu()), allocator);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    /**
+     * Creates the TUN interface, sets MTU and addresses and brings it up, binds the UDP socket
+     * and starts the threads. On failure everything made so far is undone.
+     */
+    public static Dataplane start(DataplaneSettings settings) {
+        TunDevice tun = TunDevice.open(settings.tunName(), settings.mtu());
+        Netlink netlink = null;
+        Dataplane dataplane = null;
+        try {
+            netlink = Netlink.open();
+            int index = netlink.linkIndex(tun.name());
+            netlink.setMtu(index, settings.mtu());
+            for (DataplaneSettings.InterfaceAddress a : settings.addresses()) {
+                netlink.addAddress(index, a.address(), a.prefixLength());
+            }
+            netlink.setLinkUp(index, true);
+            dataplane = new Dataplane(tun, netlink, index, settings);
+            // room for the largest datagram: MTU + WireGuard header, padding and tag
+            int maxDatagram = Math.max(2048, settings.mtu() + 64);
+            WireGuardDevice device = dataplane.device;
+            dataplane.udp = UdpEndpoint.bind(settings.listenPort(), maxDatagram, device::receiveDatagram,
+                    settings.control());
+            Dataplane self = dataplane;
+            tun.startReader(new TunDevice.PacketHandler() {
+                @Override
+                public void onPacket(ByteBuf packet) {
+                    if (self.tunThread == null) {
+                        self.tunThread = Thread.currentThread();
+                    }
+                    device.sendPacket(packet);
+                }
+
+                @Override
+                public void onBatchEnd() {
+                    UdpEndpoint u = self.udp;
+                    if (u != null) {
+                        u.flush();
+                    }
+                }
+            }, PooledByteBufAllocator.DEFAULT);
+            return dataplane;
+        } catch (RuntimeException e) {
+            if (dataplane != null) {
+                dataplane.close();
+            } else {
+                tun.close();
+                if (netlink != null) {
+                    netlink.close();
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The WireGuard device: peers, keys, counters. */
+    public WireGuardDevice device() {
+        return device;
+    }
+
+    /** The TUN interface's name. */
+    public String interfaceName() {
+        return tun.name();
+    }
+
+    /** The bound UDP port. */
+    public int listenPort() {
+        return udp.port();
+    }
+
+    /** The UDP socket (for sending control messages). */
+    public UdpEndpoint udp() {
+        return udp;
+    }
+
+    /** Counters of the UDP demultiplexer. */
+    public UdpCounters udpCounters() {
+        return udp.counters();
+    }
+
+    /** Adds (or replaces) a kernel route to {@code prefix} through the TUN interface. */
+    public void addRoute(IpPrefix prefix) {
+        netlink.replaceRoute(linkIndex, prefix.address(), prefix.length());
+    }
+
+    @Override
+    public void sendDatagram(ByteBuf datagram, InetSocketAddress to) {
+        UdpEndpoint u = udp;
+        if (u == null || closed) {
+            datagram.release();
+        } else if (Thread.currentThread() == tunThread) {
+            u.write(datagram, to); // flushed at the end of the TUN reader's batch
+        } else {
+            u.send(datagram, to);
+        }
+    }
+
+    @Override
+    public void deliverPacket(ByteBuf ipPacket) {
+        try {
+            tun.write(ipPacket);
+        } finally {
+            ipPacket.release();
+        }
+    }
+
+    /** Stops the socket, the reader and the timers; removes the interface. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        UdpEndpoint u = udp;
+        if (u != null) {
+            u.close();
+        }
+        tun.close();
+        device.close();
+        netlink.close();
+    }
+}

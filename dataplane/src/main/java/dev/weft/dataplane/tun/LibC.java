@@ -1,0 +1,49 @@
+package dev.weft.dataplane.tun;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.SaveError;
+
+/**
+ * The few libc calls the TUN device needs. Buffers are passed as raw addresses ({@code long})
+ * so that a packet read or write allocates nothing on the Java side.
+ */
+public interface LibC {
+    @SaveError
+    int open(String path, int flags);
+
+    @SaveError
+    int close(int fd);
+
+    @SaveError
+    int ioctl(int fd, long request, byte[] arg);
+
+    @SaveError
+    long read(int fd, long address, long count);
+
+    @SaveError
+    long write(int fd, long address, long count);
+
+    @SaveError
+    long write(int fd, byte[] data, long count);
+
+    @SaveError
+    int poll(Pointer fds, long nfds, int timeoutMillis);
+
+    @SaveError
+    int eventfd(int initval, int flags);
+
+    @SaveError
+    int socket(int domain, int type, int protocol);
+
+    @SaveError
+    int bind(int fd, byte[] address, int length);
+
+    @SaveError
+    long send(int fd, byte[] data, long length, int flags);
+
+    @SaveError
+    long recv(int fd, byte[] data, long length, int flags);
+
+    @SaveError
+    int setsockopt(int fd, int level, int option, byte[] value, int length);
+}

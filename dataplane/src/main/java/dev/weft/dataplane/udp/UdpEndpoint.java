@@ -1,0 +1,185 @@
+package dev.weft.dataplane.udp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node's one UDP socket (Netty native epoll), bound dual-stack to {@code [::]:port}.
+ *
+ * <p>Incoming datagrams are sorted by their first byte: 1 to 4 are WireGuard messages for the
+ * {@link DatagramReceiver}; {@link #CONTROL_FIRST}..{@link #CONTROL_LAST} are weft control
+ * messages for the {@link ControlHandler}; anything else (and empty datagrams) is dropped and
+ * counted. Sender addresses are normalized ({@link Addresses#normalize}).
+ *
+ * <p>{@link #write} queues without flushing (the TUN reader flushes once per batch, so Netty
+ * can send a batch with {@code sendmmsg}); {@link #send} writes and flushes. Both take
+ * ownership of the buffer and may be called from any thread.
+ */
+public final class UdpEndpoint implements AutoCloseable {
+    /** First byte of the weft control range; WireGuard only uses 1 to 4. */
+    public static final int CONTROL_FIRST = 0xF0;
+    /** Last byte of the weft control range. */
+    public static final int CONTROL_LAST = 0xFF;
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final Demux demux;
+
+    private UdpEndpoint(EventLoopGroup group, Channel channel, Demux demux) {
+        this.group = group;
+        this.channel = channel;
+        this.demux = demux;
+    }
+
+    /**
+     * Binds {@code [::]:port} (IPv4 and IPv6; port 0 picks a free port).
+     *
+     * @param maxDatagram the largest datagram to receive whole
+     * @throws IllegalStateException when the port cannot be bound (message says why)
+     */
+    public static UdpEndpoint bind(int port, int maxDatagram, DatagramReceiver wireguard, ControlHandler control) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " out of range 0..65535");
+        }
+        Demux demux = new Demux(Objects.requireNonNull(wireguard, "wireguard"), Objects.requireNonNull(control, "control"));
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("weft-udp", true),
+                EpollIoHandler.newFactory());
+        try {
+            Channel channel = new Bootstrap()
+                    .group(group)
+                    .channelFactory(() -> new EpollDatagramChannel(SocketProtocolFamily.INET6))
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagram))
+                    .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                    .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
+                    .handler(demux)
+                    .bind(new InetSocketAddress(anyV6(), port))
+                    .syncUninterruptibly()
+                    .channel();
+            return new UdpEndpoint(group, channel, demux);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IllegalStateException("cannot bind UDP [::]:" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static InetAddress anyV6() {
+        try {
+            return InetAddress.getByName("::");
+        } catch (UnknownHostException e) {
+            throw new AssertionError("'::' is a literal", e);
+        }
+    }
+
+    /** The bound port. */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** Writes and flushes one datagram. Takes ownership. */
+    public void send(ByteBuf datagram, InetSocketAddress to) {
+        channel.writeAndFlush(new DatagramPacket(datagram, to), channel.voidPromise());
+    }
+
+    /**
+     * Queues one datagram without flushing; call {@link #flush} after a batch. When the queue
+     * is over its high-water mark the datagram is dropped (counted), as a full NIC queue would.
+     */
+    public void write(ByteBuf datagram, InetSocketAddress to) {
+        if (!channel.isWritable()) {
+            demux.droppedOutbound++;
+            datagram.release();
+            return;
+        }
+        channel.write(new DatagramPacket(datagram, to), channel.voidPromise());
+    }
+
+    /** Flushes queued datagrams (Netty sends them with sendmmsg). */
+    public void flush() {
+        channel.flush();
+    }
+
+    /** Counters of the demultiplexer. */
+    public UdpCounters counters() {
+        return new UdpCounters(demux.wireguardCount, demux.controlCount, demux.dropped, demux.droppedOutbound);
+    }
+
+    /** Closes the socket and stops its event loop. */
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Sorts datagrams by first byte; runs on the single event-loop thread (plain counters). */
+    static final class Demux extends ChannelInboundHandlerAdapter {
+        private final DatagramReceiver wireguard;
+        private final ControlHandler control;
+        volatile long wireguardCount;
+        volatile long controlCount;
+        volatile long dropped;
+        volatile long droppedOutbound;
+
+        Demux(DatagramReceiver wireguard, ControlHandler control) {
+            this.wireguard = wireguard;
+            this.control = control;
+        }
+
+        @Override
+        public boolean isSharable() {
+            return true;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof DatagramPacket packet)) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                return;
+            }
+            dispatch(packet.content(), packet.sender());
+        }
+
+        /** Hands the datagram on by its first byte; takes ownership. */
+        void dispatch(ByteBuf content, InetSocketAddress sender) {
+            if (!content.isReadable()) {
+                dropped++;
+                content.release();
+                return;
+            }
+            int first = content.getUnsignedByte(content.readerIndex());
+            if (first >= 1 && first <= 4) {
+                wireguardCount++;
+                wireguard.receiveDatagram(content, Addresses.normalize(sender));
+            } else if (first >= CONTROL_FIRST) {
+                controlCount++;
+                control.onControl(content, Addresses.normalize(sender));
+            } else {
+                dropped++;
+                content.release();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // a failed receive (e.g. ICMP port unreachable reported as an error) is not fatal
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.weft.dataplane.udp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class UdpEndpointTest {
+    record Received(String kind, int firstByte, int length, InetSocketAddress from) {}
+
+    @Test
+    void demultiplexesByFirstByteAndNormalizesIpv4Senders() throws Exception {
+        BlockingQueue<Received> got = new LinkedBlockingQueue<>();
+        try (UdpEndpoint udp = UdpEndpoint.bind(0, 2048,
+                (b, from) -> record(got, "wg", b, from), (b, from) -> record(got, "control", b, from));
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.port());
+            for (int first : new int[] {0x01, 0x04, 0xF0, 0xFF, 0x00, 0x05, 0x7F, 0xEF}) {
+                client.send(new DatagramPacket(new byte[] {(byte) first, 9, 9}, 3, to));
+            }
+            client.send(new DatagramPacket(new byte[0], 0, to));
+            client.send(new DatagramPacket(new byte[] {0x02}, 1, to)); // marks the end (in order on loopback)
+
+            assertEquals(new Received("wg", 1, 3, (InetSocketAddress) client.getLocalSocketAddress()), next(got));
+            assertEquals("wg", next(got).kind());
+            Received control = next(got);
+            assertEquals("control", control.kind());
+            assertEquals(0xF0, control.firstByte());
+            assertInstanceOf(Inet4Address.class, control.from().getAddress(), "IPv4 sender as IPv4, not ::ffff:");
+            assertEquals(0xFF, next(got).firstByte());
+            assertEquals(new Received("wg", 2, 1, (InetSocketAddress) client.getLocalSocketAddress()), next(got));
+            UdpCounters c = udp.counters();
+            assertEquals(3, c.wireguard());
+            assertEquals(2, c.control());
+            assertEquals(5, c.dropped());
+        }
+    }
+
+    @Test
+    void sendsToIpv4AndIpv6Peers() throws Exception {
+        try (UdpEndpoint udp = UdpEndpoint.bind(0, 2048, (b, f) -> b.release(), ControlHandler.discarding());
+             DatagramSocket v4 = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+             DatagramSocket v6 = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("::1"), 0))) {
+            for (DatagramSocket s : new DatagramSocket[] {v4, v6}) {
+                s.setSoTimeout(5000);
+                udp.send(Unpooled.wrappedBuffer(new byte[] {(byte) 0xF1, 42}), (InetSocketAddress) s.getLocalSocketAddress());
+                DatagramPacket p = new DatagramPacket(new byte[16], 16);
+                s.receive(p);
+                assertEquals(2, p.getLength());
+                assertEquals(42, p.getData()[1]);
+                assertEquals(udp.port(), p.getPort());
+            }
+            udp.write(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}), (InetSocketAddress) v4.getLocalSocketAddress());
+            udp.flush();
+            DatagramPacket p = new DatagramPacket(new byte[16], 16);
+            v4.receive(p);
+            assertEquals(3, p.getLength());
+        }
+    }
+
+    @Test
+    void normalizesMappedAddressesOnly() throws Exception {
+        InetAddress mapped = java.net.Inet6Address.getByAddress(null,
+                new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 198, 51, 100, 7}, null);
+        InetSocketAddress n = Addresses.normalize(new InetSocketAddress(mapped, 4242));
+        assertEquals(new InetSocketAddress(InetAddress.getByName("198.51.100.7"), 4242), n);
+        InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 1);
+        assertEquals(v6, Addresses.normalize(v6));
+    }
+
+    private static void record(BlockingQueue<Received> q, String kind, ByteBuf b, InetSocketAddress from) {
+        q.add(new Received(kind, b.getUnsignedByte(b.readerIndex()), b.readableBytes(), from));
+        b.release();
+    }
+
+    private static Received next(BlockingQueue<Received> q) throws InterruptedException {
+        Received r = q.poll(5, TimeUnit.SECONDS);
+        if (r == null) {
+            throw new AssertionError("nothing received within 5 s");
+        }
+        return r;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.weft.node.cli;
+
+import dev.weft.node.config.NodeConfig;
+import dev.weft.node.config.NodeConfigException;
+import dev.weft.node.daemon.NodeDaemon;
+import dev.weft.node.daemon.NodeStartException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code weft node --config node.yml}: runs a node until SIGTERM or SIGINT. */
+@Command(name = "node", mixinStandardHelpOptions = true,
+        description = "Run a weft node (TUN interface, WireGuard, admin socket) until SIGTERM or SIGINT.")
+public final class NodeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The node's YAML configuration.")
+    Path config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        NodeConfig cfg;
+        try {
+            cfg = NodeConfig.load(config);
+        } catch (NodeConfigException e) {
+            spec.commandLine().getErr().println("weft node: " + config + ": " + e.getMessage());
+            return 1;
+        }
+        NodeDaemon daemon;
+        try {
+            daemon = NodeDaemon.start(cfg, Clock.systemUTC());
+        } catch (NodeStartException e) {
+            spec.commandLine().getErr().println("weft node: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM and SIGINT run shutdown hooks: the interface and the admin socket go away
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            daemon.close();
+            stopped.countDown();
+        }, "weft-shutdown"));
+        System.out.println("weft node: " + daemon.dataplane().interfaceName() + " up, UDP port "
+                + daemon.dataplane().listenPort() + ", admin socket " + cfg.adminSocket() + ", public key "
+                + daemon.status().get("public_key").asText());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.weft.node.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weft.node.admin.AdminClient;
+import dev.weft.node.config.NodeConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code weft status [--json] [--dev NAME | --socket PATH]}: a running node's interface and peers. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show a running node's interface, peers, handshakes and counters.")
+public final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print JSON (one object, peers in 'peers').")
+    boolean json;
+
+    @ArgGroup(exclusive = true)
+    Target target;
+
+    static final class Target {
+        @Option(names = "--dev", paramLabel = "NAME", description = "The node's TUN interface (socket /run/weft/NAME.sock).")
+        String dev;
+
+        @Option(names = "--socket", paramLabel = "PATH", description = "The node's admin socket.")
+        Path socket;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        JsonNode reply;
+        try {
+            Path socket = AdminClient.choose(target == null ? null : target.socket, target == null ? null : target.dev,
+                    NodeConfig.ADMIN_DIR);
+            reply = AdminClient.request(socket, "status");
+        } catch (IOException e) {
+            err.println("weft status: " + e.getMessage());
+            return 1;
+        }
+        if (reply.has("error")) {
+            err.println("weft status: the node refused: " + reply.get("error").asText());
+            return 1;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            try {
+                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(reply));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            printHuman(reply, out, Instant.now());
+        }
+        out.flush();
+        return 0;
+    }
+
+    static void printHuman(JsonNode s, PrintWriter out, Instant now) {
+        out.println("interface: " + s.path("interface").asText() + " (" + s.path("name").asText() + ")");
+        out.println("  public key: " + s.path("public_key").asText());
+        out.println("  listening port: " + s.path("listen_port").asInt());
+        out.println("  addresses: " + String.join(", ", texts(s.path("addresses"))));
+        out.println("  rejected: " + s.path("rejected_unknown_peer").asLong() + " unknown peer, "
+                + s.path("rejected_bad_mac1").asLong() + " bad mac1, " + s.path("rejected_malformed").asLong() + " malformed");
+        for (JsonNode p : s.path("peers")) {
+            out.println();
+            out.println("peer: " + p.path("public_key").asText());
+            out.println("  endpoint: " + (p.path("endpoint").isNull() ? "(none)" : p.path("endpoint").asText()));
+            out.println("  allowed ips: " + String.join(", ", texts(p.path("allowed_ips"))));
+            String hs = p.path("last_handshake").isNull() ? "never" : p.path("last_handshake").asText()
+                    + " (" + ago(Instant.parse(p.path("last_handshake").asText()), now) + ")";
+            out.println("  latest handshake: " + hs);
+            out.println("  transfer: " + bytes(p.path("rx_bytes").asLong()) + " received, "
+                    + bytes(p.path("tx_bytes").asLong()) + " sent");
+            out.println("  rejected: " + p.path("rejected_replay").asLong() + " replay, "
+                    + p.path("rejected_bad_mac").asLong() + " bad mac, " + p.path("rejected_other").asLong() + " other");
+            if (p.path("persistent_keepalive").asInt() > 0) {
+                out.println("  persistent keepalive: every " + p.path("persistent_keepalive").asInt() + " seconds");
+            }
+        }
+    }
+
+    private static java.util.List<String> texts(JsonNode array) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static String ago(Instant then, Instant now) {
+        long s = Math.max(0, Duration.between(then, now).toSeconds());
+        return s < 120 ? s + " seconds ago" : (s / 60) + " minutes ago";
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.2f %s", v, units[u]);
+    }
+}

@@ -1,0 +1,169 @@
+package dev.weft.node.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.certs.CertsException;
+import dev.weft.certs.CertificateVerifier;
+import dev.weft.certs.NodeIdentity;
+import dev.weft.certs.NodeKeys;
+import dev.weft.certs.RevocationSet;
+import dev.weft.certs.TrustBundle;
+import dev.weft.certs.Verdict;
+import dev.weft.certs.WeftCertificate;
+import dev.weft.dataplane.Dataplane;
+import dev.weft.dataplane.DataplaneSettings;
+import dev.weft.dataplane.DataplaneSettings.InterfaceAddress;
+import dev.weft.dataplane.udp.ControlHandler;
+import dev.weft.dataplane.wireguard.IpPrefix;
+import dev.weft.dataplane.wireguard.WireGuardOptions;
+import dev.weft.node.admin.AdminServer;
+import dev.weft.node.config.NodeConfig;
+import dev.weft.node.config.StaticPeer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A running weft node: its certificate checked against the CA, its TUN interface with the
+ * certificate's overlay addresses, kernel routes to its static peers' allowed IPs, the UDP
+ * socket and WireGuard, and the admin socket. {@link #close} undoes all of it (the interface
+ * and the admin socket disappear).
+ */
+public final class NodeDaemon implements AutoCloseable {
+    private final NodeConfig config;
+    private final NodeIdentity identity;
+    private final Dataplane dataplane;
+    private final List<InterfaceAddress> addresses;
+    private final AdminServer admin;
+
+    private NodeDaemon(NodeConfig config, NodeIdentity identity, Dataplane dataplane, List<InterfaceAddress> addresses,
+                       AdminServer admin) {
+        this.config = config;
+        this.identity = identity;
+        this.dataplane = dataplane;
+        this.addresses = addresses;
+        this.admin = admin;
+    }
+
+    /**
+     * Starts a node. Refuses (with a one-line reason) when the certificate is not valid under
+     * {@code pki.ca} now, when the key does not belong to the certificate, or when the
+     * interface, socket or admin socket cannot be set up; nothing is left behind then.
+     */
+    public static NodeDaemon start(NodeConfig config, Clock clock) throws NodeStartException {
+        NodeIdentity identity = verifiedIdentity(config, clock);
+        byte[] privateKey = privateKey(config, identity);
+        List<InterfaceAddress> addresses = new ArrayList<>();
+        for (dev.weft.certs.IpPrefix ip : identity.ips()) {
+            try {
+                addresses.add(new InterfaceAddress(InetAddress.getByAddress(ip.address()), ip.length()));
+            } catch (UnknownHostException e) {
+                throw new AssertionError("4 or 16 bytes are an address", e);
+            }
+        }
+        Dataplane dataplane;
+        try {
+            dataplane = Dataplane.start(new DataplaneSettings(privateKey, config.tunDev(), config.tunMtu(),
+                    config.listenPort(), addresses, WireGuardOptions.standard(), ControlHandler.discarding()));
+        } catch (RuntimeException e) {
+            throw new NodeStartException("cannot set up interface " + config.tunDev() + " and UDP port "
+                    + config.listenPort() + ": " + e.getMessage(), e);
+        } finally {
+            Arrays.fill(privateKey, (byte) 0);
+        }
+        AdminServer admin = null;
+        try {
+            for (StaticPeer peer : config.peers()) {
+                dataplane.device().addPeer(peer.toPeerConfig());
+                for (IpPrefix prefix : peer.allowedIps()) {
+                    if (prefix.length() > 0) { // a default route would capture the underlay too
+                        dataplane.addRoute(prefix);
+                    }
+                }
+            }
+            NodeDaemon[] self = new NodeDaemon[1];
+            admin = AdminServer.start(config.adminSocket(), command -> self[0].handle(command));
+            self[0] = new NodeDaemon(config, identity, dataplane, List.copyOf(addresses), admin);
+            return self[0];
+        } catch (IOException | RuntimeException e) {
+            if (admin != null) {
+                admin.close();
+            }
+            dataplane.close();
+            String what = e instanceof IOException ? "admin socket " + config.adminSocket() : "peers and routes";
+            throw new NodeStartException("cannot set up " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static NodeIdentity verifiedIdentity(NodeConfig config, Clock clock) throws NodeStartException {
+        TrustBundle trust;
+        try {
+            trust = TrustBundle.load(config.caFiles());
+        } catch (CertsException e) {
+            throw new NodeStartException("pki.ca: " + e.getMessage(), e);
+        }
+        WeftCertificate cert;
+        try {
+            cert = WeftCertificate.load(config.certFile());
+        } catch (CertsException e) {
+            throw new NodeStartException("pki.cert: " + e.getMessage(), e);
+        }
+        Verdict verdict = new CertificateVerifier(trust, new RevocationSet()).verify(cert, clock.instant());
+        if (verdict instanceof Verdict.Invalid invalid) {
+            throw new NodeStartException("pki.cert: " + config.certFile() + " is not valid under pki.ca: "
+                    + invalid.reason(), null);
+        }
+        NodeIdentity identity = ((Verdict.Valid) verdict).identity();
+        if (identity.ips().isEmpty()) {
+            throw new NodeStartException("pki.cert: the certificate has no overlay IP address", null);
+        }
+        return identity;
+    }
+
+    private static byte[] privateKey(NodeConfig config, NodeIdentity identity) throws NodeStartException {
+        NodeKeys keys;
+        try {
+            keys = NodeKeys.load(config.keyFile());
+        } catch (CertsException e) {
+            throw new NodeStartException("pki.key: " + e.getMessage(), e);
+        }
+        if (!MessageDigest.isEqual(keys.x25519Public(), identity.x25519PublicKey())) {
+            throw new NodeStartException("pki.key: " + config.keyFile() + " is not the key of the certificate "
+                    + config.certFile() + " (its X25519 public key differs)", null);
+        }
+        return keys.x25519Private();
+    }
+
+    private JsonNode handle(String command) {
+        if (!command.equals("status")) {
+            throw new IllegalArgumentException("unknown command '" + command + "' (known: status)");
+        }
+        return status();
+    }
+
+    /** The status report (as {@code weft status --json} prints it). */
+    public JsonNode status() {
+        return StatusReport.of(identity.name(), dataplane, addresses);
+    }
+
+    /** The running dataplane. */
+    public Dataplane dataplane() {
+        return dataplane;
+    }
+
+    /** The configuration the node runs with. */
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** Stops the admin socket and the dataplane; removes the interface and the socket file. */
+    @Override
+    public void close() {
+        admin.close();
+        dataplane.close();
+    }
+}

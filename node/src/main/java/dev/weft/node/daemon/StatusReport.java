@@ -1,0 +1,117 @@
+package dev.weft.node.daemon;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.dataplane.Dataplane;
+import dev.weft.dataplane.DataplaneSettings.InterfaceAddress;
+import dev.weft.dataplane.udp.UdpCounters;
+import dev.weft.dataplane.wireguard.DeviceCounters;
+import dev.weft.dataplane.wireguard.IpPrefix;
+import dev.weft.dataplane.wireguard.PeerStatus;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The JSON that {@code weft status --json} prints: the interface and, per peer, public key,
+ * endpoint, last handshake (RFC 3339 or null), byte counts and rejected-packet counters.
+ */
+final class StatusReport {
+    private StatusReport() {
+    }
+
+    static ObjectNode of(String name, Dataplane dataplane, List<InterfaceAddress> addresses) {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("name", name);
+        root.put("interface", dataplane.interfaceName());
+        root.put("public_key", Base64.getEncoder().encodeToString(dataplane.device().publicKey()));
+        root.put("listen_port", dataplane.listenPort());
+        ArrayNode addrs = root.putArray("addresses");
+        for (InterfaceAddress a : addresses) {
+            addrs.add(address(a.address()) + "/" + a.prefixLength());
+        }
+        DeviceCounters dc = dataplane.device().counters();
+        root.put("rejected_unknown_peer", dc.unknownPeer());
+        root.put("rejected_bad_mac1", dc.badMac());
+        root.put("rejected_malformed", dc.malformed());
+        root.put("rejected_handshake_replay", dc.handshakeReplays());
+        root.put("cookies_sent", dc.cookiesSent());
+        root.put("no_route", dc.noRoute());
+        UdpCounters uc = dataplane.udpCounters();
+        root.put("udp_dropped_unknown_type", uc.dropped());
+        root.put("udp_dropped_outbound", uc.droppedOutbound());
+        ArrayNode peers = root.putArray("peers");
+        for (PeerStatus p : dataplane.device().peers()) {
+            ObjectNode o = peers.addObject();
+            o.put("public_key", p.publicKeyBase64());
+            o.put("endpoint", endpoint(p.endpoint()));
+            ArrayNode allowed = o.putArray("allowed_ips");
+            for (IpPrefix prefix : p.allowedIps()) {
+                allowed.add(address(prefix.address()) + "/" + prefix.length());
+            }
+            o.put("last_handshake", p.lastHandshake() == null ? null
+                    : DateTimeFormatter.ISO_INSTANT.format(p.lastHandshake()));
+            o.put("rx_bytes", p.rxBytes());
+            o.put("tx_bytes", p.txBytes());
+            o.put("rejected_replay", p.rejectedReplay());
+            o.put("rejected_bad_mac", p.rejectedBadMac());
+            o.put("rejected_other", p.rejectedOther());
+            o.put("persistent_keepalive", p.persistentKeepaliveSeconds());
+        }
+        return root;
+    }
+
+    /** The usual text form: IPv6 compressed ({@code fd00:77::1}), IPv4 dotted. */
+    static String address(InetAddress ip) {
+        if (!(ip instanceof java.net.Inet6Address)) {
+            return ip.getHostAddress();
+        }
+        byte[] b = ip.getAddress();
+        int[] words = new int[8];
+        for (int i = 0; i < 8; i++) {
+            words[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1; // RFC 5952: never compress a single zero word
+        for (int i = 0; i < 8; ) {
+            if (words[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && words[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(words[i]));
+        }
+        return sb.toString();
+    }
+
+    private static String endpoint(InetSocketAddress a) {
+        if (a == null) {
+            return null;
+        }
+        String host = address(a.getAddress());
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}
