@@ -25,6 +25,8 @@ public final class Gossip {
   private final RecordStore records = new RecordStore();
   private final BroadcastQueue broadcasts = new BroadcastQueue();
   private final Map<Integer, AckWaiter> waiting = new HashMap<>();
+  /** When an unknown sender was last asked for its state (bounded; see {@link #learnUnknown}). */
+  private final Map<NodeId, Long> unknownFetched = new HashMap<>();
   private final List<NodeId> probeOrder = new ArrayList<>();
   private final Hlc hlc = new Hlc();
   private final Scheduler.Cancellable[] ticks = new Scheduler.Cancellable[Tick.values().length];
@@ -37,8 +39,14 @@ public final class Gossip {
   private Update.Alive selfAlive;
   private byte[] ownPayload;
   private boolean running;
-  /** False while applying updates that answer this member's own fetch: those are not re-spread. */
-  private boolean spreading = true;
+  /**
+   * The member whose push answers this member's own fetch, while its updates are applied (else
+   * null). Second-hand news learned that way is not re-spread: a joiner that pulls the whole
+   * cluster would otherwise broadcast every member to everyone. First-hand news (about the
+   * responder itself) and revivals of members held dead are spread, or a seed that pulls a
+   * joiner's state would keep the join to itself.
+   */
+  private NodeId solicitedFrom;
   private boolean leaving;
 
   /** The periodic tasks; each reschedules itself. */
@@ -313,11 +321,14 @@ public final class Gossip {
       return;
     }
     stats.packetsReceived++;
-    spreading = !(p.message() instanceof Message.Push push && push.solicited());
+    solicitedFrom = p.message() instanceof Message.Push push && push.solicited() ? from : null;
     for (Update u : p.updates()) {
       apply(u);
     }
-    spreading = true;
+    solicitedFrom = null;
+    if (!members.containsKey(from) && !(p.message() instanceof Message.Fetch) && !(p.message() instanceof Message.Digest)) {
+      learnUnknown(from);
+    }
     switch (p.message()) {
       case Message.Ping ping -> {
         if (ping.target().equals(self)) {
@@ -377,7 +388,7 @@ public final class Gossip {
       members.put(a.id(), m);
       upMembers++;
       probeOrder.add(random.nextInt(probeOrder.size() + 1), a.id()); // random position, as SWIM asks
-      enqueue(a);
+      spread(a, false);
       listener.memberUp(a.id());
       return;
     }
@@ -394,7 +405,7 @@ public final class Gossip {
     }
     m.state = MemberState.ALIVE;
     m.stateSince = now;
-    enqueue(a);
+    spread(a, !before.isUp());
     if (!before.isUp()) {
       listener.memberUp(a.id());
     }
@@ -414,7 +425,7 @@ public final class Gossip {
       if (m.suspicion != null && !m.suspicion.confirmedByAlready(s.accuser())
           && verified(s.accuser(), Update.Suspect.signedBytes(s.id(), s.incarnation(), s.accuser()), s.signature())) {
         if (m.suspicion.confirm(s.accuser())) {
-          enqueue(s);
+          spread(s, false);
         }
       }
       return;
@@ -460,7 +471,7 @@ public final class Gossip {
     }
     RecordStore.Merge result = records.merge(r, authority, scheduler.nowMillis());
     if (result == RecordStore.Merge.NEWER) {
-      enqueue(new Update.RecordUpdate(r));
+      spread(new Update.RecordUpdate(r), false);
       listener.recordChanged(r);
     } else if (result == RecordStore.Merge.REJECTED) {
       stats.rejectedClaims++;
@@ -520,7 +531,7 @@ public final class Gossip {
     final int inc = m.incarnation;
     m.suspicion =
         new Suspicion(s.accuser(), k, config.minSuspicionMillis(n), config.maxSuspicionMillis(n), scheduler, () -> suspicionExpired(m, inc));
-    enqueue(s);
+    spread(s, s.accuser().equals(self));
   }
 
   private void suspicionExpired(Member m, int inc) {
@@ -542,7 +553,7 @@ public final class Gossip {
     m.state = d.left() ? MemberState.LEFT : MemberState.DEAD;
     m.stateSince = scheduler.nowMillis();
     m.accusation = d;
-    enqueue(d);
+    spread(d, d.accuser().equals(self));
     listener.memberDown(m.id, m.state);
   }
 
@@ -722,6 +733,25 @@ public final class Gossip {
     }
   }
 
+  /**
+   * An authenticated member this one has never heard of talks to it: a join or an alive whose
+   * gossip missed this member (epidemics leave a few out at scale). Asking it directly repairs
+   * that at once instead of at the next push-pull, minutes away in a large cluster. At most once
+   * per sender and probe interval; the map is bounded because senders are authenticated members.
+   */
+  private void learnUnknown(NodeId from) {
+    long now = scheduler.nowMillis();
+    Long last = unknownFetched.get(from);
+    if (last != null && now - last < config.probeIntervalMillis()) {
+      return;
+    }
+    if (unknownFetched.size() >= 1024) {
+      unknownFetched.clear();
+    }
+    unknownFetched.put(from, now);
+    sendBare(from, new Message.Fetch(List.of(from)));
+  }
+
   private void onFetch(NodeId from, Message.Fetch f) {
     List<byte[]> updates = new ArrayList<>();
     for (NodeId id : f.ids()) {
@@ -762,10 +792,23 @@ public final class Gossip {
 
   // ---------------------------------------------------------------- sending
 
-  private void enqueue(Update u) {
-    if (!spreading) {
-      return;
+  /** Spreads an update learned from others, unless it is second-hand news from a solicited push. */
+  private void spread(Update u, boolean news) {
+    if (news || solicitedFrom == null || solicitedFrom.equals(subject(u))) {
+      enqueue(u);
     }
+  }
+
+  private static NodeId subject(Update u) {
+    return switch (u) {
+      case Update.Alive a -> a.id();
+      case Update.Suspect x -> x.id();
+      case Update.Dead d -> d.id();
+      case Update.RecordUpdate r -> r.record().origin();
+    };
+  }
+
+  private void enqueue(Update u) {
     switch (u) {
       case Update.Alive a -> stats.alivesQueued++;
       case Update.Suspect x -> stats.suspectsQueued++;

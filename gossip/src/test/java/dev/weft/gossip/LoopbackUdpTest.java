@@ -147,7 +147,21 @@ class LoopbackUdpTest {
     return true;
   }
 
-  private static void await(BooleanSupplier condition, long millis, String what) throws InterruptedException {
+  private String describe() {
+    StringBuilder b = new StringBuilder();
+    for (Member m : members) {
+      try {
+        b.append(m.call(() -> "\n" + m.id + ": live " + m.gossip.liveCount() + ", records " + m.gossip.records().live().size()
+            + ", received " + m.gossip.stats().packetsReceived() + ", sent " + m.gossip.stats().packetsSent()
+            + ", malformed " + m.gossip.stats().malformed() + ", rejected " + m.gossip.stats().rejectedClaims()));
+      } catch (Exception e) {
+        b.append("\n").append(m.id).append(": ").append(e);
+      }
+    }
+    return b.toString();
+  }
+
+  private void await(BooleanSupplier condition, long millis, String what) throws InterruptedException {
     long deadline = System.nanoTime() + millis * 1_000_000;
     while (System.nanoTime() < deadline) {
       if (condition.getAsBoolean()) {
@@ -155,6 +169,6 @@ class LoopbackUdpTest {
       }
       Thread.sleep(100);
     }
-    assertTrue(condition.getAsBoolean(), what + " did not happen within " + millis + " ms");
+    assertTrue(condition.getAsBoolean(), () -> what + " did not happen within " + millis + " ms; " + describe());
   }
 }
