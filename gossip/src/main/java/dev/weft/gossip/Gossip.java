@@ -27,6 +27,8 @@ public final class Gossip {
   private final Map<Integer, AckWaiter> waiting = new HashMap<>();
   /** When an unknown sender was last asked for its state (bounded; see {@link #learnUnknown}). */
   private final Map<NodeId, Long> unknownFetched = new HashMap<>();
+  /** When an accuser was last sent this member's alive (bounded; see {@link #answerAccuser}). */
+  private final Map<NodeId, Long> accusersAnswered = new HashMap<>();
   private final List<NodeId> probeOrder = new ArrayList<>();
   private final Hlc hlc = new Hlc();
   private final Scheduler.Cancellable[] ticks = new Scheduler.Cancellable[Tick.values().length];
@@ -47,6 +49,8 @@ public final class Gossip {
    * joiner's state would keep the join to itself.
    */
   private NodeId solicitedFrom;
+  /** Whether the packet being applied accused this member (see {@link #receive}). */
+  private boolean accusedInPacket;
   private boolean leaving;
 
   /** The periodic tasks; each reschedules itself. */
@@ -322,20 +326,28 @@ public final class Gossip {
     }
     stats.packetsReceived++;
     solicitedFrom = p.message() instanceof Message.Push push && push.solicited() ? from : null;
+    accusedInPacket = false;
     for (Update u : p.updates()) {
       apply(u);
     }
     solicitedFrom = null;
+    // The sender passed on an accusation of this member: it may have missed the refutation.
+    Update refutation = accusedInPacket ? selfAlive : null;
     if (!members.containsKey(from) && !(p.message() instanceof Message.Fetch) && !(p.message() instanceof Message.Digest)) {
       learnUnknown(from);
     }
     switch (p.message()) {
       case Message.Ping ping -> {
         if (ping.target().equals(self)) {
-          send(from, new Message.Ack(ping.seq()), false);
+          send(from, new Message.Ack(ping.seq()), refutation);
         }
       }
-      case Message.PingReq req -> indirectProbe(from, req);
+      case Message.PingReq req -> {
+        if (refutation != null) {
+          answerAccuser(from);
+        }
+        indirectProbe(from, req);
+      }
       case Message.Ack ack -> {
         AckWaiter w = waiting.get(ack.seq());
         if (w != null && !w.acked) {
@@ -352,7 +364,9 @@ public final class Gossip {
       case Message.Digest d -> onDigest(from, d);
       case Message.Fetch f -> onFetch(from, f);
       case Message.Push push -> {
-        // its updates were applied above
+        if (refutation != null) {
+          answerAccuser(from); // its updates were applied above
+        }
       }
     }
   }
@@ -414,6 +428,8 @@ public final class Gossip {
   private void onSuspect(Update.Suspect s) {
     if (s.id().equals(self)) {
       refute(s.incarnation());
+      accusedInPacket = true;
+      answerAccuser(s.accuser());
       return;
     }
     Member m = members.get(s.id());
@@ -440,6 +456,8 @@ public final class Gossip {
     if (d.id().equals(self)) {
       if (!leaving) {
         refute(d.incarnation());
+        accusedInPacket = true;
+        answerAccuser(d.accuser());
       }
       return;
     }
@@ -503,6 +521,29 @@ public final class Gossip {
     health = Math.min(config.awarenessMax(), health + 1);
   }
 
+  /**
+   * Sends this member's alive straight to a member that accuses it (a fresh accusation just
+   * refuted, or a stale one whose accuser missed the refutation). Gossip alone reaches each
+   * member with high probability, but an epidemic of ~λ·log n copies misses one member in a few
+   * thousand, and that member's suspicion timer then kills a live member; the accuser, whose
+   * timer runs first, must not be the one. At most once per accuser and probe interval.
+   */
+  private void answerAccuser(NodeId accuser) {
+    if (accuser.equals(self) || !running) {
+      return;
+    }
+    long now = scheduler.nowMillis();
+    Long last = accusersAnswered.get(accuser);
+    if (last != null && now - last < config.probeIntervalMillis()) {
+      return;
+    }
+    if (accusersAnswered.size() >= 1024) {
+      accusersAnswered.clear();
+    }
+    accusersAnswered.put(accuser, now);
+    send(accuser, new Message.Push(false), selfAlive);
+  }
+
   /** This member's own probe failed: accuse, or confirm an accusation others made. */
   private void suspect(Member m) {
     if (!m.state.isUp()) {
@@ -526,18 +567,62 @@ public final class Gossip {
     m.state = MemberState.SUSPECT;
     m.stateSince = scheduler.nowMillis();
     m.accusation = s;
+    armSuspicion(m, s.accuser());
+    spread(s, s.accuser().equals(self));
+  }
+
+  private void armSuspicion(Member m, NodeId accuser) {
     int n = liveCount();
     int k = Math.max(0, Math.min(config.indirectChecks(), n - 2));
     final int inc = m.incarnation;
     m.suspicion =
-        new Suspicion(s.accuser(), k, config.minSuspicionMillis(n), config.maxSuspicionMillis(n), scheduler, () -> suspicionExpired(m, inc));
-    spread(s, s.accuser().equals(self));
+        new Suspicion(accuser, k, config.minSuspicionMillis(n), config.maxSuspicionMillis(n), scheduler, () -> suspicionExpired(m, inc));
   }
 
   private void suspicionExpired(Member m, int inc) {
     if (!running || m.state != MemberState.SUSPECT || m.incarnation != inc) {
       return;
     }
+    if (m.suspicion != null && !m.suspicion.confirmedByAlready(self)) {
+      finalCheck(m, inc);
+      return;
+    }
+    declareDead(m, inc);
+  }
+
+  /**
+   * This member only heard of the suspicion and never failed to reach the suspect itself: it
+   * pings the suspect (twice, with the accusation, so a live suspect answers with its refutation)
+   * before declaring it dead. A member that missed a refutation thus asks instead of killing a
+   * live member; a crashed member costs one probe timeout here, and only where the accusers'
+   * own timers (which run first) have not already spread its death.
+   */
+  private void finalCheck(Member m, int inc) {
+    int checkSeq = ++seq;
+    AckWaiter w = new AckWaiter(() -> {});
+    waiting.put(checkSeq, w);
+    send(m.id, new Message.Ping(checkSeq, m.id), buddy(m));
+    long timeout = config.probeTimeoutMillis() * (health + 1);
+    scheduler.schedule(timeout / 2, () -> {
+      if (running && !w.acked && m.state == MemberState.SUSPECT && m.incarnation == inc) {
+        send(m.id, new Message.Ping(checkSeq, m.id), buddy(m)); // one lost packet must not kill
+      }
+    });
+    scheduler.schedule(timeout, () -> {
+      waiting.remove(checkSeq);
+      if (!running || m.state != MemberState.SUSPECT || m.incarnation != inc) {
+        return; // refuted meanwhile (the ack carried its alive), or declared by others
+      }
+      if (w.acked) {
+        // It answered but its refutation did not come along: wait for it as for a new suspicion.
+        armSuspicion(m, ((Update.Suspect) m.accusation).accuser());
+      } else {
+        declareDead(m, inc);
+      }
+    });
+  }
+
+  private void declareDead(Member m, int inc) {
     Update.Dead d = new Update.Dead(m.id, inc, self, false, authority.sign(Update.Dead.signedBytes(m.id, inc, self, false)));
     markDown(m, d);
   }
@@ -570,7 +655,7 @@ public final class Gossip {
     int probeSeq = ++seq;
     AckWaiter w = new AckWaiter(() -> {});
     waiting.put(probeSeq, w);
-    send(target.id, new Message.Ping(probeSeq, target.id), target.state == MemberState.SUSPECT);
+    send(target.id, new Message.Ping(probeSeq, target.id), buddy(target));
     long timeout = config.probeTimeoutMillis() * (health + 1);
     scheduler.schedule(timeout, () -> {
       if (!running || w.acked) {
@@ -578,7 +663,7 @@ public final class Gossip {
       }
       List<Member> helpers = randomMembers(config.indirectChecks(), target.id, false);
       for (Member h : helpers) {
-        send(h.id, new Message.PingReq(probeSeq, target.id), false);
+        send(h.id, new Message.PingReq(probeSeq, target.id));
       }
       w.expectedNacks = helpers.size();
     });
@@ -598,14 +683,19 @@ public final class Gossip {
     });
   }
 
+  /** Lifeguard's buddy system: a ping to a suspect carries the accusation, so it refutes at once. */
+  private static Update buddy(Member target) {
+    return target.state == MemberState.SUSPECT && target.accusation instanceof Update.Suspect s ? s : null;
+  }
+
   private void indirectProbe(NodeId requester, Message.PingReq req) {
     int mySeq = ++seq;
-    AckWaiter w = new AckWaiter(() -> send(requester, new Message.Ack(req.seq()), false));
+    AckWaiter w = new AckWaiter(() -> send(requester, new Message.Ack(req.seq())));
     waiting.put(mySeq, w);
-    send(req.target(), new Message.Ping(mySeq, req.target()), false);
+    send(req.target(), new Message.Ping(mySeq, req.target()));
     scheduler.schedule(config.probeTimeoutMillis() * 8 / 10, () -> {
       if (!w.acked && running) {
-        send(requester, new Message.Nack(req.seq()), false);
+        send(requester, new Message.Nack(req.seq()));
       }
     });
     scheduler.schedule(config.probeTimeoutMillis() * 2, () -> waiting.remove(mySeq));
@@ -638,7 +728,7 @@ public final class Gossip {
       return;
     }
     for (Member m : randomMembers(config.gossipNodes(), null, true)) {
-      send(m.id, new Message.Push(false), false);
+      send(m.id, new Message.Push(false));
       if (broadcasts.isEmpty()) {
         break;
       }
@@ -669,7 +759,13 @@ public final class Gossip {
       }
     }
     if (!dead.isEmpty()) {
-      sendDigest(dead.get(random.nextInt(dead.size())).id, false);
+      Member m = dead.get(random.nextInt(dead.size()));
+      // Two entries, not the whole digest: most dead members are really gone, and a full digest
+      // every interval to each would cost more than the rest of gossip. A member that is back
+      // sees itself declared dead, refutes, and answers with its full digest, which revives it.
+      sendBare(m.id, new Message.Digest(false, 0, List.of(selfEntry(),
+          new Message.DigestEntry(m.id, m.incarnation, m.state, records.version(m.id)))));
+      stats.digestsSent++;
     }
   }
 
@@ -695,7 +791,7 @@ public final class Gossip {
 
   private void sendDigest(NodeId to, boolean reply) {
     List<Message.DigestEntry> all = new ArrayList<>(members.size() + 1);
-    all.add(new Message.DigestEntry(self, incarnation, leaving ? MemberState.LEFT : MemberState.ALIVE, records.version(self)));
+    all.add(selfEntry());
     for (Member m : members.values()) {
       all.add(new Message.DigestEntry(m.id, m.incarnation, m.state, records.version(m.id)));
     }
@@ -705,6 +801,10 @@ public final class Gossip {
       sendBare(to, new Message.Digest(reply, chunk, List.copyOf(part)));
       stats.digestsSent++;
     }
+  }
+
+  private Message.DigestEntry selfEntry() {
+    return new Message.DigestEntry(self, incarnation, leaving ? MemberState.LEFT : MemberState.ALIVE, records.version(self));
   }
 
   private void onDigest(NodeId from, Message.Digest d) {
@@ -818,19 +918,22 @@ public final class Gossip {
     broadcasts.add(u, codec.encodeUpdate(u));
   }
 
-  /** Sends {@code message} with as many pending updates as fit the datagram budget. */
-  private void send(NodeId to, Message message, boolean withBuddy) {
+  private void send(NodeId to, Message message) {
+    send(to, message, null);
+  }
+
+  /**
+   * Sends {@code message} with {@code first} (when not null) and as many pending updates as fit
+   * the datagram budget.
+   */
+  private void send(NodeId to, Message message, Update first) {
     byte[] msg = codec.encodeMessage(message);
     List<byte[]> updates = new ArrayList<>();
     int budget = config.maxPacketBytes() - Codec.packetSize(msg.length, 0, 0) - 4;
-    if (withBuddy) {
-      // Lifeguard's buddy system: tell a suspect directly that it is suspected, so it refutes at once.
-      Member m = members.get(to);
-      if (m != null && m.accusation instanceof Update.Suspect s) {
-        byte[] b = codec.encodeUpdate(s);
-        updates.add(b);
-        budget -= b.length;
-      }
+    if (first != null) {
+      byte[] b = codec.encodeUpdate(first);
+      updates.add(b);
+      budget -= b.length;
     }
     updates.addAll(broadcasts.fill(budget, config.retransmitLimit(liveCount())));
     transmit(to, Codec.assemble(self, msg, updates));

@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Nebula, on one two-namespace testbed in one run (numbers of one run are comparable; numbers of
  * different runs on a shared machine are not). Not a test: {@code scripts/bench-dataplane}.
  *
- * <p>Per overlay: iperf3 TCP single stream and 4 streams (a → b), ping RTT (50 echoes), and
- * each daemon's resident memory idle and at its peak under load, plus the CPU time both daemons
- * used per transferred gigabyte (where the time goes).
+ * <p>Per overlay, after a 3-second warm-up: iperf3 TCP single stream and 4 streams (a → b), ping
+ * RTT (50 echoes), and each daemon's resident memory idle and at its peak under load, plus the CPU
+ * time both daemons used per transferred gigabyte (where the time goes).
  */
 public final class DataplaneBenchmark {
     private static final int MTU = 1420;
@@ -191,13 +191,16 @@ public final class DataplaneBenchmark {
         for (LabProcess d : daemons) {
             idleRss = Math.max(idleRss, rssKb(d.pid()));
         }
-        PingResult ping = a.pingStats(target, 50, Duration.ofMillis(20));
         LabProcess server = b.start("iperf3-" + overlay.replaceAll("[^A-Za-z0-9._-]", ""), "iperf3", "-s", "-p", "5201", "--forceflush");
         server.awaitOutput("Server listening", Duration.ofSeconds(10));
         long[] peakRss = new long[1];
+        // Warm-up, not measured: daemons run for months, so steady state is what counts (a JIT
+        // compiles weft's hot paths in its first seconds; the Go and C peers need no warm-up).
+        iperf(target, 1, 3, daemons, peakRss);
+        PingResult ping = a.pingStats(target, 50, Duration.ofMillis(20));
         long cpuBefore = cpuTicks(daemons);
-        Load one = iperf(target, 1, daemons, peakRss);
-        Load four = iperf(target, 4, daemons, peakRss);
+        Load one = iperf(target, 1, seconds, daemons, peakRss);
+        Load four = iperf(target, 4, seconds, daemons, peakRss);
         long cpuTicks = cpuTicks(daemons) - cpuBefore;
         server.stop(Duration.ofSeconds(5));
         double gb = (one.bytes + four.bytes) / 1e9;
@@ -207,7 +210,8 @@ public final class DataplaneBenchmark {
 
     private record Load(double gbps, long bytes) {}
 
-    private Load iperf(InetAddress target, int streams, List<LabProcess> daemons, long[] peakRss) throws Exception {
+    private Load iperf(InetAddress target, int streams, int seconds, List<LabProcess> daemons, long[] peakRss)
+            throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         Thread sampler = Thread.ofPlatform().daemon().start(() -> {
             while (running.get()) {
