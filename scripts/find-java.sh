@@ -6,6 +6,10 @@ weft_java_major() { # prints the major version of the java binary $1
 }
 
 weft_find_java() { # prints the path of a java binary >= 21, or explains and fails
+  weft_select_java && echo "$WEFT_JAVA"
+}
+
+weft_select_java() { # sets WEFT_JAVA (a java binary >= 21) and WEFT_JAVA_MAJOR, or explains and fails
   local candidates=() c major
   [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
   command -v java >/dev/null 2>&1 && candidates+=("$(command -v java)")
@@ -16,7 +20,8 @@ weft_find_java() { # prints the path of a java binary >= 21, or explains and fai
     [[ -x "$c" ]] || continue
     major="$(weft_java_major "$c")"
     if [[ -n "$major" && "$major" -ge 21 ]]; then
-      echo "$c"
+      WEFT_JAVA="$c"
+      WEFT_JAVA_MAJOR="$major"
       return 0
     fi
   done
