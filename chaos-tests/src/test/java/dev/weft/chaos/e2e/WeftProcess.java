@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** A {@code weft node} process inside a lab node, and its {@code weft status}. */
 final class WeftProcess {
@@ -28,9 +29,47 @@ final class WeftProcess {
 
     /** Starts {@code bin/weft node --config FILE} and waits until its interface is up. */
     static WeftProcess start(Node host, String dev, Path config) {
-        LabProcess p = host.start("weft-" + host.name(), Lab.weft("node", "--config", config.toString()));
-        p.awaitOutput("weft node: " + dev + " up", Duration.ofSeconds(90));
-        return new WeftProcess(host, dev, p);
+        return start(host, dev, config, Map.of());
+    }
+
+    /** As {@link #start(Node, String, Path)}, with extra environment variables. */
+    static WeftProcess start(Node host, String dev, Path config, Map<String, String> environment) {
+        LabProcess p = host.start("weft-" + host.name(), Lab.weft("node", "--config", config.toString()), environment);
+        WeftProcess w = new WeftProcess(host, dev, p);
+        w.awaitUp(1);
+        return w;
+    }
+
+    /** Kills the node hard (SIGKILL: no cleanup) and starts it again with the same command. */
+    void killAndRestart() {
+        int before = upLines();
+        process.restart();
+        awaitUp(before + 1);
+    }
+
+    private void awaitUp(int times) {
+        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (upLines() < times) {
+            if (System.nanoTime() > end || !process.isAlive()) {
+                throw new AssertionError("weft node " + dev + " did not come up\n" + process.tail(30));
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private int upLines() {
+        String marker = "weft node: " + dev + " up";
+        String out = process.stdout();
+        int n = 0;
+        for (int i = out.indexOf(marker); i >= 0; i = out.indexOf(marker, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     /** {@code weft status --json --dev DEV}, parsed. */

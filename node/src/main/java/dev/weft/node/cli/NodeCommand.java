@@ -1,5 +1,6 @@
 package dev.weft.node.cli;
 
+import dev.weft.dataplane.wireguard.WireGuardOptions;
 import dev.weft.node.config.NodeConfig;
 import dev.weft.node.config.NodeConfigException;
 import dev.weft.node.daemon.NodeDaemon;
@@ -32,9 +33,20 @@ public final class NodeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("weft node: " + config + ": " + e.getMessage());
             return 1;
         }
+        WireGuardOptions options;
+        try {
+            options = TestTimers.fromEnvironment(System.getenv(TestTimers.VARIABLE), WireGuardOptions.standard());
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("weft node: " + TestTimers.VARIABLE + ": " + e.getMessage());
+            return 1;
+        }
+        if (!options.equals(WireGuardOptions.standard())) {
+            spec.commandLine().getErr().println("weft node: " + TestTimers.VARIABLE + " is set: shortened WireGuard "
+                    + "timers for tests (rekey after " + options.rekeyAfterTime().toMillis() + " ms); never use this in production");
+        }
         NodeDaemon daemon;
         try {
-            daemon = NodeDaemon.start(cfg, Clock.systemUTC());
+            daemon = NodeDaemon.start(cfg, Clock.systemUTC(), options);
         } catch (NodeStartException e) {
             spec.commandLine().getErr().println("weft node: " + e.getMessage());
             return 1;

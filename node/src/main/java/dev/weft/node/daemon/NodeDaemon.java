@@ -55,6 +55,11 @@ public final class NodeDaemon implements AutoCloseable {
      * interface, socket or admin socket cannot be set up; nothing is left behind then.
      */
     public static NodeDaemon start(NodeConfig config, Clock clock) throws NodeStartException {
+        return start(config, clock, WireGuardOptions.standard());
+    }
+
+    /** Starts a node with other WireGuard protocol options (shortened timers in tests). */
+    public static NodeDaemon start(NodeConfig config, Clock clock, WireGuardOptions options) throws NodeStartException {
         NodeIdentity identity = verifiedIdentity(config, clock);
         byte[] privateKey = privateKey(config, identity);
         List<InterfaceAddress> addresses = new ArrayList<>();
@@ -68,7 +73,7 @@ public final class NodeDaemon implements AutoCloseable {
         Dataplane dataplane;
         try {
             dataplane = Dataplane.start(new DataplaneSettings(privateKey, config.tunDev(), config.tunMtu(),
-                    config.listenPort(), addresses, WireGuardOptions.standard(), ControlHandler.discarding()));
+                    config.listenPort(), addresses, options, ControlHandler.discarding()));
         } catch (RuntimeException e) {
             throw new NodeStartException("cannot set up interface " + config.tunDev() + " and UDP port "
                     + config.listenPort() + ": " + e.getMessage(), e);
