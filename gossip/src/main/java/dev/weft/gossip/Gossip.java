@@ -573,7 +573,7 @@ public final class Gossip {
 
   private void armSuspicion(Member m, NodeId accuser) {
     int n = liveCount();
-    int k = Math.max(0, Math.min(config.indirectChecks(), n - 2));
+    int k = Math.max(0, Math.min(config.suspicionConfirmations(), n - 2));
     final int inc = m.incarnation;
     m.suspicion =
         new Suspicion(accuser, k, config.minSuspicionMillis(n), config.maxSuspicionMillis(n), scheduler, () -> suspicionExpired(m, inc));

@@ -6,11 +6,16 @@ package dev.weft.gossip;
  *
  * @param probeIntervalMillis one failure-detection round (memberlist: 1 s)
  * @param probeTimeoutMillis wait for a direct ack before asking others (memberlist: 500 ms)
- * @param indirectChecks members asked to probe indirectly, and Lifeguard's confirmations (3)
+ * @param indirectChecks members asked to probe indirectly (3)
  * @param suspicionMult suspicion lasts at least {@code mult × max(1, log10 n) × probe interval};
- *     memberlist uses 4, weft 2.5 because its gossip tick spreads refutations within about a second
+ *     memberlist uses 4, weft 2 because its gossip tick spreads refutations within about a second and
+ *     a refuting member answers its accusers directly
  * @param suspicionMaxTimeoutMult Lifeguard: the unconfirmed suspicion timeout is this many times
  *     the minimum (6)
+ * @param suspicionConfirmations Lifeguard's k: independent suspicions that shrink the timeout to
+ *     its minimum (2, as memberlist's {@code SuspicionMult - 2}); each member probes one other per
+ *     interval, so a crashed member is probed by about one member a second and k = 3 would often
+ *     still wait for the third when the minimum has passed
  * @param retransmitMult each update is sent {@code mult × ceil(log10(n + 1))} times (4)
  * @param gossipIntervalMillis how often pending updates go to {@code gossipNodes} members (200 ms)
  * @param gossipNodes members per gossip tick (3)
@@ -29,6 +34,7 @@ public record GossipConfig(
     int indirectChecks,
     double suspicionMult,
     double suspicionMaxTimeoutMult,
+    int suspicionConfirmations,
     int retransmitMult,
     long gossipIntervalMillis,
     int gossipNodes,
@@ -41,7 +47,7 @@ public record GossipConfig(
     int maxRecordBytes) {
 
   public static GossipConfig defaults() {
-    return new GossipConfig(1_000, 500, 3, 2.5, 6, 4, 200, 3, 30_000, 10_000, 30_000, 8, 3_600_000, 1_200, 1_000);
+    return new GossipConfig(1_000, 500, 3, 2.0, 6, 2, 4, 200, 3, 30_000, 10_000, 30_000, 8, 3_600_000, 1_200, 1_000);
   }
 
   /** Suspicion timeout bounds for a cluster of {@code n} members, in milliseconds. */
