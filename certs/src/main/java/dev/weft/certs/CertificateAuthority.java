@@ -75,6 +75,11 @@ public final class CertificateAuthority {
     }
     if (c.networks().isPresent()) {
       noDuplicates(c.networks().get());
+      noHostBits(c.networks().get(), "network");
+    }
+    if (c.subnets().isPresent()) {
+      noDuplicates(c.subnets().get());
+      noHostBits(c.subnets().get(), "subnet");
     }
     Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(random);
     Ed25519PublicKeyParameters pub = key.generatePublicKey();
@@ -115,11 +120,8 @@ public final class CertificateAuthority {
     }
     noDuplicates(request.ips());
     checkGroups(request.groups());
-    for (IpPrefix s : request.subnets()) {
-      if (!s.equals(s.network())) {
-        throw new CertsException("subnet " + s + " has host bits set (did you mean " + s.network() + "?)");
-      }
-    }
+    noDuplicates(request.subnets());
+    noHostBits(request.subnets(), "subnet");
     certificate.constraints().check(request.ips(), request.groups(), request.subnets());
     if (now.isAfter(certificate.notAfter())) {
       throw new CertsException("the CA expired at " + certificate.notAfter());
@@ -215,6 +217,14 @@ public final class CertificateAuthority {
     }
     if (new LinkedHashSet<>(groups).size() != groups.size()) {
       throw new CertsException("duplicate group in " + groups);
+    }
+  }
+
+  private static void noHostBits(List<IpPrefix> prefixes, String what) throws CertsException {
+    for (IpPrefix p : prefixes) {
+      if (!p.equals(p.network())) {
+        throw new CertsException(what + " " + p + " has host bits set (did you mean " + p.network() + "?)");
+      }
     }
   }
 

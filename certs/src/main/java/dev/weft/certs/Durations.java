@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 /** Parses validity durations written like Go's ({@code 8760h}, {@code 1h30m}) plus days ({@code 30d}). */
 public final class Durations {
   private static final Pattern PART = Pattern.compile("(\\d{1,9})(d|h|m|s)");
+  /** Longer than any certificate should live, short enough that no date overflows X.509's range. */
+  public static final Duration MAX = Duration.ofDays(100 * 365);
 
   private Durations() {}
 
@@ -30,6 +32,9 @@ public final class Durations {
         default -> Duration.ofSeconds(n);
       });
       end = m.end();
+      if (total.compareTo(MAX) > 0) {
+        throw new CertsException("duration '" + text + "' is longer than 100 years (36500d)");
+      }
     }
     if (end != s.length()) {
       throw new CertsException("bad duration '" + text + "': use e.g. 8760h, 30d or 1h30m");

@@ -37,6 +37,10 @@ public record IpPrefix(byte[] address, int length) {
     if (bytes == null) {
       throw new CertsException("not an IP address or CIDR: '" + text + "'");
     }
+    if (bytes.length == 16 && isIpv4Mapped(bytes)) {
+      // One address, two spellings, two prefix lengths: only the IPv4 form is accepted.
+      throw new CertsException("'" + text + "' is an IPv4-mapped IPv6 address: write it as IPv4");
+    }
     int length = bytes.length * 8;
     if (slash >= 0) {
       String len = s.substring(slash + 1);
@@ -49,6 +53,15 @@ public record IpPrefix(byte[] address, int length) {
       }
     }
     return new IpPrefix(bytes, length);
+  }
+
+  private static boolean isIpv4Mapped(byte[] a) {
+    for (int i = 0; i < 10; i++) {
+      if (a[i] != 0) {
+        return false;
+      }
+    }
+    return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
   }
 
   private static byte[] parseNumericAddress(String addr) {

@@ -82,8 +82,39 @@ public final class SecureFiles {
 
   /** Refuses {@code path} if it exists and {@code force} is not given; checked before any work. */
   public static void checkWritable(Path path, boolean force) throws CertsException {
-    if (!force && Files.exists(path)) {
+    if (Files.isDirectory(path)) {
+      throw new CertsException(path + ": is a directory");
+    }
+    if (!force && Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       throw new CertsException(path + ": file exists (use --force to overwrite)");
+    }
+    Path dir = path.toAbsolutePath().getParent();
+    if (dir != null && !Files.isDirectory(dir)) {
+      throw new CertsException(path + ": no such directory");
+    }
+  }
+
+  /**
+   * Checks every output of one command before any is written: each writable, no two the same
+   * file. A command that writes several files then fails only in the rare case of an I/O error.
+   */
+  public static void checkOutputs(boolean force, Path... paths) throws CertsException {
+    for (int i = 0; i < paths.length; i++) {
+      checkWritable(paths[i], force);
+      for (int j = 0; j < i; j++) {
+        if (paths[i].toAbsolutePath().normalize().equals(paths[j].toAbsolutePath().normalize())) {
+          throw new CertsException(paths[i] + ": given for two outputs");
+        }
+      }
+    }
+  }
+
+  /** Removes a file this command wrote, after a later step failed (best effort: the error that matters is that one). */
+  public static void removeAfterFailure(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      // the original failure is reported; a leftover file is refused, never silently reused
     }
   }
 }

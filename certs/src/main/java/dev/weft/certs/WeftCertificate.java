@@ -47,6 +47,8 @@ public final class WeftCertificate {
   private final List<IpPrefix> subnets;
   private final CaConstraints constraints;
   private final String caFingerprint;
+  private final Instant notBefore;
+  private final Instant notAfter;
 
   private WeftCertificate(X509CertificateHolder holder, byte[] der) throws CertsException {
     this.holder = holder;
@@ -54,6 +56,17 @@ public final class WeftCertificate {
     this.fingerprint = sha256Hex(der);
     if (holder.toASN1Structure().getVersionNumber() != 3) {
       throw malformed("not an X.509 v3 certificate");
+    }
+    // BouncyCastle parses the validity dates only when asked: ask now, so that a damaged date is
+    // a parse error here and not an exception wherever the certificate is later used.
+    try {
+      this.notBefore = holder.getNotBefore().toInstant();
+      this.notAfter = holder.getNotAfter().toInstant();
+    } catch (RuntimeException e) {
+      throw malformed("bad validity dates");
+    }
+    if (notAfter.isBefore(notBefore)) {
+      throw malformed("validity ends before it starts");
     }
     Extensions ext = holder.getExtensions();
     if (ext == null) {
@@ -252,11 +265,11 @@ public final class WeftCertificate {
   }
 
   public Instant notBefore() {
-    return holder.getNotBefore().toInstant();
+    return notBefore;
   }
 
   public Instant notAfter() {
-    return holder.getNotAfter().toInstant();
+    return notAfter;
   }
 
   public BigInteger serial() {

@@ -71,6 +71,20 @@ class CertificateVerifierTest {
   }
 
   @Test
+  void refusesEveryCertificateOfABlocklistedOrExpiredCa() throws Exception {
+    CertificateAuthority ca = TestPki.ca("x");
+    WeftCertificate c = ca.sign(node("a", "100.64.0.1/10"), NOW, RANDOM);
+    RevocationSet revoked = new RevocationSet();
+    var verifier = new CertificateVerifier(TrustBundle.of(List.of(ca.certificate())), revoked);
+    assertTrue(verifier.verify(c, NOW).isValid());
+    // The node certificate ends a second before its CA: one second later only the CA has expired.
+    assertTrue(reason(verifier.verify(c, ca.certificate().notAfter().plusSeconds(1))).contains("expired"));
+    revoked.add(ca.certificate().fingerprint());
+    assertTrue(reason(verifier.verify(c, NOW)).contains("CA " + ca.certificate().fingerprint() + " is blocklisted"));
+    assertTrue(reason(verifier.verifyCa(ca.certificate(), NOW)).contains("is blocklisted"));
+  }
+
+  @Test
   void trustsSeveralCasAtOnceForRotation() throws Exception {
     CertificateAuthority old = TestPki.ca("old");
     CertificateAuthority fresh = TestPki.ca("new");

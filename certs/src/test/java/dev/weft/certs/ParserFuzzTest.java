@@ -16,10 +16,12 @@ import net.jqwik.api.constraints.Size;
 class ParserFuzzTest {
   private static final byte[] CERT_DER;
   private static final String NODE_KEY_PEM;
+  private static final CertificateVerifier VERIFIER;
 
   static {
     try {
       var ca = TestPki.constrainedCa();
+      VERIFIER = new CertificateVerifier(TrustBundle.of(java.util.List.of(ca.certificate())), new RevocationSet());
       CERT_DER =
           ca.sign(TestPki.node("a", java.util.List.of("100.64.0.1/10", "fd00:77::1/48"), java.util.List.of("web"),
               java.util.List.of("10.1.0.0/16"), null), TestPki.NOW, TestPki.RANDOM).der();
@@ -79,11 +81,45 @@ class ParserFuzzTest {
   }
 
   private static void parseCertificate(byte[] der) {
+    WeftCertificate cert;
     try {
-      WeftCertificate.fromDer(der);
+      cert = WeftCertificate.fromDer(der);
     } catch (CertsException expected) {
-      // a clear refusal is the point
+      return; // a clear refusal is the point
     }
+    // What parsed must be usable: every accessor (as 'cert print' reads them) and verification.
+    cert.toString();
+    cert.toPem();
+    cert.notBefore();
+    cert.notAfter();
+    cert.serial();
+    cert.publicKey();
+    cert.signingKey();
+    cert.ips().forEach(IpPrefix::toString);
+    cert.groups();
+    cert.subnets().forEach(IpPrefix::toString);
+    cert.constraints();
+    cert.caFingerprint();
+    VERIFIER.verify(cert, TestPki.NOW);
+    VERIFIER.verify(der, TestPki.NOW);
+  }
+
+  @org.junit.jupiter.api.Test
+  void everyDigitOfTheValidityDatesDamagedIsRefusedWhenParsed() throws Exception {
+    // The UTCTime digits of notBefore and notAfter: 13 ASCII bytes each after tag 0x17, length 13.
+    int found = 0;
+    for (int i = 0; i + 15 <= CERT_DER.length; i++) {
+      if (CERT_DER[i] != 0x17 || CERT_DER[i + 1] != 13) {
+        continue;
+      }
+      found++;
+      for (int d = 0; d < 12; d++) {
+        byte[] copy = CERT_DER.clone();
+        copy[i + 2 + d] = 'x';
+        org.junit.jupiter.api.Assertions.assertThrows(CertsException.class, () -> WeftCertificate.fromDer(copy));
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(2, found, "both validity dates found in the DER");
   }
 
   private static void parsePem(byte[] pem) {

@@ -56,8 +56,7 @@ final class CaInitCommand extends CertsCommand {
 
   @Override
   int execute() throws CertsException {
-    SecureFiles.checkWritable(outCrt, force);
-    SecureFiles.checkWritable(outKey, force);
+    SecureFiles.checkOutputs(force, outCrt, outKey);
     var constraints =
         new CaConstraints(
             networks == null ? Optional.empty() : Optional.of(Parsing.prefixes(networks, "--networks")),
@@ -68,7 +67,12 @@ final class CaInitCommand extends CertsCommand {
     try {
       var ca = CertificateAuthority.create(request, env.clock().instant(), env.random());
       CaKeyFile.save(ca.privateKey(), outKey, pass, env.random(), force);
-      SecureFiles.write(outCrt, ca.certificate().toPem().getBytes(StandardCharsets.US_ASCII), false, force);
+      try {
+        SecureFiles.write(outCrt, ca.certificate().toPem().getBytes(StandardCharsets.US_ASCII), false, force);
+      } catch (CertsException e) {
+        SecureFiles.removeAfterFailure(outKey); // a key without its certificate is of no use
+        throw e;
+      }
       out().printf("CA '%s' created: %s (certificate), %s (key%s)%nfingerprint %s, valid until %s%n",
           ca.certificate().name(), outCrt, outKey, encrypt ? ", encrypted" : "",
           ca.certificate().fingerprint(), ca.certificate().notAfter());

@@ -51,7 +51,9 @@ abstract class CertsCommand implements Callable<Integer> {
     }
     char[] first = env.terminal().readSecret("CA passphrase: ");
     if (first == null) {
-      throw new CertsException("the CA key is encrypted: set WEFT_CA_PASSPHRASE or run in a terminal");
+      throw new CertsException(confirm
+          ? "--encrypt needs a passphrase: set WEFT_CA_PASSPHRASE or run in a terminal"
+          : "the CA key is encrypted: set WEFT_CA_PASSPHRASE or run in a terminal");
     }
     if (first.length == 0) {
       throw new CertsException("empty passphrase");

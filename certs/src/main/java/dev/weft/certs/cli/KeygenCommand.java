@@ -31,11 +31,15 @@ final class KeygenCommand extends CertsCommand {
 
   @Override
   int execute() throws CertsException {
-    SecureFiles.checkWritable(outKey, force);
-    SecureFiles.checkWritable(outPub, force);
+    SecureFiles.checkOutputs(force, outKey, outPub);
     NodeKeys keys = NodeKeys.generate(env.random());
     keys.save(outKey, force);
-    keys.publicKeys().save(outPub, force);
+    try {
+      keys.publicKeys().save(outPub, force);
+    } catch (CertsException e) {
+      SecureFiles.removeAfterFailure(outKey);
+      throw e;
+    }
     out().printf("keys written: %s (private, 0600), %s (public)%nwireguard public key %s%n",
         outKey, outPub, keys.x25519PublicBase64());
     return 0;

@@ -23,8 +23,9 @@ import picocli.CommandLine.Parameters;
     name = "print",
     mixinStandardHelpOptions = true,
     description = {
-      "Print a certificate (node or CA). With --json, one object per certificate (an array when",
-      "the file holds several); public_key is the X25519 key exactly as 'wg pubkey' prints it."
+      "Print a certificate (node or CA).",
+      "With --json: one object per certificate, an array when the file holds several;",
+      "public_key is the X25519 key exactly as 'wg pubkey' prints it."
     })
 final class PrintCommand extends CertsCommand {
   @Parameters(paramLabel = "FILE", description = "PEM certificate file.")

@@ -71,9 +71,10 @@ final class SignCommand extends CertsCommand {
 
   @Override
   int execute() throws CertsException {
-    SecureFiles.checkWritable(outCrt, force);
     if (keys.outKey != null) {
-      SecureFiles.checkWritable(keys.outKey, force);
+      SecureFiles.checkOutputs(force, outCrt, keys.outKey);
+    } else {
+      SecureFiles.checkOutputs(force, outCrt);
     }
     WeftCertificate caCert = WeftCertificate.load(caCrt);
     CertificateAuthority ca = new CertificateAuthority(caCert, CaKeyFile.load(caKey, () -> passphrase(false)));
@@ -91,7 +92,14 @@ final class SignCommand extends CertsCommand {
     if (made != null) {
       made.save(keys.outKey, force);
     }
-    SecureFiles.write(outCrt, cert.toPem().getBytes(StandardCharsets.US_ASCII), false, force);
+    try {
+      SecureFiles.write(outCrt, cert.toPem().getBytes(StandardCharsets.US_ASCII), false, force);
+    } catch (CertsException e) {
+      if (made != null) {
+        SecureFiles.removeAfterFailure(keys.outKey);
+      }
+      throw e;
+    }
     out().printf("certificate for '%s' written to %s%nfingerprint %s, valid until %s%n",
         cert.name(), outCrt, cert.fingerprint(), cert.notAfter());
     return 0;

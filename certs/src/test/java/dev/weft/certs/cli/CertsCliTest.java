@@ -195,6 +195,45 @@ class CertsCliTest {
   }
 
   @Test
+  void aRefusedWriteLeavesNoFileBehind() throws Exception {
+    refused("nodir/p.crt: no such directory", "ca", "init", "--name", "p", "--out-crt", "@nodir/p.crt", "--out-key", "@p.key");
+    assertFalse(Files.exists(dir.resolve("p.key")), "no key without its certificate");
+    refused("nodir/p2.crt: no such directory", sign("--name", "p", "--ip", "100.64.0.3/10", "--out-key", "@p2.key",
+        "--out-crt", "@nodir/p2.crt"));
+    assertFalse(Files.exists(dir.resolve("p2.key")));
+    refused("given for two outputs", "cert", "keygen", "--out-key", "@same", "--out-pub", "@same");
+    assertFalse(Files.exists(dir.resolve("same")));
+    refused("is a directory", "cert", "keygen", "--out-key", "@", "--out-pub", "@n.pub");
+    // the retry that a leftover key would have blocked
+    ok("ca", "init", "--name", "p", "--out-crt", "@p.crt", "--out-key", "@p.key");
+  }
+
+  @Test
+  void refusesDurationsDatesCannotHoldAndSloppyPrefixes() {
+    refused("longer than 100 years", "ca", "init", "--name", "big", "--duration", "3650000d", "--out-crt", "@b.crt",
+        "--out-key", "@b.key");
+    refused("longer than 100 years", "ca", "init", "--name", "big", "--duration", "999999999d".repeat(40),
+        "--out-crt", "@b.crt", "--out-key", "@b.key");
+    refused("longer than 100 years", sign("--name", "a", "--ip", "100.64.0.1/10", "--duration", "999999999h",
+        "--out-key", "@a2.key", "--out-crt", "@a2.crt"));
+    refused("network 100.64.0.1/10 has host bits set (did you mean 100.64.0.0/10?)", "ca", "init", "--name", "h",
+        "--networks", "100.64.0.1/10", "--out-crt", "@h.crt", "--out-key", "@h.key");
+    refused("subnet 10.0.0.1/8 has host bits set", "ca", "init", "--name", "h", "--subnets", "10.0.0.1/8",
+        "--out-crt", "@h.crt", "--out-key", "@h.key");
+    refused("duplicate address", sign("--name", "a", "--ip", "100.64.0.1/10", "--subnets", "10.1.0.0/16,10.1.0.0/16",
+        "--out-key", "@a3.key", "--out-crt", "@a3.crt"));
+    refused("IPv4-mapped IPv6 address: write it as IPv4", sign("--name", "a", "--ip", "::ffff:100.64.0.9/106",
+        "--out-key", "@a4.key", "--out-crt", "@a4.crt"));
+  }
+
+  @Test
+  void encryptWithoutAPassphraseSaysSo() {
+    refused("--encrypt needs a passphrase", "ca", "init", "--name", "enc", "--encrypt", "--out-crt", "@x.crt",
+        "--out-key", "@x.key");
+    assertFalse(Files.exists(dir.resolve("x.key")));
+  }
+
+  @Test
   void encryptedCaKeyFromTheEnvironmentOrATerminal() throws Exception {
     env.put("WEFT_CA_PASSPHRASE", "s3cret");
     ok("ca", "init", "--name", "enc", "--encrypt", "--out-crt", "@e.crt", "--out-key", "@e.key");

@@ -11,6 +11,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "weft: a serverless, encrypted mesh overlay network.",
+    footer = {
+      "",
+      "The certificate flow:",
+      "  weft ca init --name NAME [--networks CIDR,...]   the CA: ca.crt, ca.key",
+      "  weft cert keygen --out-key n.key --out-pub n.pub on the node",
+      "  weft cert sign --name N --ip CIDR --pub n.pub --out-crt n.crt   on the CA",
+      "  weft cert verify --ca ca.crt n.crt; weft cert print --json n.crt",
+      "Then: weft node --config node.yml, and weft status --json.",
+      "Every command has --help, e.g. weft cert sign --help."
+    },
     subcommands = {CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
