@@ -44,6 +44,7 @@ public final class Lab implements AutoCloseable {
   private Segment internet;
   private int lansAllocated;
   private int interfaceNames;
+  private final List<String> interfaceNamesGiven = new ArrayList<>();
   private boolean closed;
 
   private Lab(LabOptions options) {
@@ -195,6 +196,7 @@ public final class Lab implements AutoCloseable {
     if (name.length() > 15) {
       throw new IllegalArgumentException("interface name prefix too long: " + prefix);
     }
+    interfaceNamesGiven.add(name);
     return name;
   }
 
@@ -359,6 +361,16 @@ public final class Lab implements AutoCloseable {
     Collections.reverse(reversed);
     for (Namespace ns : reversed) {
       attempt(ns::destroy, failures);
+    }
+    // wireguard-go's UAPI sockets live outside the namespaces and survive a killed wireguard-go
+    for (String name : interfaceNamesGiven) {
+      attempt(() -> {
+        try {
+          Files.deleteIfExists(Path.of("/var/run/wireguard", name + ".sock"));
+        } catch (java.io.IOException e) {
+          throw new LabException("cannot remove /var/run/wireguard/" + name + ".sock: " + e.getMessage(), e);
+        }
+      }, failures);
     }
     if (!failures.isEmpty()) {
       LabException e = new LabException("lab " + runId + " cleanup had " + failures.size() + " failure(s)");

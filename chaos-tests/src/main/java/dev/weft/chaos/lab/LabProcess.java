@@ -207,7 +207,8 @@ public final class LabProcess {
 
   private static String read(Path file) {
     try {
-      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+      // Lenient: a program's bytes that are not UTF-8 must not replace a test's failure with this one.
+      return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -21,7 +21,12 @@ final class Namespace {
   static Namespace create(String name) {
     Shell.check(List.of("ip", "netns", "add", name));
     Namespace ns = new Namespace(name);
-    ns.ip("link", "set", "lo", "up");
+    try {
+      ns.ip("link", "set", "lo", "up");
+    } catch (RuntimeException e) {
+      ns.destroy(); // not yet tracked by the lab, so nobody else would remove it
+      throw e;
+    }
     return ns;
   }
 

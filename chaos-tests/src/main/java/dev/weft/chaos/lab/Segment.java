@@ -2,11 +2,9 @@ package dev.weft.chaos.lab;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A broadcast segment: one bridge in a switch namespace of its own, with a veth port per attached node.
@@ -21,7 +19,8 @@ public final class Segment {
   private final Ipv6Prefix ipv6;
   private final Router owner;
   private final List<Link> links = new ArrayList<>();
-  private final Set<PortPair> partitions = new LinkedHashSet<>();
+  /** Cuts in force, each with the number of partitions that made it: overlapping ones heal one by one. */
+  private final Map<PortPair, Integer> partitions = new LinkedHashMap<>();
   private final Map<Integer, Integer> lossBasisPoints = new LinkedHashMap<>();
   private int nextHost = 1;
   private int nextPort = 1;
@@ -98,12 +97,12 @@ public final class Segment {
   }
 
   synchronized void partition(Link a, Link b) {
-    partitions.add(PortPair.of(a.port(), b.port()));
+    partitions.merge(PortPair.of(a.port(), b.port()), 1, Integer::sum);
     applyRules();
   }
 
   synchronized void heal(Link a, Link b) {
-    partitions.remove(PortPair.of(a.port(), b.port()));
+    partitions.computeIfPresent(PortPair.of(a.port(), b.port()), (k, n) -> n > 1 ? n - 1 : null);
     applyRules();
   }
 
@@ -130,7 +129,7 @@ public final class Segment {
     nft.append("  chain forward {\n    type filter hook forward priority 0; policy accept;\n");
     // Frames also cross delayer bridges (port <-> "taN"); judge each frame once, where it meets the main bridge.
     nft.append("    iifname \"ta*\" accept\n    oifname \"ta*\" accept\n");
-    for (PortPair p : partitions) {
+    for (PortPair p : partitions.keySet()) {
       nft.append("    iifname ").append(names(p.a())).append(" oifname ").append(names(p.b())).append(" drop\n");
       nft.append("    iifname ").append(names(p.b())).append(" oifname ").append(names(p.a())).append(" drop\n");
     }

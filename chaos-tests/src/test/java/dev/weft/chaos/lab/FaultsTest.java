@@ -59,6 +59,24 @@ class FaultsTest {
   }
 
   @Test
+  void overlappingPartitionsHealOneByOne(Lab lab) {
+    Segment inet = lab.internet();
+    Router home = lab.router("home", inet, Nat.PORT_RESTRICTED);
+    Host a = lab.host("a", home.lan());
+    Host a2 = lab.host("a2", home.lan());
+    Host c = lab.host("c", inet);
+    a.ping(c.ipv4(), SECONDS_3);
+    // Both cuts are the same one (home's WAN port to c): healing the first must not heal the second.
+    Partition first = lab.partition(a, c);
+    Partition second = lab.partition(a2, c);
+    first.heal();
+    assertFalse(a2.canPing(c.ipv4(), Duration.ofSeconds(1)), "the second partition still holds");
+    second.heal();
+    a2.ping(c.ipv4(), SECONDS_3);
+    a.ping(c.ipv4(), SECONDS_3);
+  }
+
+  @Test
   void linkDownIsolatesAndUpReconnects(Lab lab) {
     Host a = lab.host("a", lab.internet());
     Host b = lab.host("b", lab.internet());

@@ -57,8 +57,16 @@ class TopologyTest {
             line.matches("\\d+: lo: .*") || line.contains(" link-netns " + lab.runId() + "-") || line.contains("@NONE:"),
             line);
       }
+      // Every route leads out of one of the node's own lab links, and none is a default route
+      // except through a lab router (hosts behind a NAT) - nothing points anywhere else.
+      List<String> ownLinks = n.links().stream().map(Link::interfaceName).toList();
       for (String route : n.exec("ip", "route").requireOk().stdout().strip().split("\n")) {
-        assertFalse(route.contains("dev lo"), route);
+        String dev = route.replaceAll(".* dev (\\S+).*", "$1");
+        assertTrue(ownLinks.contains(dev), route + " leaves through " + dev + ", not one of " + ownLinks);
+        if (route.startsWith("default")) {
+          String via = route.replaceAll(".* via (\\S+).*", "$1");
+          assertTrue(via.startsWith("192.0.2.") || via.startsWith("198.51.100.") || via.startsWith("203.0.113."), route);
+        }
       }
     }
   }
