@@ -2,18 +2,26 @@ package dev.weft.dataplane.tun;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import jnr.ffi.Pointer;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Linux TUN interface ({@code IFF_TUN | IFF_NO_PI}: each read or write is one bare IP
  * packet) opened through {@code /dev/net/tun}.
  *
  * <p>{@link #open} creates the interface, or attaches to an existing persistent one of that
- * name. Packets are read by one dedicated thread ({@link #startReader}) into pooled direct
- * buffers; {@link #write} may be called from any thread. {@link #close} stops the reader,
- * waits for it, and closes the file descriptor, which removes an interface this process
+ * name. Packets are read on a Netty epoll event loop ({@link #startReader}: the TUN file
+ * descriptor is registered there like a socket), into pooled direct buffers; the node's UDP
+ * socket lives on the same loop, so a packet read here is encrypted and handed to the socket
+ * without waking another thread. {@link #write} may be called from any thread. {@link #close}
+ * stops the reader and closes the file descriptor, which removes an interface this process
  * created (it is not persistent). Addresses, MTU and link state are set with
  * {@link dev.weft.dataplane.netlink.Netlink}.
  */
@@ -31,32 +39,22 @@ public final class TunDevice implements AutoCloseable {
     private static final int O_RDWR = 02;
     private static final int O_NONBLOCK = 04000;
     private static final int O_CLOEXEC = 02000000;
-    private static final int EFD_NONBLOCK = 04000;
-    private static final int EFD_CLOEXEC = 02000000;
-    private static final short POLLIN = 0x1;
+    /** Packets read per readiness event; then other channels of the loop get their turn. */
     private static final int BATCH = 64;
 
     private final LibC libc;
     private final int fd;
-    private final int wakeFd;
     private final String name;
     private final int maxPacket;
-    private final Pointer pollFds;
     private final ThreadLocal<ByteBuf> writeScratch;
     private volatile boolean closed;
-    private Thread reader;
+    private Reader reader;
 
-    private TunDevice(LibC libc, int fd, int wakeFd, String name, int maxPacket) {
+    private TunDevice(LibC libc, int fd, String name, int maxPacket) {
         this.libc = libc;
         this.fd = fd;
-        this.wakeFd = wakeFd;
         this.name = name;
         this.maxPacket = maxPacket;
-        this.pollFds = Native.runtime().getMemoryManager().allocateDirect(16, true);
-        pollFds.putInt(0, fd);
-        pollFds.putShort(4, POLLIN);
-        pollFds.putInt(8, wakeFd);
-        pollFds.putShort(12, POLLIN);
         this.writeScratch = ThreadLocal.withInitial(
                 () -> io.netty.buffer.Unpooled.directBuffer(65535));
     }
@@ -98,13 +96,7 @@ public final class TunDevice implements AutoCloseable {
             end++;
         }
         String actual = new String(ifr, 0, end, StandardCharsets.US_ASCII);
-        int wake = libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        if (wake < 0) {
-            int errno = Native.errno();
-            libc.close(fd);
-            throw new TunException(Native.describe("eventfd", errno));
-        }
-        return new TunDevice(libc, fd, wake, actual, maxPacket);
+        return new TunDevice(libc, fd, actual, maxPacket);
     }
 
     /** The interface name the kernel gave (as requested unless it contained {@code %d}). */
@@ -130,70 +122,100 @@ public final class TunDevice implements AutoCloseable {
     }
 
     /**
-     * Starts the reader thread, which reads packets into buffers from {@code allocator} until
-     * {@link #close}.
+     * Starts reading: registers the interface on {@code loop} (an epoll event loop), which calls
+     * {@code handler} for every packet and {@link PacketHandler#onBatchEnd} after each batch,
+     * until {@link #close}.
      *
-     * @throws IllegalStateException when already started or closed
+     * @throws IllegalStateException when already started or closed, or when the loop refuses
      */
-    public synchronized void startReader(PacketHandler handler, ByteBufAllocator allocator) {
+    public synchronized void startReader(PacketHandler handler, ByteBufAllocator allocator, IoEventLoop loop) {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(allocator, "allocator");
         if (reader != null || closed) {
             throw new IllegalStateException("reader already started or device closed");
         }
-        reader = new Thread(() -> readLoop(handler, allocator), "weft-tun-" + name);
-        reader.setDaemon(true);
-        reader.start();
+        Reader r = new Reader(handler, allocator);
+        try {
+            IoRegistration registration = loop.register(r).syncUninterruptibly().getNow();
+            registration.submit(EpollIoOps.EPOLLIN); // level-triggered: a batch cut short resumes next round
+            r.registration = registration;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot register " + name + " on the event loop: " + e.getMessage(), e);
+        }
+        r.loop = loop;
+        reader = r;
     }
 
-    private void readLoop(PacketHandler handler, ByteBufAllocator allocator) {
-        int capacity = HEADROOM + maxPacket + TAILROOM;
-        ByteBuf spare = null;
-        int batch = 0;
-        try {
-            while (!closed) {
-                if (spare == null) {
-                    spare = allocator.directBuffer(capacity, capacity);
-                }
-                long n = libc.read(fd, spare.memoryAddress() + HEADROOM, maxPacket);
-                if (n > 0) {
-                    spare.setIndex(HEADROOM, HEADROOM + (int) n);
-                    ByteBuf packet = spare;
-                    spare = null;
-                    handler.onPacket(packet);
-                    if (++batch >= BATCH) {
-                        handler.onBatchEnd();
-                        batch = 0;
+    /** Reads up to {@link #BATCH} packets each time epoll reports the descriptor readable. */
+    private final class Reader implements EpollIoHandle {
+        private final PacketHandler handler;
+        private final ByteBufAllocator allocator;
+        private final FileDescriptor descriptor = new FileDescriptor(fd);
+        private final int capacity = HEADROOM + maxPacket + TAILROOM;
+        private volatile IoRegistration registration;
+        private volatile IoEventLoop loop;
+        private ByteBuf spare;
+
+        Reader(PacketHandler handler, ByteBufAllocator allocator) {
+            this.handler = handler;
+            this.allocator = allocator;
+        }
+
+        @Override
+        public FileDescriptor fd() {
+            return descriptor;
+        }
+
+        @Override
+        public void handle(IoRegistration registration, IoEvent event) {
+            int batch = 0;
+            try {
+                while (batch < BATCH && !closed) {
+                    if (spare == null) {
+                        spare = allocator.directBuffer(capacity, capacity);
                     }
-                    continue;
-                }
-                int errno = n < 0 ? Native.errno() : Errno.EAGAIN;
-                if (errno == Errno.EINTR) {
-                    continue;
-                }
-                if (errno != Errno.EAGAIN) {
-                    if (!closed) {
+                    long n = libc.read(fd, spare.memoryAddress() + HEADROOM, maxPacket);
+                    if (n > 0) {
+                        spare.setIndex(HEADROOM, HEADROOM + (int) n);
+                        ByteBuf packet = spare;
+                        spare = null;
+                        batch++;
+                        handler.onPacket(packet);
+                        continue;
+                    }
+                    int errno = n < 0 ? Native.errno() : Errno.EAGAIN;
+                    if (errno == Errno.EINTR) {
+                        continue;
+                    }
+                    if (errno != Errno.EAGAIN && !closed) {
                         System.err.println("weft: " + Native.describe("read(" + name + ")", errno) + "; TUN reader stops");
+                        registration.cancel();
                     }
-                    return;
+                    break;
                 }
+            } finally {
                 if (batch > 0) {
                     handler.onBatchEnd();
-                    batch = 0;
                 }
-                awaitReadable();
-            }
-        } finally {
-            if (spare != null) {
-                spare.release();
             }
         }
-    }
 
-    private void awaitReadable() {
-        pollFds.putShort(6, (short) 0);
-        pollFds.putShort(14, (short) 0);
-        libc.poll(pollFds, 2, -1); // EINTR or readiness: the loop re-checks either way
+        @Override
+        public void unregistered() {
+            releaseSpare();
+        }
+
+        @Override
+        public void close() {
+            releaseSpare(); // the loop shuts down; the descriptor itself is closed by TunDevice.close
+        }
+
+        private void releaseSpare() {
+            if (spare != null) {
+                spare.release();
+                spare = null;
+            }
+        }
     }
 
     /**
@@ -219,10 +241,13 @@ public final class TunDevice implements AutoCloseable {
         return libc.write(fd, address, length) == length;
     }
 
-    /** Stops and joins the reader thread, then closes the device (removing a non-persistent interface). */
+    /**
+     * Stops the reader (on its loop, so that no read is under way) and closes the device,
+     * removing a non-persistent interface.
+     */
     @Override
     public void close() {
-        Thread r;
+        Reader r;
         synchronized (this) {
             if (closed) {
                 return;
@@ -230,16 +255,20 @@ public final class TunDevice implements AutoCloseable {
             closed = true;
             r = reader;
         }
-        byte[] one = {1, 0, 0, 0, 0, 0, 0, 0};
-        libc.write(wakeFd, one, 8);
-        if (r != null && r != Thread.currentThread()) {
-            try {
-                r.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (r != null && r.registration != null) {
+            IoEventLoop loop = r.loop;
+            if (loop.inEventLoop()) {
+                r.registration.cancel();
+            } else if (!loop.isShuttingDown()) {
+                try {
+                    loop.submit(() -> r.registration.cancel()).await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the loop stopped meanwhile, and its registrations with it
+                }
             }
         }
         libc.close(fd);
-        libc.close(wakeFd);
     }
 }

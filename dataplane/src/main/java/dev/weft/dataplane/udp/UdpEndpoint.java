@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -115,6 +116,16 @@ public final class UdpEndpoint implements AutoCloseable {
     /** Flushes queued datagrams (Netty sends them with sendmmsg). */
     public void flush() {
         channel.flush();
+    }
+
+    /** The event loop that owns the socket (other descriptors may share it, such as TUN). */
+    public IoEventLoop eventLoop() {
+        return (IoEventLoop) channel.eventLoop();
+    }
+
+    /** Whether the calling thread is the socket's event loop. */
+    public boolean inEventLoop() {
+        return channel.eventLoop().inEventLoop();
     }
 
     /** Counters of the demultiplexer. */

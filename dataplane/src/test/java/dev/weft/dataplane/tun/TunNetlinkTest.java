@@ -9,6 +9,9 @@ import dev.weft.dataplane.netlink.Netlink;
 import dev.weft.dataplane.netlink.NetlinkException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import java.util.concurrent.TimeUnit;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
@@ -24,6 +27,7 @@ class TunNetlinkTest {
         try (NetnsThread thread = NetnsThread.create(ns)) {
             AtomicInteger echoed = new AtomicInteger();
             TunDevice tun = thread.call(() -> TunDevice.open("wtun0", 1420));
+            MultiThreadIoEventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
             try (Netlink nl = thread.call(Netlink::open)) {
                 int index = nl.linkIndex("wtun0");
                 assertTrue(index > 0);
@@ -63,13 +67,14 @@ class TunNetlinkTest {
                     @Override
                     public void onBatchEnd() {
                     }
-                }, PooledByteBufAllocator.DEFAULT);
+                }, PooledByteBufAllocator.DEFAULT, loop.next());
                 NetnsThread.Result ping = NetnsThread.run("ip", "netns", "exec", ns,
                         "ping", "-c", "3", "-i", "0.2", "-W", "2", "100.64.8.20");
                 assertEquals(0, ping.exit(), ping.output());
                 assertEquals(3, echoed.get());
             } finally {
                 tun.close();
+                loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             }
             NetnsThread.Result gone = NetnsThread.run("ip", "-n", ns, "link", "show", "wtun0");
             assertNotEquals(0, gone.exit(), "interface removed on close: " + gone.output());
