@@ -25,10 +25,10 @@ public final class Gossip {
   private final RecordStore records = new RecordStore();
   private final BroadcastQueue broadcasts = new BroadcastQueue();
   private final Map<Integer, AckWaiter> waiting = new HashMap<>();
-  /** When an unknown sender was last asked for its state (bounded; see {@link #learnUnknown}). */
-  private final Map<NodeId, Long> unknownFetched = new HashMap<>();
-  /** When an accuser was last sent this member's alive (bounded; see {@link #answerAccuser}). */
-  private final Map<NodeId, Long> accusersAnswered = new HashMap<>();
+  /** Unknown senders asked for their state (see {@link #learnUnknown}). */
+  private final PerMemberThrottle unknownFetched;
+  /** Accusers sent this member's alive (see {@link #answerAccuser}). */
+  private final PerMemberThrottle accusersAnswered;
   private final List<NodeId> probeOrder = new ArrayList<>();
   private final Hlc hlc = new Hlc();
   private final Scheduler.Cancellable[] ticks = new Scheduler.Cancellable[Tick.values().length];
@@ -151,6 +151,8 @@ public final class Gossip {
     this.listener = listener;
     this.random = random;
     this.codec = new Codec(config.maxRecordBytes());
+    this.unknownFetched = new PerMemberThrottle(config.probeIntervalMillis());
+    this.accusersAnswered = new PerMemberThrottle(config.probeIntervalMillis());
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -532,15 +534,9 @@ public final class Gossip {
     if (accuser.equals(self) || !running) {
       return;
     }
-    long now = scheduler.nowMillis();
-    Long last = accusersAnswered.get(accuser);
-    if (last != null && now - last < config.probeIntervalMillis()) {
+    if (!accusersAnswered.tryAcquire(accuser, scheduler.nowMillis())) {
       return;
     }
-    if (accusersAnswered.size() >= 1024) {
-      accusersAnswered.clear();
-    }
-    accusersAnswered.put(accuser, now);
     send(accuser, new Message.Push(false), selfAlive);
   }
 
@@ -837,18 +833,12 @@ public final class Gossip {
    * An authenticated member this one has never heard of talks to it: a join or an alive whose
    * gossip missed this member (epidemics leave a few out at scale). Asking it directly repairs
    * that at once instead of at the next push-pull, minutes away in a large cluster. At most once
-   * per sender and probe interval; the map is bounded because senders are authenticated members.
+   * per sender and probe interval.
    */
   private void learnUnknown(NodeId from) {
-    long now = scheduler.nowMillis();
-    Long last = unknownFetched.get(from);
-    if (last != null && now - last < config.probeIntervalMillis()) {
+    if (!unknownFetched.tryAcquire(from, scheduler.nowMillis())) {
       return;
     }
-    if (unknownFetched.size() >= 1024) {
-      unknownFetched.clear();
-    }
-    unknownFetched.put(from, now);
     sendBare(from, new Message.Fetch(List.of(from)));
   }
 

@@ -45,8 +45,8 @@ class WeftE2eTest {
         String keyB = pki.node("b", "100.64.0.2/10,fd00:77::2/48");
         String devA = lab.interfaceName("wa");
         String devB = lab.interfaceName("wb");
-        WeftProcess nodeA = WeftProcess.start(a, devA, pki.config("a", config(devA, keyB, b.ipv4(), "100.64.0.2/32, fd00:77::2/128")));
-        WeftProcess nodeB = WeftProcess.start(b, devB, pki.config("b", config(devB, keyA, a.ipv4(), "100.64.0.1/32, fd00:77::1/128")));
+        WeftProcess nodeA = WeftProcess.start(a, devA, pki.config("a", WeftProcess.staticPeerConfig(devA, keyB, b.ipv4(), "100.64.0.2/32, fd00:77::2/128")));
+        WeftProcess nodeB = WeftProcess.start(b, devB, pki.config("b", WeftProcess.staticPeerConfig(devB, keyA, a.ipv4(), "100.64.0.1/32, fd00:77::1/128")));
 
         Host first = initiator.equals("a") ? a : b;
         Host second = first == a ? b : a;
@@ -147,16 +147,6 @@ class WeftE2eTest {
         assertTrue(Duration.between(when, Instant.now()).abs().compareTo(Duration.ofMinutes(10)) < 0, hs.asText());
     }
 
-    private static String config(String dev, String peerKey, InetAddress peerUnderlay, String allowed) {
-        return """
-                tun: {dev: %s}
-                wireguard:
-                  peers:
-                    - public_key: %s
-                      endpoint: %s:4242
-                      allowed_ips: %s
-                """.formatted(dev, peerKey, peerUnderlay.getHostAddress(), allowed);
-    }
 
     private static void awaitSocket(String dev) throws InterruptedException {
         Path sock = Path.of("/var/run/wireguard", dev + ".sock");

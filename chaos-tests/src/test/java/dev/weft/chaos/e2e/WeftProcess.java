@@ -9,6 +9,7 @@ import dev.weft.chaos.lab.Lab;
 import dev.weft.chaos.lab.LabProcess;
 import dev.weft.chaos.lab.Node;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,18 @@ final class WeftProcess {
         this.host = host;
         this.dev = dev;
         this.process = process;
+    }
+
+    /** The YAML of a node with interface {@code dev} and one static peer (pki comes from {@link Pki#config}). */
+    static String staticPeerConfig(String dev, String peerKey, InetAddress peerUnderlay, String allowedIps) {
+        return """
+                tun: {dev: %s}
+                wireguard:
+                  peers:
+                    - public_key: %s
+                      endpoint: %s:4242
+                      allowed_ips: [%s]
+                """.formatted(dev, peerKey, peerUnderlay.getHostAddress(), allowedIps);
     }
 
     /** Starts {@code bin/weft node --config FILE} and waits until its interface is up. */

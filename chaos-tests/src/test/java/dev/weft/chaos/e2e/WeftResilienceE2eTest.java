@@ -52,8 +52,8 @@ class WeftResilienceE2eTest {
         String keyB = pki.node("b", "100.64.0.2/10");
         String devA = lab.interfaceName("wa");
         String devB = lab.interfaceName("wb");
-        WeftProcess nodeA = WeftProcess.start(a, devA, pki.config("a", config(devA, keyB, b, "100.64.0.2/32")), environment);
-        WeftProcess nodeB = WeftProcess.start(b, devB, pki.config("b", config(devB, keyA, a, "100.64.0.1/32")), environment);
+        WeftProcess nodeA = WeftProcess.start(a, devA, pki.config("a", WeftProcess.staticPeerConfig(devA, keyB, b.ipv4(), "100.64.0.2/32")), environment);
+        WeftProcess nodeB = WeftProcess.start(b, devB, pki.config("b", WeftProcess.staticPeerConfig(devB, keyA, a.ipv4(), "100.64.0.1/32")), environment);
         a.ping(B, DEADLINE);
         return new Pair(a, b, nodeA, nodeB);
     }
@@ -165,16 +165,6 @@ class WeftResilienceE2eTest {
         assertEquals(0, p.nodeA.status().get("peers").get(0).get("rejected_bad_mac").asLong());
     }
 
-    private static String config(String dev, String peerKey, Host peer, String allowed) {
-        return """
-                tun: {dev: %s}
-                wireguard:
-                  peers:
-                    - public_key: %s
-                      endpoint: %s:4242
-                      allowed_ips: [%s]
-                """.formatted(dev, peerKey, peer.ipv4().getHostAddress(), allowed);
-    }
 
     private static InetAddress ip(String s) {
         try {
