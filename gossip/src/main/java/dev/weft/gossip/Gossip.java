@@ -13,6 +13,13 @@ import java.util.random.RandomGenerator;
  * {@link #receive}, must come from the scheduler's thread.
  */
 public final class Gossip {
+  /**
+   * How far above its own incarnation an accusation of this member may be and still be outbid:
+   * after a restart that lost its state a member must outbid what it announced before (one
+   * increment per refutation, far fewer than this); anything beyond is forged.
+   */
+  static final int MAX_INCARNATION_JUMP = 1 << 16;
+
   private final NodeId self;
   private final GossipConfig config;
   private final Transport transport;
@@ -429,6 +436,10 @@ public final class Gossip {
 
   private void onSuspect(Update.Suspect s) {
     if (s.id().equals(self)) {
+      if (s.incarnation() > incarnation
+          && !verified(s.accuser(), Update.Suspect.signedBytes(s.id(), s.incarnation(), s.accuser()), s.signature())) {
+        return; // an unsigned claim must not move this member's incarnation
+      }
       refute(s.incarnation());
       accusedInPacket = true;
       answerAccuser(s.accuser());
@@ -457,6 +468,10 @@ public final class Gossip {
   private void onDead(Update.Dead d) {
     if (d.id().equals(self)) {
       if (!leaving) {
+        if (d.incarnation() > incarnation && !verified(d.accuser(),
+            Update.Dead.signedBytes(d.id(), d.incarnation(), d.accuser(), d.left()), d.signature())) {
+          return; // an unsigned claim must not move this member's incarnation
+        }
         refute(d.incarnation());
         accusedInPacket = true;
         answerAccuser(d.accuser());
@@ -516,6 +531,12 @@ public final class Gossip {
   private void refute(int accusedIncarnation) {
     if (accusedIncarnation < incarnation) {
       return; // an old accusation, already refuted
+    }
+    if (accusedIncarnation - incarnation > MAX_INCARNATION_JUMP || accusedIncarnation == Integer.MAX_VALUE) {
+      // Never announced by this member, not even in a life it forgot: forged, and outbidding it
+      // would push this incarnation towards the end of its range, where it could not refute.
+      stats.rejectedClaims++;
+      return;
     }
     incarnation = accusedIncarnation + 1;
     announceAlive();

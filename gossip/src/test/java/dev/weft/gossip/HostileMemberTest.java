@@ -41,7 +41,8 @@ class HostileMemberTest {
     c.run(60_000);
     assertEquals(1.0, c.fractionSeeing(target, MemberState.ALIVE));
     assertEquals(0, c.falseDeaths());
-    assertTrue(target.gossip().incarnation() < 10, "the target was not pushed to a huge incarnation");
+    int inc = target.gossip().incarnation();
+    assertTrue(inc >= 0 && inc < 10, "the target was not pushed to a huge (or wrapped) incarnation: " + inc);
   }
 
   @Test
@@ -60,6 +61,24 @@ class HostileMemberTest {
     assertEquals(1.0, c.fractionSeeing(target, MemberState.ALIVE));
     assertTrue(c.node(9).gossip().stats().rejectedClaims() > rejectedBefore);
     assertTrue(c.node(9).gossip().records().get(target.id()).map(r -> !r.tombstone()).orElse(true));
+  }
+
+  @Test
+  void aTargetOutbidsNeitherUnsignedNorFarFetchedAccusations() {
+    SimCluster c = SimulationTest.cluster(30, 15);
+    SimNode liar = c.node(3);
+    SimNode target = c.node(7);
+    var auth = signerOf(c, liar);
+    int inc = target.gossip().incarnation();
+    long rejected = target.gossip().stats().rejectedClaims();
+    int far = inc + Gossip.MAX_INCARNATION_JUMP + 1;
+    broadcastFrom(c, liar,
+        new Update.Suspect(target.id(), inc + 5, liar.id(), new byte[64]), // not signed by the liar
+        new Update.Dead(target.id(), far, liar.id(), false, auth.sign(Update.Dead.signedBytes(target.id(), far, liar.id(), false))));
+    assertEquals(inc, target.gossip().incarnation());
+    assertEquals(rejected + 2, target.gossip().stats().rejectedClaims());
+    c.run(30_000);
+    assertEquals(1.0, c.fractionSeeing(target, MemberState.ALIVE));
   }
 
   @Test
