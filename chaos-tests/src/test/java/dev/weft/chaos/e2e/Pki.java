@@ -49,7 +49,9 @@ final class Pki {
     }
 
     private void weft(String... args) {
-        int code = Main.commandLine().execute(args);
+        picocli.CommandLine cl = Main.commandLine();
+        cl.setOut(new java.io.PrintWriter(java.io.Writer.nullWriter())); // errors still go to stderr
+        int code = cl.execute(args);
         if (code != 0) {
             throw new IllegalStateException("weft " + String.join(" ", args) + " exited " + code);
         }
