@@ -101,11 +101,30 @@ public record NatClassifier(Node inside, Node server1, Node server2, Node strang
     throw new LabException(inside.name() + " cannot reach " + serverNode.name() + " at " + to);
   }
 
+  /**
+   * Whether a probe from {@code from} to the mapping reaches the inside socket. Each probe carries
+   * its own tag and only that tag counts, so a late answer to an earlier probe on a loaded machine
+   * cannot pass for this one.
+   */
   private boolean arrives(DatagramChannel from, InetSocketAddress to, DatagramChannel in) throws IOException {
-    from.send(ByteBuffer.wrap("back".getBytes(StandardCharsets.US_ASCII)), to);
-    from.send(ByteBuffer.wrap("back".getBytes(StandardCharsets.US_ASCII)), to);
-    boolean got = receive(in, dropWait) != null;
-    // Drain the duplicate so that it cannot be mistaken for the answer to a later probe.
+    String tag = "back-" + System.nanoTime();
+    byte[] probe = tag.getBytes(StandardCharsets.US_ASCII);
+    from.send(ByteBuffer.wrap(probe), to);
+    from.send(ByteBuffer.wrap(probe), to);
+    long deadline = System.nanoTime() + dropWait.toNanos();
+    boolean got = false;
+    while (!got) {
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        break;
+      }
+      DatagramPacket p = receive(in, Duration.ofMillis(left));
+      if (p == null) {
+        break;
+      }
+      got = new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII).equals(tag);
+    }
+    // Drain the duplicate so that it does not linger in the socket.
     while (got && receive(in, Duration.ofMillis(50)) != null) {
       // keep draining
     }
