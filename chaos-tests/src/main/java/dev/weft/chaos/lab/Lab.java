@@ -362,15 +362,19 @@ public final class Lab implements AutoCloseable {
     for (Namespace ns : reversed) {
       attempt(ns::destroy, failures);
     }
-    // wireguard-go's UAPI sockets live outside the namespaces and survive a killed wireguard-go
+    // Sockets named after interfaces live outside the namespaces and survive a killed process:
+    // wireguard-go's UAPI sockets and weft's admin sockets.
     for (String name : interfaceNamesGiven) {
-      attempt(() -> {
-        try {
-          Files.deleteIfExists(Path.of("/var/run/wireguard", name + ".sock"));
-        } catch (java.io.IOException e) {
-          throw new LabException("cannot remove /var/run/wireguard/" + name + ".sock: " + e.getMessage(), e);
-        }
-      }, failures);
+      for (Path dir : List.of(Path.of("/var/run/wireguard"), Path.of("/run/weft"))) {
+        Path sock = dir.resolve(name + ".sock");
+        attempt(() -> {
+          try {
+            Files.deleteIfExists(sock);
+          } catch (java.io.IOException e) {
+            throw new LabException("cannot remove " + sock + ": " + e.getMessage(), e);
+          }
+        }, failures);
+      }
     }
     if (!failures.isEmpty()) {
       LabException e = new LabException("lab " + runId + " cleanup had " + failures.size() + " failure(s)");
