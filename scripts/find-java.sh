@@ -5,10 +5,6 @@ weft_java_major() { # prints the major version of the java binary $1
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1
 }
 
-weft_find_java() { # prints the path of a java binary >= 21, or explains and fails
-  weft_select_java && echo "$WEFT_JAVA"
-}
-
 weft_select_java() { # sets WEFT_JAVA (a java binary >= 21) and WEFT_JAVA_MAJOR, or explains and fails
   local candidates=() c major
   [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")

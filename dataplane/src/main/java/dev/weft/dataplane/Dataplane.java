@@ -137,7 +137,7 @@ public final class Dataplane implements PacketSink, AutoCloseable {
         UdpEndpoint u = udp;
         if (u == null || closed) {
             datagram.release();
-        } else if (inTunBatch && u.inEventLoop()) {
+        } else if (u.inEventLoop() && inTunBatch) { // the flag means something only on the loop
             u.write(datagram, to); // flushed at the end of the TUN batch
         } else {
             u.send(datagram, to);

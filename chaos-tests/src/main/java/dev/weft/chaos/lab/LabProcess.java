@@ -164,17 +164,38 @@ public final class LabProcess {
 
   /** Waits until {@code text} appears in its stdout; fails with the log tail (and exit status) otherwise. */
   public void awaitOutput(String text, Duration timeout) {
-    await(stdout, text, timeout);
+    await(stdout, text, 1, timeout);
+  }
+
+  /**
+   * Waits until {@code text} has appeared {@code times} times in its stdout. The log spans every
+   * incarnation, so after {@link #restart} a program's banner is awaited as one more occurrence.
+   */
+  public void awaitOutput(String text, int times, Duration timeout) {
+    await(stdout, text, times, timeout);
+  }
+
+  /** How often {@code text} appears in its stdout so far (all incarnations). */
+  public int occurrences(String text) {
+    return count(stdout(), text);
   }
 
   /** Waits until {@code text} appears in its stderr; fails with the log tail (and exit status) otherwise. */
   public void awaitError(String text, Duration timeout) {
-    await(stderr, text, timeout);
+    await(stderr, text, 1, timeout);
   }
 
-  private void await(Path file, String text, Duration timeout) {
+  private static int count(String haystack, String text) {
+    int n = 0;
+    for (int i = haystack.indexOf(text); i >= 0; i = haystack.indexOf(text, i + text.length())) {
+      n++;
+    }
+    return n;
+  }
+
+  private void await(Path file, String text, int times, Duration timeout) {
     long end = System.nanoTime() + timeout.toNanos();
-    while (!read(file).contains(text)) {
+    while (count(read(file), text) < times) {
       if (System.nanoTime() > end) {
         throw new LabException(this + " did not print \"" + text + "\" within " + timeout
             + (isAlive() ? "" : " (it exited)") + "\n" + tail(30));

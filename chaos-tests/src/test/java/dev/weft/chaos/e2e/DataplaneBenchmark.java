@@ -7,8 +7,10 @@ import dev.weft.chaos.lab.Lab;
 import dev.weft.chaos.lab.LabProcess;
 import dev.weft.chaos.lab.PingResult;
 import dev.weft.chaos.lab.Segment;
+import dev.weft.node.config.NodeConfig;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * time both daemons used per transferred gigabyte (where the time goes).
  */
 public final class DataplaneBenchmark {
-    private static final int MTU = 1420;
+    private static final int MTU = NodeConfig.DEFAULT_MTU;
 
     private final Lab lab;
     private final Host a;
@@ -89,8 +91,9 @@ public final class DataplaneBenchmark {
         String keyB = pki.node("b", "100.64.0.2/10");
         String devA = lab.interfaceName("wa");
         String devB = lab.interfaceName("wb");
-        WeftProcess nodeA = WeftProcess.start(a, devA, pki.config("a", weftConfig(devA, keyB, b, "100.64.0.2/32")));
-        WeftProcess nodeB = WeftProcess.start(b, devB, pki.config("b", weftConfig(devB, keyA, a, "100.64.0.1/32")));
+        // weft's default tun.mtu is the MTU all three overlays get here
+        WeftProcess nodeA = WeftProcess.start(a, devA, pki.config("a", WeftProcess.staticPeerConfig(devA, keyB, b.ipv4(), "100.64.0.2/32")));
+        WeftProcess nodeB = WeftProcess.start(b, devB, pki.config("b", WeftProcess.staticPeerConfig(devB, keyA, a.ipv4(), "100.64.0.1/32")));
         InetAddress target = InetAddress.getByName("100.64.0.2");
         a.ping(target, Duration.ofSeconds(30));
         rows.add(measure("weft", target, List.of(nodeA.process, nodeB.process)));
@@ -98,46 +101,19 @@ public final class DataplaneBenchmark {
         nodeB.process.stop(Duration.ofSeconds(20));
     }
 
-    private static String weftConfig(String dev, String peerKey, Host peer, String allowed) {
-        return """
-                tun: {dev: %s, mtu: %d}
-                wireguard:
-                  peers:
-                    - public_key: %s
-                      endpoint: %s:4242
-                      allowed_ips: [%s]
-                """.formatted(dev, MTU, peerKey, peer.ipv4().getHostAddress(), allowed);
-    }
 
     private void wireguardGo() throws Exception {
-        String devA = lab.interfaceName("wg");
-        String devB = lab.interfaceName("wg");
-        LabProcess goA = a.start("wireguard-go-a", "wireguard-go", "-f", devA);
-        LabProcess goB = b.start("wireguard-go-b", "wireguard-go", "-f", devB);
-        awaitSocket(devA);
-        awaitSocket(devB);
-        String pubA = wgKey(a, "a");
-        String pubB = wgKey(b, "b");
-        wgSet(a, devA, "a", pubB, b, "100.64.1.2/32", "100.64.1.1/24");
-        wgSet(b, devB, "b", pubA, a, "100.64.1.1/32", "100.64.1.2/24");
+        WireGuardGo goA = WireGuardGo.start(lab, a);
+        WireGuardGo goB = WireGuardGo.start(lab, b);
+        goA.configure(goB.publicKey, new InetSocketAddress(b.ipv4(), WireGuardGo.PORT), "100.64.1.2/32",
+                List.of("100.64.1.1/24"));
+        goB.configure(goA.publicKey, new InetSocketAddress(a.ipv4(), WireGuardGo.PORT), "100.64.1.1/32",
+                List.of("100.64.1.2/24"));
         InetAddress target = InetAddress.getByName("100.64.1.2");
         a.ping(target, Duration.ofSeconds(30));
-        rows.add(measure("wireguard-go", target, List.of(goA, goB)));
-        goA.stop(Duration.ofSeconds(10));
-        goB.stop(Duration.ofSeconds(10));
-    }
-
-    private static String wgKey(Host h, String name) throws IOException {
-        Path key = h.dir().resolve("wg-" + name + ".key");
-        Files.writeString(key, h.exec("wg", "genkey").requireOk().stdout().strip() + "\n");
-        return h.exec("sh", "-c", "wg pubkey < " + key).requireOk().stdout().strip();
-    }
-
-    private static void wgSet(Host h, String dev, String name, String peerKey, Host peer, String allowed, String own) {
-        h.exec("wg", "set", dev, "listen-port", "51820", "private-key", h.dir().resolve("wg-" + name + ".key").toString(),
-                "peer", peerKey, "endpoint", peer.ipv4().getHostAddress() + ":51820", "allowed-ips", allowed).requireOk();
-        h.exec("ip", "address", "add", own, "dev", dev).requireOk();
-        h.exec("ip", "link", "set", dev, "mtu", String.valueOf(MTU), "up").requireOk();
+        rows.add(measure("wireguard-go", target, List.of(goA.process, goB.process)));
+        goA.stop();
+        goB.stop();
     }
 
     private void nebula() throws Exception {
@@ -295,16 +271,6 @@ public final class DataplaneBenchmark {
 
     private static String mb(long kb) {
         return kb == 0 ? "-" : String.format(Locale.ROOT, "%.0f", kb / 1024.0);
-    }
-
-    private static void awaitSocket(String dev) {
-        Path sock = Path.of("/var/run/wireguard", dev + ".sock");
-        for (int i = 0; i < 100 && !Files.exists(sock); i++) {
-            sleep(100);
-        }
-        if (!Files.exists(sock)) {
-            throw new IllegalStateException("wireguard-go's UAPI socket " + sock + " did not appear");
-        }
     }
 
     private static void sleep(long millis) {

@@ -7,14 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.chaos.lab.Host;
 import dev.weft.chaos.lab.Lab;
-import dev.weft.chaos.lab.LabProcess;
 import dev.weft.chaos.lab.RequiresLab;
 import dev.weft.chaos.lab.Segment;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -86,18 +87,11 @@ class WeftE2eTest {
         Pki pki = Pki.create(dir);
         String keyA = pki.node("a", "100.64.0.1/10,fd00:77::1/48");
 
-        String goDev = lab.interfaceName("wg");
-        LabProcess wg = g.start("wireguard-go", "wireguard-go", "-f", goDev);
-        awaitSocket(goDev);
-        Path goKey = g.dir().resolve("go.key");
-        Files.writeString(goKey, g.exec("wg", "genkey").requireOk().stdout().strip() + "\n");
-        String keyG = g.exec("sh", "-c", "wg pubkey < " + goKey).requireOk().stdout().strip();
-        g.exec("wg", "set", goDev, "listen-port", "51820", "private-key", goKey.toString(),
-                "peer", keyA, "endpoint", a.ipv4().getHostAddress() + ":4242",
-                "allowed-ips", "100.64.0.1/32,fd00:77::1/128").requireOk();
-        g.exec("ip", "address", "add", "100.64.0.2/10", "dev", goDev).requireOk();
-        g.exec("ip", "address", "add", "fd00:77::2/48", "dev", goDev).requireOk();
-        g.exec("ip", "link", "set", goDev, "up").requireOk();
+        WireGuardGo wg = WireGuardGo.start(lab, g);
+        String goDev = wg.dev;
+        String keyG = wg.publicKey;
+        wg.configure(keyA, new InetSocketAddress(a.ipv4(), 4242), "100.64.0.1/32,fd00:77::1/128",
+                List.of("100.64.0.2/10", "fd00:77::2/48"));
 
         String devA = lab.interfaceName("wa");
         WeftProcess nodeA = WeftProcess.start(a, devA, pki.config("a", """
@@ -105,9 +99,9 @@ class WeftE2eTest {
                 wireguard:
                   peers:
                     - public_key: %s
-                      endpoint: %s:51820
+                      endpoint: %s:%d
                       allowed_ips: [100.64.0.2/32, "fd00:77::2/128"]
-                """.formatted(devA, keyG, g.ipv4().getHostAddress())));
+                """.formatted(devA, keyG, g.ipv4().getHostAddress(), WireGuardGo.PORT)));
 
         boolean weftFirst = initiator.equals("weft");
         if (weftFirst) {
@@ -137,7 +131,7 @@ class WeftE2eTest {
         assertTrue(Long.parseLong(weftFirst ? peerLine[5] : peerLine[6]) > STREAM_BYTES, dump);
 
         nodeA.stopAndCheckCleanup();
-        wg.stop(Duration.ofSeconds(10));
+        wg.stop();
     }
 
     private static void assertHandshake(JsonNode peer) {
@@ -145,15 +139,6 @@ class WeftE2eTest {
         assertFalse(hs.isNull(), "handshake shown: " + peer);
         Instant when = Instant.parse(hs.asText()); // RFC 3339
         assertTrue(Duration.between(when, Instant.now()).abs().compareTo(Duration.ofMinutes(10)) < 0, hs.asText());
-    }
-
-
-    private static void awaitSocket(String dev) throws InterruptedException {
-        Path sock = Path.of("/var/run/wireguard", dev + ".sock");
-        for (int i = 0; i < 100 && !Files.exists(sock); i++) {
-            Thread.sleep(100);
-        }
-        assertTrue(Files.exists(sock), "wireguard-go's UAPI socket " + sock);
     }
 
     private static InetAddress ip(String s) {

@@ -18,6 +18,7 @@ import java.util.Map;
 
 /** A {@code weft node} process inside a lab node, and its {@code weft status}. */
 final class WeftProcess {
+    private static final Duration UP_TIMEOUT = Duration.ofSeconds(90);
     final Node host;
     final String dev;
     final LabProcess process;
@@ -48,41 +49,19 @@ final class WeftProcess {
     /** As {@link #start(Node, String, Path)}, with extra environment variables. */
     static WeftProcess start(Node host, String dev, Path config, Map<String, String> environment) {
         LabProcess p = host.start("weft-" + host.name(), Lab.weft("node", "--config", config.toString()), environment);
-        WeftProcess w = new WeftProcess(host, dev, p);
-        w.awaitUp(1);
-        return w;
+        p.awaitOutput(upLine(dev), UP_TIMEOUT);
+        return new WeftProcess(host, dev, p);
     }
 
     /** Kills the node hard (SIGKILL: no cleanup) and starts it again with the same command. */
     void killAndRestart() {
-        int before = upLines();
+        int before = process.occurrences(upLine(dev));
         process.restart();
-        awaitUp(before + 1);
+        process.awaitOutput(upLine(dev), before + 1, UP_TIMEOUT);
     }
 
-    private void awaitUp(int times) {
-        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (upLines() < times) {
-            if (System.nanoTime() > end || !process.isAlive()) {
-                throw new AssertionError("weft node " + dev + " did not come up\n" + process.tail(30));
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
-    private int upLines() {
-        String marker = "weft node: " + dev + " up";
-        String out = process.stdout();
-        int n = 0;
-        for (int i = out.indexOf(marker); i >= 0; i = out.indexOf(marker, i + 1)) {
-            n++;
-        }
-        return n;
+    private static String upLine(String dev) {
+        return "weft node: " + dev + " up";
     }
 
     /** {@code weft status --json --dev DEV}, parsed. */

@@ -72,18 +72,23 @@ class TopologyTest {
   }
 
   @Test
-  void closeRemovesEveryNamespaceAndProcess() {
+  void closeRemovesEveryNamespaceAndProcess() throws java.io.IOException {
     String runId;
     LabProcess sleeper;
+    java.nio.file.Path socket;
     try (Lab lab = Lab.create()) {
       runId = lab.runId();
       Host h = lab.host("h", lab.internet());
       sleeper = h.start("sleeper", "sleep", "600");
       assertTrue(sleeper.isAlive());
       assertEquals(2, Leftovers.labNamespaces().stream().filter(n -> n.startsWith(runId + "-")).count());
+      // what a SIGKILLed weft node leaves behind: its admin socket, named after the interface
+      java.nio.file.Files.createDirectories(java.nio.file.Path.of("/run/weft"));
+      socket = java.nio.file.Files.createFile(java.nio.file.Path.of("/run/weft", lab.interfaceName("wa") + ".sock"));
     }
     assertFalse(sleeper.isAlive());
     assertTrue(Leftovers.labNamespaces().stream().noneMatch(n -> n.startsWith(runId + "-")));
+    assertFalse(java.nio.file.Files.exists(socket), "sockets named after the run's interfaces are removed");
   }
 
   @Test

@@ -134,15 +134,13 @@ public final class TunDevice implements AutoCloseable {
         if (reader != null || closed) {
             throw new IllegalStateException("reader already started or device closed");
         }
-        Reader r = new Reader(handler, allocator);
+        Reader r = new Reader(handler, allocator, loop);
         try {
-            IoRegistration registration = loop.register(r).syncUninterruptibly().getNow();
-            registration.submit(EpollIoOps.EPOLLIN); // level-triggered: a batch cut short resumes next round
-            r.registration = registration;
+            r.registration = loop.register(r).syncUninterruptibly().getNow();
+            r.registration.submit(EpollIoOps.EPOLLIN); // level-triggered: a batch cut short resumes next round
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot register " + name + " on the event loop: " + e.getMessage(), e);
         }
-        r.loop = loop;
         reader = r;
     }
 
@@ -152,13 +150,14 @@ public final class TunDevice implements AutoCloseable {
         private final ByteBufAllocator allocator;
         private final FileDescriptor descriptor = new FileDescriptor(fd);
         private final int capacity = HEADROOM + maxPacket + TAILROOM;
-        private volatile IoRegistration registration;
-        private volatile IoEventLoop loop;
+        private final IoEventLoop loop;
+        private IoRegistration registration; // set under TunDevice's lock, read after it
         private ByteBuf spare;
 
-        Reader(PacketHandler handler, ByteBufAllocator allocator) {
+        Reader(PacketHandler handler, ByteBufAllocator allocator, IoEventLoop loop) {
             this.handler = handler;
             this.allocator = allocator;
+            this.loop = loop;
         }
 
         @Override
@@ -255,13 +254,12 @@ public final class TunDevice implements AutoCloseable {
             closed = true;
             r = reader;
         }
-        if (r != null && r.registration != null) {
-            IoEventLoop loop = r.loop;
-            if (loop.inEventLoop()) {
+        if (r != null) {
+            if (r.loop.inEventLoop()) {
                 r.registration.cancel();
-            } else if (!loop.isShuttingDown()) {
+            } else if (!r.loop.isShuttingDown()) {
                 try {
-                    loop.submit(() -> r.registration.cancel()).await(5, TimeUnit.SECONDS);
+                    r.loop.submit(() -> r.registration.cancel()).await(5, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -20,14 +20,14 @@ class TestTimersTest {
 
     @Test
     void scalesEveryTimerAsTheWhitepaperRelatesThem() {
-        WireGuardOptions o = TestTimers.fromEnvironment("2.4s", standard);
-        assertEquals(Duration.ofMillis(2400), o.rekeyAfterTime());
-        assertEquals(Duration.ofMillis(3600), o.rejectAfterTime());
-        assertEquals(Duration.ofMillis(1800), o.rekeyAttemptTime());
+        WireGuardOptions o = TestTimers.fromEnvironment("2s", standard);
+        assertEquals(Duration.ofMillis(2000), o.rekeyAfterTime());
+        assertEquals(Duration.ofMillis(3000), o.rejectAfterTime());
+        assertEquals(Duration.ofMillis(1500), o.rekeyAttemptTime());
         assertEquals(Duration.ofMillis(200), o.rekeyTimeout());
         assertEquals(Duration.ofMillis(200), o.keepaliveTimeout());
         assertEquals(standard.mtu(), o.mtu());
-        WireGuardOptions full = TestTimers.fromEnvironment("120000ms", standard);
+        WireGuardOptions full = TestTimers.fromEnvironment("1m60s", standard);
         assertEquals(standard.rekeyTimeout(), full.rekeyTimeout());
         assertEquals(standard.keepaliveTimeout(), full.keepaliveTimeout());
         assertEquals(standard.rejectAfterTime(), full.rejectAfterTime());
