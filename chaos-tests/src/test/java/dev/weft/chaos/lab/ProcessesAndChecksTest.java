@@ -28,6 +28,9 @@ class ProcessesAndChecksTest {
     assertNotEquals(firstPid, p.pid());
     p.awaitOutput("=== ", Duration.ofSeconds(1));
     assertEquals(2, p.stdout().lines().filter(l -> l.startsWith("=== ")).count(), p.stdout());
+    // the restarted program itself ran again: its own output is there a second time
+    p.awaitOutput(a.ipv4().getHostAddress(), 2, Duration.ofSeconds(10));
+    assertEquals(2, p.occurrences(a.ipv4().getHostAddress()));
     assertTrue(lab.processLogs(20).contains("oops"));
     assertTrue(Files.exists(p.stdoutFile()));
   }
