@@ -1,13 +1,19 @@
 package dev.weft.gossip;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Updates waiting to be piggybacked. The least-sent go first; each is sent a limited number of
  * times (about λ·log n), and a newer update about the same member or record replaces the older.
+ * Kept ordered (as memberlist's transmit-limited queue), so taking a packet's worth costs
+ * log n per update taken instead of a sort of the whole queue, which during a mass join holds
+ * thousands. Bounded: past {@code maxQueued} the most-sent updates are dropped, as they have
+ * already spread furthest; push-pull repairs what they would still have reached.
  */
 final class BroadcastQueue {
   private static final class Entry {
@@ -23,9 +29,23 @@ final class BroadcastQueue {
     }
   }
 
+  /** Fewest transmissions first, newest first among equals. */
+  private static final Comparator<Entry> SEND_ORDER =
+      (a, b) -> a.transmits != b.transmits ? Integer.compare(a.transmits, b.transmits) : Long.compare(b.order, a.order);
+  /** Updates looked at and found too big for what is left of a datagram before giving up. */
+  private static final int MAX_SKIPPED = 32;
+
+  private final int maxQueued;
   private final Map<Object, Entry> byKey = new HashMap<>();
-  private final List<Entry> entries = new ArrayList<>();
+  private final TreeSet<Entry> entries = new TreeSet<>(SEND_ORDER);
   private long counter;
+
+  BroadcastQueue(int maxQueued) {
+    if (maxQueued < 1) {
+      throw new IllegalArgumentException("the broadcast queue must hold at least one update");
+    }
+    this.maxQueued = maxQueued;
+  }
 
   void add(Update update, byte[] encoded) {
     Entry old = byKey.remove(update.key());
@@ -35,6 +55,10 @@ final class BroadcastQueue {
     Entry e = new Entry(update, encoded, counter++);
     byKey.put(update.key(), e);
     entries.add(e);
+    while (entries.size() > maxQueued) {
+      Entry dropped = entries.pollLast();
+      byKey.remove(dropped.update.key(), dropped);
+    }
   }
 
   boolean isEmpty() {
@@ -53,23 +77,29 @@ final class BroadcastQueue {
     if (entries.isEmpty()) {
       return List.of();
     }
-    entries.sort((a, b) -> a.transmits != b.transmits ? Integer.compare(a.transmits, b.transmits) : Long.compare(b.order, a.order));
-    List<byte[]> out = new ArrayList<>();
+    List<Entry> taken = new ArrayList<>();
     int used = 0;
-    List<Entry> retired = new ArrayList<>();
+    int skipped = 0;
     for (Entry e : entries) {
-      if (used + e.bytes.length > budget) {
-        continue;
+      if (budget - used < NodeId.LENGTH || skipped > MAX_SKIPPED) {
+        break; // every update names a member: nothing more can fit
       }
-      used += e.bytes.length;
-      out.add(e.bytes);
-      if (++e.transmits >= limit) {
-        retired.add(e);
+      if (used + e.bytes.length <= budget) {
+        used += e.bytes.length;
+        taken.add(e);
+      } else {
+        skipped++;
       }
     }
-    for (Entry e : retired) {
+    List<byte[]> out = new ArrayList<>(taken.size());
+    for (Entry e : taken) {
+      out.add(e.bytes);
       entries.remove(e);
-      byKey.remove(e.update.key(), e);
+      if (++e.transmits >= limit) {
+        byKey.remove(e.update.key(), e);
+      } else {
+        entries.add(e);
+      }
     }
     return out;
   }

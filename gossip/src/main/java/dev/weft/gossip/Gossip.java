@@ -30,13 +30,16 @@ public final class Gossip {
   private final Codec codec;
   private final Map<NodeId, Member> members = new HashMap<>();
   private final RecordStore records = new RecordStore();
-  private final BroadcastQueue broadcasts = new BroadcastQueue();
+  private final BroadcastQueue broadcasts;
+  private final ClaimInterner interner;
   private final Map<Integer, AckWaiter> waiting = new HashMap<>();
   /** Unknown senders asked for their state (see {@link #learnUnknown}). */
   private final PerMemberThrottle unknownFetched;
   /** Accusers sent this member's alive (see {@link #answerAccuser}). */
   private final PerMemberThrottle accusersAnswered;
   private final List<NodeId> probeOrder = new ArrayList<>();
+  /** Members held dead, for reconnect ticks: a scan of all members would cost n per tick. */
+  private final List<Member> dead = new ArrayList<>();
   private final Hlc hlc = new Hlc();
   private final Scheduler.Cancellable[] ticks = new Scheduler.Cancellable[Tick.values().length];
   private final Stats stats = new Stats();
@@ -150,6 +153,22 @@ public final class Gossip {
       MemberAuthority authority,
       GossipListener listener,
       RandomGenerator random) {
+    this(self, config, transport, scheduler, authority, listener, random, new ClaimInterner());
+  }
+
+  /**
+   * A member that shares {@code interner} with the other members in its process (a simulator's):
+   * they then hold one copy of each claim instead of one per member view.
+   */
+  public Gossip(
+      NodeId self,
+      GossipConfig config,
+      Transport transport,
+      Scheduler scheduler,
+      MemberAuthority authority,
+      GossipListener listener,
+      RandomGenerator random,
+      ClaimInterner interner) {
     this.self = self;
     this.config = config;
     this.transport = transport;
@@ -158,6 +177,8 @@ public final class Gossip {
     this.listener = listener;
     this.random = random;
     this.codec = new Codec(config.maxRecordBytes());
+    this.broadcasts = new BroadcastQueue(config.maxQueuedUpdates());
+    this.interner = interner;
     this.unknownFetched = new PerMemberThrottle(config.probeIntervalMillis());
     this.accusersAnswered = new PerMemberThrottle(config.probeIntervalMillis());
   }
@@ -405,6 +426,7 @@ public final class Gossip {
     if (!verified(a.id(), Update.Alive.signedBytes(a.id(), a.incarnation()), a.signature())) {
       return;
     }
+    a = interner.alive(a);
     long now = scheduler.nowMillis();
     if (m == null) {
       m = new Member(a.id(), a, now);
@@ -425,6 +447,9 @@ public final class Gossip {
     }
     if (!before.isUp()) {
       upMembers++;
+    }
+    if (before == MemberState.DEAD) {
+      dead.remove(m);
     }
     m.state = MemberState.ALIVE;
     m.stateSince = now;
@@ -653,6 +678,9 @@ public final class Gossip {
       upMembers--;
     }
     m.state = d.left() ? MemberState.LEFT : MemberState.DEAD;
+    if (m.state == MemberState.DEAD) {
+      dead.add(m);
+    }
     m.stateSince = scheduler.nowMillis();
     m.accusation = d;
     spread(d, d.accuser().equals(self));
@@ -769,12 +797,6 @@ public final class Gossip {
       return;
     }
     schedule(Tick.RECONNECT, jitter(config.reconnectIntervalMillis()), this::reconnectTick);
-    List<Member> dead = new ArrayList<>();
-    for (Member m : members.values()) {
-      if (m.state == MemberState.DEAD) {
-        dead.add(m);
-      }
-    }
     if (!dead.isEmpty()) {
       Member m = dead.get(random.nextInt(dead.size()));
       // Two entries, not the whole digest: most dead members are really gone, and a full digest
@@ -799,7 +821,7 @@ public final class Gossip {
       }
     }
     for (NodeId id : gone) {
-      members.remove(id);
+      dead.remove(members.remove(id));
       probeOrder.remove(id);
       records.forget(id);
     }

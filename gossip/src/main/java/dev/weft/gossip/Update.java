@@ -2,6 +2,7 @@ package dev.weft.gossip;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * What gossip spreads: claims about members and records. Claims are signed: an {@link Alive} by
@@ -18,6 +19,17 @@ sealed interface Update {
   record Alive(NodeId id, int incarnation, byte[] signature) implements Update {
     public Object key() {
       return id;
+    }
+
+    /** Equal by content, signature included, so that equal claims can share one copy. */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Alive a && a.incarnation == incarnation && a.id.equals(id) && Arrays.equals(a.signature, signature);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * id.hashCode() + incarnation;
     }
 
     static byte[] signedBytes(NodeId id, int incarnation) {

@@ -1,5 +1,6 @@
 package dev.weft.gossip.sim;
 
+import dev.weft.gossip.ClaimInterner;
 import dev.weft.gossip.Gossip;
 import dev.weft.gossip.GossipConfig;
 import dev.weft.gossip.GossipListener;
@@ -28,6 +29,8 @@ public final class SimCluster {
   private final List<SimNode> nodes = new ArrayList<>();
   private final Map<NodeId, SimNode> byId = new HashMap<>();
   private final Map<NodeId, byte[]> secrets = new HashMap<>();
+  /** Shared by all members: each holds a claim for every other (see {@link ClaimInterner}). */
+  private final ClaimInterner claims = new ClaimInterner();
   private double loss;
   private long minLatency = 1;
   private long maxLatency = 10;
@@ -138,7 +141,7 @@ public final class SimCluster {
   public void start(SimNode node, List<SimNode> seeds, PersistedState remembered) {
     node.epoch++;
     node.up = true;
-    node.gossip = new Gossip(node.id, config, transport(node), scheduler(node), node.authority, listener(node), random.split());
+    node.gossip = new Gossip(node.id, config, transport(node), scheduler(node), node.authority, listener(node), random.split(), claims);
     List<NodeId> seedIds = new ArrayList<>();
     for (SimNode s : seeds) {
       seedIds.add(s.id);
