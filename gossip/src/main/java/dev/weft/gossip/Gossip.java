@@ -3,8 +3,10 @@ package dev.weft.gossip;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -37,7 +39,7 @@ public final class Gossip {
   private final PerMemberThrottle unknownFetched;
   /** Accusers sent this member's alive (see {@link #answerAccuser}). */
   private final PerMemberThrottle accusersAnswered;
-  private final List<NodeId> probeOrder = new ArrayList<>();
+  private final List<Member> probeOrder = new ArrayList<>();
   /** Members held dead, for reconnect ticks: a scan of all members would cost n per tick. */
   private final List<Member> dead = new ArrayList<>();
   private final Hlc hlc = new Hlc();
@@ -432,7 +434,9 @@ public final class Gossip {
       m = new Member(a.id(), a, now);
       members.put(a.id(), m);
       upMembers++;
-      probeOrder.add(random.nextInt(probeOrder.size() + 1), a.id()); // random position, as SWIM asks
+      // A random position, as SWIM asks; a swap (as memberlist does) costs nothing, an insert n.
+      probeOrder.add(m);
+      Collections.swap(probeOrder, probeOrder.size() - 1, random.nextInt(probeOrder.size()));
       spread(a, false);
       listener.memberUp(a.id());
       return;
@@ -752,8 +756,8 @@ public final class Gossip {
         probeIndex = 0;
         Collections.shuffle(probeOrder, new java.util.Random(random.nextLong()));
       }
-      Member m = members.get(probeOrder.get(probeIndex++));
-      if (m != null && m.state.isUp()) {
+      Member m = probeOrder.get(probeIndex++);
+      if (m.state.isUp()) {
         return m;
       }
     }
@@ -814,16 +818,19 @@ public final class Gossip {
     }
     schedule(Tick.GARBAGE, config.tombstoneHorizonMillis() / 10, this::collectGarbageTick);
     long now = scheduler.nowMillis();
-    List<NodeId> gone = new ArrayList<>();
+    Set<Member> gone = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Member m : members.values()) {
       if (!m.state.isUp() && now - m.stateSince >= config.tombstoneHorizonMillis()) {
-        gone.add(m.id);
+        gone.add(m);
       }
     }
-    for (NodeId id : gone) {
-      dead.remove(members.remove(id));
-      probeOrder.remove(id);
-      records.forget(id);
+    if (!gone.isEmpty()) {
+      for (Member m : gone) {
+        members.remove(m.id);
+        records.forget(m.id);
+      }
+      dead.removeAll(gone);
+      probeOrder.removeAll(gone);
     }
     records.collectGarbage(now, config.tombstoneHorizonMillis());
   }
@@ -994,8 +1001,8 @@ public final class Gossip {
     int size = probeOrder.size();
     long now = scheduler.nowMillis();
     for (int tries = 0; out.size() < n && tries < 4 * n + 8 && size > 0; tries++) {
-      Member m = members.get(probeOrder.get(random.nextInt(size)));
-      if (m == null || m.id.equals(except) || out.contains(m)) {
+      Member m = probeOrder.get(random.nextInt(size));
+      if (m.id.equals(except) || out.contains(m)) {
         continue;
       }
       if (m.state.isUp() || (includeRecentlyDead && m.state == MemberState.DEAD && now - m.stateSince < config.gossipToTheDeadMillis())) {

@@ -34,7 +34,7 @@ public final class NodeId implements Comparable<NodeId> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof NodeId n && n.hash == hash && Arrays.equals(n.key, key);
+    return o == this || o instanceof NodeId n && n.hash == hash && Arrays.equals(n.key, key);
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.util.Locale;
 public final class GossipBenchmark {
   private static final double TARGET = 0.999;
   private static final long TEN_MINUTES = 600_000;
+  private static final long START = System.nanoTime();
 
   private GossipBenchmark() {}
 
@@ -24,7 +25,7 @@ public final class GossipBenchmark {
       sizes.add(Integer.parseInt(a));
     }
     if (sizes.isEmpty()) {
-      sizes = List.of(100, 1_000, 3_000); // 10,000 needs ~30 GB of heap: every member holds a full view
+      sizes = List.of(100, 1_000, 3_000); // 10,000 takes about an hour and 20 GB of heap
     }
     GossipConfig config = GossipConfig.defaults();
     System.out.println("weft gossip benchmark (simulated; latency 1-10 ms; times are virtual; 99.9% of members)");
@@ -41,27 +42,37 @@ public final class GossipBenchmark {
 
   record Row(long join, long leave, long crash, long fp0, long fp5, long fp10, long fpSlow, double bytesPerNodePerSecond) {}
 
+  /** What the benchmark is doing, on stderr: a large cluster runs for an hour. */
+  private static void progress(SimCluster c, String what) {
+    System.err.printf(Locale.ROOT, "  [%d members, virtual %.0f s, wall %.0f s] %s%n",
+        c.nodes().size(), c.time().now() / 1000.0, (System.nanoTime() - START) / 1e9, what);
+  }
+
   static Row measure(int n, GossipConfig config, long seed) {
     SimCluster c = formed(n, config, seed);
     // A join: one new member, announced through one seed.
     SimNode newcomer = c.add(1).get(0);
     c.start(newcomer, List.of(c.node(0)), PersistedState.EMPTY);
     long join = c.runUntil(() -> c.fractionSeeing(newcomer, MemberState.ALIVE) >= TARGET, 50, 120_000);
+    progress(c, "join measured");
     c.run(20_000);
     SimNode leaver = c.node(n / 3);
     leaver.gossip().leave();
     long leave = c.runUntil(() -> c.fractionSeeing(leaver, MemberState.LEFT) >= TARGET, 50, 120_000);
+    progress(c, "leave measured");
     c.crash(leaver);
     c.run(20_000);
     SimNode victim = c.node(n / 2);
     c.crash(victim);
     long crash = c.runUntil(() -> c.fractionSeeing(victim, MemberState.DEAD) >= TARGET, 50, 300_000);
+    progress(c, "crash measured");
     c.run(30_000);
 
     long before = c.falseDeaths();
     long bytesBefore = totalSent(c);
     c.run(TEN_MINUTES);
     long fp0 = c.falseDeaths() - before;
+    progress(c, "10 minutes without loss");
     double bps = (totalSent(c) - bytesBefore) / (double) upCount(c) / (TEN_MINUTES / 1000.0);
 
     long fp5 = falsePositives(c, 0.05, 0);
@@ -94,6 +105,7 @@ public final class GossipBenchmark {
       c.slow(s, 0);
     }
     c.run(60_000); // let any wrongly dead member refute before the next scenario
+    progress(c, "10 minutes with " + Math.round(loss * 100) + "% loss and " + slowed + " slowed");
     return fp;
   }
 
@@ -105,14 +117,18 @@ public final class GossipBenchmark {
       c.start(nodes.get(i), List.of(nodes.get(0)), PersistedState.EMPTY);
       c.run(2);
     }
-    c.runUntil(() -> {
+    long took = c.runUntil(() -> {
       for (SimNode s : c.nodes()) {
         if (s.isUp() && s.gossip().liveCount() != n) {
           return false;
         }
       }
       return true;
-    }, 1_000, 600_000);
+    }, 1_000, 1_800_000);
+    if (took < 0) {
+      throw new IllegalStateException(n + " members did not all see each other within 30 virtual minutes");
+    }
+    progress(c, "formed: every member sees every other");
     return c;
   }
 
