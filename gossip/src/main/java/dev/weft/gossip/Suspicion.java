@@ -1,8 +1,5 @@
 package dev.weft.gossip;
 
-import java.util.HashSet;
-import java.util.Set;
-
 /**
  * Lifeguard's dynamic suspicion timeout: it starts long and shrinks (logarithmically) towards the
  * minimum as independent members confirm the suspicion, so a member that only one slow accuser
@@ -15,7 +12,9 @@ final class Suspicion {
   private final long startMillis;
   private final Scheduler scheduler;
   private final Runnable onTimeout;
-  private final Set<NodeId> confirmedBy = new HashSet<>();
+  /** The accuser, then up to k confirmers: a few, so a scan beats a hash set (asked per packet). */
+  private final NodeId[] confirmedBy;
+  private int confirmations;
   private Scheduler.Cancellable timer;
 
   Suspicion(NodeId accuser, int k, long minMillis, long maxMillis, Scheduler scheduler, Runnable onTimeout) {
@@ -25,22 +24,29 @@ final class Suspicion {
     this.scheduler = scheduler;
     this.onTimeout = onTimeout;
     this.startMillis = scheduler.nowMillis();
-    confirmedBy.add(accuser); // the first accuser is not a confirmation of itself
+    this.confirmedBy = new NodeId[k + 1];
+    confirmedBy[0] = accuser; // the first accuser is not a confirmation of itself
     arm();
   }
 
   /** Another member suspects the same incarnation; returns whether it was a new confirmation. */
   boolean confirm(NodeId accuser) {
-    if (confirmedBy.size() - 1 >= expectedConfirmations || !confirmedBy.add(accuser)) {
+    if (confirmations >= expectedConfirmations || confirmedByAlready(accuser)) {
       return false;
     }
+    confirmedBy[++confirmations] = accuser;
     timer.cancel();
     arm();
     return true;
   }
 
   boolean confirmedByAlready(NodeId accuser) {
-    return confirmedBy.contains(accuser);
+    for (int i = 0; i <= confirmations; i++) {
+      if (confirmedBy[i].equals(accuser)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void cancel() {
@@ -48,11 +54,10 @@ final class Suspicion {
   }
 
   long timeoutMillis() {
-    int c = confirmedBy.size() - 1;
     if (expectedConfirmations < 1) {
       return minMillis;
     }
-    double frac = Math.log(c + 1.0) / Math.log(expectedConfirmations + 1.0);
+    double frac = Math.log(confirmations + 1.0) / Math.log(expectedConfirmations + 1.0);
     return Math.max(minMillis, (long) (maxMillis - frac * (maxMillis - minMillis)));
   }
 
