@@ -54,30 +54,30 @@ public final class GossipBenchmark {
     SimNode newcomer = c.add(1).get(0);
     c.start(newcomer, List.of(c.node(0)), PersistedState.EMPTY);
     long join = c.runUntil(() -> c.fractionSeeing(newcomer, MemberState.ALIVE) >= TARGET, 50, 120_000);
-    progress(c, "join measured");
+    progress(c, "join known to 99.9 % after " + secs(join) + " s");
     c.run(20_000);
     SimNode leaver = c.node(n / 3);
     leaver.gossip().leave();
     long leave = c.runUntil(() -> c.fractionSeeing(leaver, MemberState.LEFT) >= TARGET, 50, 120_000);
-    progress(c, "leave measured");
+    progress(c, "leave known after " + secs(leave) + " s");
     c.crash(leaver);
     c.run(20_000);
     SimNode victim = c.node(n / 2);
     c.crash(victim);
     long crash = c.runUntil(() -> c.fractionSeeing(victim, MemberState.DEAD) >= TARGET, 50, 300_000);
-    progress(c, "crash measured");
+    progress(c, "crash known after " + secs(crash) + " s");
     c.run(30_000);
 
     long before = c.falseDeaths();
     long bytesBefore = totalSent(c);
     c.run(TEN_MINUTES);
     long fp0 = c.falseDeaths() - before;
-    progress(c, "10 minutes without loss");
     double bps = (totalSent(c) - bytesBefore) / (double) upCount(c) / (TEN_MINUTES / 1000.0);
+    progress(c, String.format(Locale.ROOT, "10 minutes without loss: %d false deaths, %.0f bytes/member/s", fp0, bps));
 
     long fp5 = falsePositives(c, 0.05, 0);
-    long fp10 = falsePositives(c, 0.10, 0);
     long fpSlow = falsePositives(c, 0.0, Math.max(1, n / 100));
+    long fp10 = falsePositives(c, 0.10, 0); // the costliest last: every member hears every suspicion
     return new Row(join, leave, crash, fp0, fp5, fp10, fpSlow, bps);
   }
 
@@ -105,7 +105,7 @@ public final class GossipBenchmark {
       c.slow(s, 0);
     }
     c.run(60_000); // let any wrongly dead member refute before the next scenario
-    progress(c, "10 minutes with " + Math.round(loss * 100) + "% loss and " + slowed + " slowed");
+    progress(c, "10 minutes with " + Math.round(loss * 100) + " % loss and " + slowed + " slowed: " + fp + " false deaths");
     return fp;
   }
 
