@@ -71,6 +71,23 @@ class SimulationTest {
   }
 
   @Test
+  void theDeadAreForgottenAfterTheHorizonAndCanComeBack() {
+    SimCluster c = cluster(20, 11);
+    SimNode gone = c.node(5);
+    c.crash(gone);
+    c.run(c.config().tombstoneHorizonMillis() + c.config().tombstoneHorizonMillis() / 5);
+    assertEquals(1.0, c.fraction(gone, g -> g.stateOf(gone.id()) == null), "forgotten by everyone");
+    SimNode next = c.node(9);
+    c.crash(next);
+    assertTrue(c.runUntil(() -> c.fractionSeeing(next, MemberState.DEAD) >= ALL, 100, 60_000) >= 0,
+        "failure detection still works once members are forgotten");
+    c.start(gone, List.of(c.node(0)), PersistedState.EMPTY);
+    assertTrue(c.runUntil(() -> c.fractionSeeing(gone, MemberState.ALIVE) >= ALL, 100, 30_000) >= 0,
+        "a forgotten member joins again");
+    assertEquals(0, c.falseDeaths());
+  }
+
+  @Test
   void gracefulLeaveIsKnownWithoutDetection() {
     SimCluster c = cluster(100, 2);
     SimNode leaver = c.node(10);
