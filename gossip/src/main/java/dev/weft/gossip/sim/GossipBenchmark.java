@@ -25,7 +25,7 @@ public final class GossipBenchmark {
       sizes.add(Integer.parseInt(a));
     }
     if (sizes.isEmpty()) {
-      sizes = List.of(100, 1_000, 3_000); // 10,000 takes about an hour and 20 GB of heap
+      sizes = List.of(100, 1_000, 3_000); // 10,000 needs 20 GB of heap and hours
     }
     GossipConfig config = GossipConfig.defaults();
     System.out.println("weft gossip benchmark (simulated; latency 1-10 ms; times are virtual; 99.9% of members)");
