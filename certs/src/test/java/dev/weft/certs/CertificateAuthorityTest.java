@@ -26,7 +26,7 @@ class CertificateAuthorityTest {
     assertEquals("acme", c.name());
     assertEquals(Optional.of(List.of(p("100.64.0.0/10"), p("fd00:77::/48"))), c.constraints().networks());
     assertEquals(Optional.of(List.of("web", "db")), c.constraints().groups());
-    assertEquals(Optional.of(List.of(p("10.0.0.0/8"))), c.constraints().subnets());
+    assertEquals(Optional.of(List.of(p("198.51.100.0/24"))), c.constraints().subnets());
     assertEquals(NOW.plus(Duration.ofDays(365)), c.notAfter());
     assertEquals(c.fingerprint(), c.caFingerprint());
   }
@@ -37,14 +37,14 @@ class CertificateAuthorityTest {
     NodeKeys keys = NodeKeys.generate(RANDOM);
     var req =
         new CertificateAuthority.NodeRequest(
-            "Web1", List.of(p("100.64.0.10/10"), p("fd00:77::10/48")), List.of("web"), List.of(p("10.1.0.0/16")),
+            "Web1", List.of(p("100.64.0.10/10"), p("fd00:77::10/48")), List.of("web"), List.of(p("198.51.100.0/26")),
             Duration.ofDays(30), keys.publicKeys());
     WeftCertificate c = ca.sign(req, NOW, RANDOM);
     assertFalse(c.isCa());
     assertEquals("web1", c.name(), "names are DNS labels, stored in lower case");
     assertEquals(List.of(p("100.64.0.10/10"), p("fd00:77::10/48")), c.ips());
     assertEquals(List.of("web"), c.groups());
-    assertEquals(List.of(p("10.1.0.0/16")), c.subnets());
+    assertEquals(List.of(p("198.51.100.0/26")), c.subnets());
     assertArrayEquals(keys.x25519Public(), c.publicKey());
     assertArrayEquals(keys.ed25519Public(), c.signingKey());
     assertEquals(ca.certificate().fingerprint(), c.caFingerprint());
@@ -67,7 +67,7 @@ class CertificateAuthorityTest {
   void unconstrainedCaSignsAnyAddressGroupAndSubnet() throws Exception {
     CertificateAuthority ca = TestPki.ca("plain");
     WeftCertificate c =
-        ca.sign(node("a", List.of("198.18.0.1/15"), List.of("anything"), List.of("192.168.0.0/16"), null), NOW, RANDOM);
+        ca.sign(node("a", List.of("192.0.2.1/24"), List.of("anything"), List.of("203.0.113.0/24"), null), NOW, RANDOM);
     assertEquals(List.of("anything"), c.groups());
   }
 
@@ -77,7 +77,7 @@ class CertificateAuthorityTest {
 
   @Test
   void refusesIpOutsideTheCasNetworks() throws Exception {
-    String why = refusal(TestPki.constrainedCa(), node("a", "10.0.0.1/8"));
+    String why = refusal(TestPki.constrainedCa(), node("a", "192.0.2.1/24"));
     assertTrue(why.contains("outside the CA's networks"), why);
     why = refusal(TestPki.constrainedCa(), node("a", "fd00:78::1/48"));
     assertTrue(why.contains("outside the CA's networks"), why);
@@ -97,13 +97,13 @@ class CertificateAuthorityTest {
 
   @Test
   void refusesSubnetsTheCaDoesNotAllow() throws Exception {
-    String why = refusal(TestPki.constrainedCa(), node("a", List.of("100.64.0.1/10"), List.of(), List.of("192.168.1.0/24"), null));
-    assertTrue(why.contains("subnet 192.168.1.0/24 is not allowed"), why);
+    String why = refusal(TestPki.constrainedCa(), node("a", List.of("100.64.0.1/10"), List.of(), List.of("203.0.113.0/24"), null));
+    assertTrue(why.contains("subnet 203.0.113.0/24 is not allowed"), why);
   }
 
   @Test
   void refusesSubnetWithHostBits() throws Exception {
-    String why = refusal(TestPki.ca("x"), node("a", List.of("100.64.0.1/10"), List.of(), List.of("10.0.0.1/8"), null));
+    String why = refusal(TestPki.ca("x"), node("a", List.of("100.64.0.1/10"), List.of(), List.of("192.0.2.1/24"), null));
     assertTrue(why.contains("host bits"), why);
   }
 

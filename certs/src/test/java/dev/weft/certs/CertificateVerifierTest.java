@@ -20,15 +20,15 @@ class CertificateVerifierTest {
   @Test
   void acceptsACertificateOfATrustedCaAndYieldsItsIdentity() throws Exception {
     CertificateAuthority ca = TestPki.constrainedCa();
-    WeftCertificate c = ca.sign(node("a", List.of("100.64.0.1/10"), List.of("db"), List.of("10.2.0.0/16"), null), NOW, RANDOM);
+    WeftCertificate c = ca.sign(node("a", List.of("100.64.0.1/10"), List.of("db"), List.of("198.51.100.64/26"), null), NOW, RANDOM);
     var verifier = new CertificateVerifier(TrustBundle.of(List.of(ca.certificate())), new RevocationSet());
     NodeIdentity id = assertInstanceOf(Verdict.Valid.class, verifier.verify(c.der(), NOW)).identity();
     assertEquals("a", id.name());
     assertEquals(List.of("db"), id.groups());
     assertArrayEquals(c.publicKey(), id.x25519PublicKey());
     assertArrayEquals(c.signingKey(), id.ed25519PublicKey());
-    assertTrue(id.mayAdvertise(TestPki.p("10.2.3.0/24")));
-    assertTrue(!id.mayAdvertise(TestPki.p("10.3.0.0/24")));
+    assertTrue(id.mayAdvertise(TestPki.p("198.51.100.80/28")));
+    assertTrue(!id.mayAdvertise(TestPki.p("198.51.100.128/28")));
   }
 
   @Test

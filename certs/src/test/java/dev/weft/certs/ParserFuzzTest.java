@@ -24,7 +24,7 @@ class ParserFuzzTest {
       VERIFIER = new CertificateVerifier(TrustBundle.of(java.util.List.of(ca.certificate())), new RevocationSet());
       CERT_DER =
           ca.sign(TestPki.node("a", java.util.List.of("100.64.0.1/10", "fd00:77::1/48"), java.util.List.of("web"),
-              java.util.List.of("10.1.0.0/16"), null), TestPki.NOW, TestPki.RANDOM).der();
+              java.util.List.of("198.51.100.0/26"), null), TestPki.NOW, TestPki.RANDOM).der();
       var keys = NodeKeys.generate(TestPki.RANDOM);
       NODE_KEY_PEM =
           Pem.write("PRIVATE KEY", KeyCodec.pkcs8(new org.bouncycastle.crypto.params.X25519PrivateKeyParameters(keys.x25519Private())))

@@ -31,7 +31,7 @@ final class TestPki {
         new CaConstraints(
             Optional.of(List.of(p("100.64.0.0/10"), p("fd00:77::/48"))),
             Optional.of(List.of("web", "db")),
-            Optional.of(List.of(p("10.0.0.0/8"))));
+            Optional.of(List.of(p("198.51.100.0/24"))));
     return CertificateAuthority.create(new CertificateAuthority.CaRequest("acme", c, Duration.ofDays(365)), NOW, RANDOM);
   }
 

@@ -72,7 +72,7 @@ class CertsCliTest {
   @BeforeEach
   void ca() {
     ok("ca", "init", "--name", "acme", "--networks", "100.64.0.0/10,fd00:77::/48", "--groups", "web,db",
-        "--subnets", "10.0.0.0/8", "--duration", "8760h", "--out-crt", "@ca.crt", "--out-key", "@ca.key");
+        "--subnets", "198.51.100.0/24", "--duration", "8760h", "--out-crt", "@ca.crt", "--out-key", "@ca.key");
   }
 
   String[] sign(String... extra) {
@@ -87,7 +87,7 @@ class CertsCliTest {
     ok("cert", "keygen", "--out-key", "@web1.key", "--out-pub", "@web1.pub");
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("web1.key"))));
     ok(sign("--name", "web1", "--ip", "100.64.0.10/10,fd00:77::10/48", "--groups", "web", "--subnets",
-        "10.1.0.0/16", "--duration", "720h", "--pub", "@web1.pub", "--out-crt", "@web1.crt"));
+        "198.51.100.0/26", "--duration", "720h", "--pub", "@web1.pub", "--out-crt", "@web1.crt"));
     Result v = weft("cert", "verify", "--ca", "@ca.crt", "@web1.crt");
     assertEquals(0, v.exit(), v.err());
     assertTrue(v.out().startsWith("valid: node 'web1'"), v.out());
@@ -98,7 +98,7 @@ class CertsCliTest {
     assertEquals("web1", j.get("name").asText());
     assertEquals(List.of("100.64.0.10/10", "fd00:77::10/48"), strings(j.get("ips")));
     assertEquals(List.of("web"), strings(j.get("groups")));
-    assertEquals(List.of("10.1.0.0/16"), strings(j.get("subnets")));
+    assertEquals(List.of("198.51.100.0/26"), strings(j.get("subnets")));
     assertEquals("2026-06-01T11:55:00Z", j.get("not_before").asText());
     assertEquals("2026-07-01T12:00:00Z", j.get("not_after").asText());
     assertTrue(j.get("fingerprint").asText().matches("[0-9a-f]{64}"));
@@ -126,12 +126,12 @@ class CertsCliTest {
   @Test
   void refusesWhatTheCaDoesNotAllow() {
     ok("cert", "keygen", "--out-key", "@n.key", "--out-pub", "@n.pub");
-    refused("IP 10.9.0.1/8 is outside the CA's networks",
-        sign("--name", "a", "--ip", "10.9.0.1/8", "--pub", "@n.pub", "--out-crt", "@a.crt"));
+    refused("IP 192.0.2.1/24 is outside the CA's networks",
+        sign("--name", "a", "--ip", "192.0.2.1/24", "--pub", "@n.pub", "--out-crt", "@a.crt"));
     refused("group 'admin' is not allowed",
         sign("--name", "a", "--ip", "100.64.0.1/10", "--groups", "admin", "--pub", "@n.pub", "--out-crt", "@a.crt"));
-    refused("subnet 192.168.0.0/16 is not allowed",
-        sign("--name", "a", "--ip", "100.64.0.1/10", "--subnets", "192.168.0.0/16", "--pub", "@n.pub", "--out-crt", "@a.crt"));
+    refused("subnet 203.0.113.0/24 is not allowed",
+        sign("--name", "a", "--ip", "100.64.0.1/10", "--subnets", "203.0.113.0/24", "--pub", "@n.pub", "--out-crt", "@a.crt"));
     refused("is not a DNS label",
         sign("--name", "a.b", "--ip", "100.64.0.1/10", "--pub", "@n.pub", "--out-crt", "@a.crt"));
     refused("beyond the CA's expiry",
@@ -218,9 +218,9 @@ class CertsCliTest {
         "--out-key", "@a2.key", "--out-crt", "@a2.crt"));
     refused("network 100.64.0.1/10 has host bits set (did you mean 100.64.0.0/10?)", "ca", "init", "--name", "h",
         "--networks", "100.64.0.1/10", "--out-crt", "@h.crt", "--out-key", "@h.key");
-    refused("subnet 10.0.0.1/8 has host bits set", "ca", "init", "--name", "h", "--subnets", "10.0.0.1/8",
+    refused("subnet 198.51.100.1/24 has host bits set", "ca", "init", "--name", "h", "--subnets", "198.51.100.1/24",
         "--out-crt", "@h.crt", "--out-key", "@h.key");
-    refused("duplicate address", sign("--name", "a", "--ip", "100.64.0.1/10", "--subnets", "10.1.0.0/16,10.1.0.0/16",
+    refused("duplicate address", sign("--name", "a", "--ip", "100.64.0.1/10", "--subnets", "198.51.100.0/26,198.51.100.0/26",
         "--out-key", "@a3.key", "--out-crt", "@a3.crt"));
     refused("IPv4-mapped IPv6 address: write it as IPv4", sign("--name", "a", "--ip", "::ffff:100.64.0.9/106",
         "--out-key", "@a4.key", "--out-crt", "@a4.crt"));

@@ -39,17 +39,17 @@ class AllowedIpsTest {
     @Test
     void longestPrefixWinsForIpv4AndIpv6() throws Exception {
         AllowedIps t = new AllowedIps();
-        t.insert(IpPrefix.parse("10.0.0.0/8"), p1);
-        t.insert(IpPrefix.parse("10.1.0.0/16"), p2);
-        t.insert(IpPrefix.parse("10.1.2.3/32"), p3);
+        t.insert(IpPrefix.parse("100.64.0.0/10"), p1);
+        t.insert(IpPrefix.parse("100.65.0.0/16"), p2);
+        t.insert(IpPrefix.parse("100.65.2.3/32"), p3);
         t.insert(IpPrefix.parse("fd00::/8"), p1);
         t.insert(IpPrefix.parse("fd00:1::/32"), p2);
         t.insert(IpPrefix.parse("::/0"), p3);
-        assertSame(p1, t.lookup(ip("10.200.0.1")));
-        assertSame(p2, t.lookup(ip("10.1.9.9")));
-        assertSame(p3, t.lookup(ip("10.1.2.3")));
-        assertSame(p2, t.lookup(ip("10.1.2.4")));
-        assertNull(t.lookup(ip("11.0.0.1")));
+        assertSame(p1, t.lookup(ip("100.100.0.1")));
+        assertSame(p2, t.lookup(ip("100.65.9.9")));
+        assertSame(p3, t.lookup(ip("100.65.2.3")));
+        assertSame(p2, t.lookup(ip("100.65.2.4")));
+        assertNull(t.lookup(ip("192.0.2.1")));
         assertSame(p2, t.lookup(ip("fd00:1::5")));
         assertSame(p1, t.lookup(ip("fd00:2::5")));
         assertSame(p3, t.lookup(ip("2001:db8::1")), "default route");
@@ -71,13 +71,13 @@ class AllowedIpsTest {
 
     @Test
     void prefixesAreCanonicalAndValidated() {
-        assertEquals("10.0.0.0/8", IpPrefix.parse("10.1.2.3/8").toString());
+        assertEquals("100.64.0.0/10", IpPrefix.parse("100.65.2.3/10").toString());
         assertEquals(IpPrefix.parse("fd00::/8"), IpPrefix.parse("fd12:3456::1/8"));
         assertEquals(32, IpPrefix.parse("192.0.2.1").length());
         assertEquals(128, IpPrefix.parse("fd00::1").length());
         assertTrue(IpPrefix.parse("100.64.0.0/10").contains(InetAddress.getLoopbackAddress()) == false);
-        for (String bad : new String[] {"", "10.0.0.0/33", "fd00::/129", "1.2.3", "example.com", "10.0.0.0/x",
-                "10.0.0.0/-1"}) {
+        for (String bad : new String[] {"", "100.64.0.0/33", "fd00::/129", "1.2.3", "example.com", "100.64.0.0/x",
+                "100.64.0.0/-1"}) {
             assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse(bad), bad);
         }
     }
