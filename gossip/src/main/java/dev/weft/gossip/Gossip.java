@@ -147,20 +147,10 @@ public final class Gossip {
     }
   }
 
-  public Gossip(
-      NodeId self,
-      GossipConfig config,
-      Transport transport,
-      Scheduler scheduler,
-      MemberAuthority authority,
-      GossipListener listener,
-      RandomGenerator random) {
-    this(self, config, transport, scheduler, authority, listener, random, new ClaimInterner());
-  }
-
   /**
-   * A member that shares {@code interner} with the other members in its process (a simulator's):
-   * they then hold one copy of each claim instead of one per member view.
+   * A member. {@code interner} is shared by all members in one process (a simulator's thousands:
+   * one copy of each claim instead of one per member view); a node, with one member, passes a new
+   * one.
    */
   public Gossip(
       NodeId self,

@@ -95,7 +95,7 @@ class BroadcastQueueTest {
   }
 
   @Test
-  void manyUpdatesStayOrderedAcrossFills() {
+  void eachOfManyUpdatesIsSentExactlyItsLimit() {
     BroadcastQueue q = new BroadcastQueue(10_000);
     for (int i = 0; i < 5_000; i++) {
       q.add(alive(i, 0), bytes(i, 40));

@@ -61,7 +61,7 @@ class LoopbackUdpTest {
         }
       };
       gossip = new Gossip(id, GossipConfig.defaults(), transport, scheduler, new Ed25519Authority(ed25519, signingKeys::get),
-          new GossipListener() {}, new java.util.SplittableRandom(random.nextLong()));
+          new GossipListener() {}, new java.util.SplittableRandom(random.nextLong()), new ClaimInterner());
       reader = Thread.ofVirtual().start(this::readLoop);
     }
 
