@@ -15,8 +15,15 @@ sealed interface Update {
   /** Which earlier update this one supersedes in the broadcast queue. */
   Object key();
 
+  /** The member the update is about. */
+  NodeId subject();
+
   /** The member announces it is alive at {@code incarnation}. */
   record Alive(NodeId id, int incarnation, byte[] signature) implements Update {
+    public NodeId subject() {
+      return id;
+    }
+
     public Object key() {
       return id;
     }
@@ -39,6 +46,10 @@ sealed interface Update {
 
   /** {@code accuser} failed to reach {@code id} at {@code incarnation}. */
   record Suspect(NodeId id, int incarnation, NodeId accuser, byte[] signature) implements Update {
+    public NodeId subject() {
+      return id;
+    }
+
     public Object key() {
       return id;
     }
@@ -50,6 +61,10 @@ sealed interface Update {
 
   /** {@code accuser} declares {@code id} dead, or (when {@code left}) the member itself leaves. */
   record Dead(NodeId id, int incarnation, NodeId accuser, boolean left, byte[] signature) implements Update {
+    public NodeId subject() {
+      return id;
+    }
+
     public Object key() {
       return id;
     }
@@ -61,6 +76,10 @@ sealed interface Update {
 
   /** A record, new or newer. */
   record RecordUpdate(Record record) implements Update {
+    public NodeId subject() {
+      return record.origin();
+    }
+
     public Object key() {
       return new RecordKey(record.origin());
     }

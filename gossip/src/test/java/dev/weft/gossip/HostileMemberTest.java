@@ -71,7 +71,7 @@ class HostileMemberTest {
     var auth = signerOf(c, liar);
     int inc = target.gossip().incarnation();
     long rejected = target.gossip().stats().rejectedClaims();
-    int far = inc + Gossip.MAX_INCARNATION_JUMP + 1;
+    int far = inc + LocalMember.MAX_INCARNATION_JUMP + 1;
     broadcastFrom(c, liar,
         new Update.Suspect(target.id(), inc + 5, liar.id(), new byte[64]), // not signed by the liar
         new Update.Dead(target.id(), far, liar.id(), false, auth.sign(Update.Dead.signedBytes(target.id(), far, liar.id(), false))));

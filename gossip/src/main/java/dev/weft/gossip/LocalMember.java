@@ -1,0 +1,147 @@
+package dev.weft.gossip;
+
+/**
+ * This member itself: its lifecycle, its incarnation and signed alive, its record, and refutation
+ * of accusations against it.
+ */
+final class LocalMember {
+  /**
+   * How far above its own incarnation an accusation of this member may be and still be outbid:
+   * after a restart that lost its state a member must outbid what it announced before (one
+   * increment per refutation, far fewer than this); anything beyond is forged.
+   */
+  static final int MAX_INCARNATION_JUMP = 1 << 16;
+
+  final NodeId id;
+  private final MemberAuthority authority;
+  private final Dissemination out;
+  private final Awareness awareness;
+  private final GossipStats stats;
+  private final Scheduler scheduler;
+  /** Accusers sent this member's alive (see {@link #answerAccuser}). */
+  private final PerMemberThrottle accusersAnswered;
+  private final Hlc hlc = new Hlc();
+  private int incarnation;
+  private Update.Alive alive;
+  private byte[] payload;
+  private boolean running;
+  private boolean leaving;
+
+  LocalMember(NodeId id, GossipConfig config, Scheduler scheduler, MemberAuthority authority, Dissemination out,
+      Awareness awareness, GossipStats stats) {
+    this.id = id;
+    this.scheduler = scheduler;
+    this.accusersAnswered = new PerMemberThrottle(config.probeIntervalMillis());
+    this.authority = authority;
+    this.out = out;
+    this.awareness = awareness;
+    this.stats = stats;
+  }
+
+  boolean running() {
+    return running;
+  }
+
+  boolean leaving() {
+    return leaving;
+  }
+
+  int incarnation() {
+    return incarnation;
+  }
+
+  /** This member's signed alive at its current incarnation. */
+  Update.Alive alive() {
+    return alive;
+  }
+
+  MemberState state() {
+    return leaving ? MemberState.LEFT : MemberState.ALIVE;
+  }
+
+  /** Starts a life at {@code incarnation} and announces it. */
+  void start(int incarnation) {
+    running = true;
+    leaving = false;
+    this.incarnation = incarnation;
+    announce();
+  }
+
+  void stop() {
+    running = false;
+  }
+
+  void announce() {
+    alive = new Update.Alive(id, incarnation, authority.sign(Update.Alive.signedBytes(id, incarnation)));
+    out.enqueue(alive);
+  }
+
+  /** Another member showed this member's signed alive from an earlier life: outbid it. */
+  void adoptEarlierLife(int announced) {
+    if (announced > incarnation) {
+      incarnation = announced;
+      announce();
+    }
+  }
+
+  /** Refutes an accusation of this member at {@code accused}. */
+  void refute(int accused) {
+    if (accused < incarnation) {
+      return; // an old accusation, already refuted
+    }
+    if (accused - incarnation > MAX_INCARNATION_JUMP || accused == Integer.MAX_VALUE) {
+      // Never announced by this member, not even in a life it forgot: forged, and outbidding it
+      // would push this incarnation towards the end of its range, where it could not refute.
+      stats.rejectedClaims++;
+      return;
+    }
+    incarnation = accused + 1;
+    announce();
+    // Lifeguard: being suspected hints that this member is the slow one.
+    awareness.apply(1);
+  }
+
+  /**
+   * Sends this member's alive straight to a member that accuses it (a fresh accusation just
+   * refuted, or a stale one whose accuser missed the refutation). Gossip alone reaches each
+   * member with high probability, but an epidemic of ~λ·log n copies misses one member in a few
+   * thousand, and that member's suspicion timer then kills a live member; the accuser, whose
+   * timer runs first, must not be the one. At most once per accuser and probe interval.
+   */
+  void answerAccuser(NodeId accuser) {
+    if (accuser.equals(id) || !running) {
+      return;
+    }
+    if (accusersAnswered.tryAcquire(accuser, scheduler.nowMillis())) {
+      out.send(accuser, new Message.Push(false), alive);
+    }
+  }
+
+  /** The signed leave of this member at its current incarnation. */
+  Update.Dead leaveClaim() {
+    return new Update.Dead(id, incarnation, id, true, authority.sign(Update.Dead.signedBytes(id, incarnation, id, true)));
+  }
+
+  void beginLeaving() {
+    leaving = true;
+  }
+
+  /** This member's record payload, or null before the first {@link #setPayload}. */
+  byte[] payload() {
+    return payload;
+  }
+
+  void setPayload(byte[] payload) {
+    this.payload = payload.clone();
+  }
+
+  /** The next version for a record of this member's. */
+  long nextRecordVersion(long wallMillis) {
+    return hlc.tick(wallMillis);
+  }
+
+  /** A record of this member's from an earlier life: later versions must exceed it. */
+  void observeRecordVersion(long version) {
+    hlc.observe(version);
+  }
+}

@@ -1,0 +1,162 @@
+package dev.weft.gossip;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * SWIM's failure detector: one probe per interval (ping, then ping-req through k members), the
+ * indirect probes this member does for others, and the final check before a second-hand
+ * suspicion ends in a death. Lifeguard: probe periods stretch with {@link Awareness}, helpers
+ * nack, and a probe of a suspect carries the accusation (the buddy system).
+ */
+final class Prober {
+  /** A probe or an indirect probe waiting for its ack. */
+  private static final class AckWaiter {
+    final Runnable onAck;
+    boolean acked;
+    int nacks;
+    int expectedNacks;
+
+    AckWaiter(Runnable onAck) {
+      this.onAck = onAck;
+    }
+  }
+
+  private final GossipConfig config;
+  private final Scheduler scheduler;
+  private final LocalMember local;
+  private final MemberTable table;
+  private final Dissemination out;
+  private final Awareness awareness;
+  private final Ticker ticker;
+  private final Consumer<Member> onProbeFailed;
+  private final Map<Integer, AckWaiter> waiting = new HashMap<>();
+  private int seq;
+
+  Prober(GossipConfig config, Scheduler scheduler, LocalMember local, MemberTable table, Dissemination out,
+      Awareness awareness, Ticker ticker, Consumer<Member> onProbeFailed) {
+    this.config = config;
+    this.scheduler = scheduler;
+    this.local = local;
+    this.table = table;
+    this.out = out;
+    this.awareness = awareness;
+    this.ticker = ticker;
+    this.onProbeFailed = onProbeFailed;
+  }
+
+  void stop() {
+    waiting.clear();
+  }
+
+  void probeTick() {
+    if (!local.running()) {
+      return;
+    }
+    long period = awareness.scale(config.probeIntervalMillis());
+    ticker.schedule(Ticker.Tick.PROBE, period, this::probeTick);
+    Member target = table.nextProbeTarget();
+    if (target == null) {
+      return;
+    }
+    int probeSeq = ++seq;
+    AckWaiter w = new AckWaiter(() -> {});
+    waiting.put(probeSeq, w);
+    out.send(target.id, new Message.Ping(probeSeq, target.id), buddy(target));
+    scheduler.schedule(awareness.scale(config.probeTimeoutMillis()), () -> {
+      if (!local.running() || w.acked) {
+        return;
+      }
+      List<Member> helpers = table.random(config.indirectChecks(), target.id, scheduler.nowMillis(), 0);
+      for (Member h : helpers) {
+        out.send(h.id, new Message.PingReq(probeSeq, target.id));
+      }
+      w.expectedNacks = helpers.size();
+    });
+    scheduler.schedule(period - 1, () -> {
+      waiting.remove(probeSeq);
+      if (!local.running()) {
+        return;
+      }
+      if (w.acked) {
+        awareness.apply(-1);
+        return;
+      }
+      // Lifeguard: helpers that did not even nack point at this member's own network or CPU.
+      int delta = w.expectedNacks > 0 ? w.expectedNacks - w.nacks : 1;
+      awareness.apply(Math.max(0, delta));
+      onProbeFailed.accept(target);
+    });
+  }
+
+  /** Lifeguard's buddy system: a ping to a suspect carries the accusation, so it refutes at once. */
+  static Update buddy(Member target) {
+    return target.state == MemberState.SUSPECT && target.accusation instanceof Update.Suspect s ? s : null;
+  }
+
+  /** Another member asks this one to ping {@code req.target()} for it. */
+  void indirectProbe(NodeId requester, Message.PingReq req) {
+    int mySeq = ++seq;
+    AckWaiter w = new AckWaiter(() -> out.send(requester, new Message.Ack(req.seq())));
+    waiting.put(mySeq, w);
+    out.send(req.target(), new Message.Ping(mySeq, req.target()));
+    scheduler.schedule(config.probeTimeoutMillis() * 8 / 10, () -> {
+      if (!w.acked && local.running()) {
+        out.send(requester, new Message.Nack(req.seq()));
+      }
+    });
+    scheduler.schedule(config.probeTimeoutMillis() * 2, () -> waiting.remove(mySeq));
+  }
+
+  void onAck(Message.Ack ack) {
+    AckWaiter w = waiting.get(ack.seq());
+    if (w != null && !w.acked) {
+      w.acked = true;
+      w.onAck.run();
+    }
+  }
+
+  void onNack(Message.Nack nack) {
+    AckWaiter w = waiting.get(nack.seq());
+    if (w != null) {
+      w.nacks++;
+    }
+  }
+
+  /** What a final check found. */
+  enum CheckResult {
+    /** It answered; its refutation may still be on its way. */
+    ANSWERED,
+    /** No answer within the probe timeout. */
+    SILENT,
+    /** The suspicion ended meanwhile (refuted, or declared by others). */
+    MOOT
+  }
+
+  /**
+   * Pings a suspect twice (with the accusation, so a live suspect answers with its refutation)
+   * and reports whether it answered while still suspect at {@code inc}.
+   */
+  void finalCheck(Member m, int inc, Consumer<CheckResult> result) {
+    int checkSeq = ++seq;
+    AckWaiter w = new AckWaiter(() -> {});
+    waiting.put(checkSeq, w);
+    out.send(m.id, new Message.Ping(checkSeq, m.id), buddy(m));
+    long timeout = awareness.scale(config.probeTimeoutMillis());
+    scheduler.schedule(timeout / 2, () -> {
+      if (local.running() && !w.acked && m.state == MemberState.SUSPECT && m.incarnation == inc) {
+        out.send(m.id, new Message.Ping(checkSeq, m.id), buddy(m)); // one lost packet must not kill
+      }
+    });
+    scheduler.schedule(timeout, () -> {
+      waiting.remove(checkSeq);
+      if (!local.running() || m.state != MemberState.SUSPECT || m.incarnation != inc) {
+        result.accept(CheckResult.MOOT);
+      } else {
+        result.accept(w.acked ? CheckResult.ANSWERED : CheckResult.SILENT);
+      }
+    });
+  }
+}

@@ -1,0 +1,259 @@
+package dev.weft.gossip;
+
+/**
+ * Member state transitions, driven by claims from the network and by this member's own probes:
+ * alive, suspect (with Lifeguard's shrinking timeout and a final check for second-hand
+ * suspicions), dead, left; and records merged into the store. A claim is verified only when it
+ * would change state, so floods of repeated claims cost no signature checks.
+ */
+final class Transitions {
+  private final GossipConfig config;
+  private final Scheduler scheduler;
+  private final MemberAuthority authority;
+  private final GossipListener listener;
+  private final ClaimInterner interner;
+  private final LocalMember local;
+  private final MemberTable table;
+  private final RecordStore records;
+  private final Dissemination out;
+  private final Prober prober;
+  private final GossipStats stats;
+
+  Transitions(GossipConfig config, Scheduler scheduler, MemberAuthority authority, GossipListener listener,
+      ClaimInterner interner, LocalMember local, MemberTable table, RecordStore records, Dissemination out,
+      Prober prober, GossipStats stats) {
+    this.config = config;
+    this.scheduler = scheduler;
+    this.authority = authority;
+    this.listener = listener;
+    this.interner = interner;
+    this.local = local;
+    this.table = table;
+    this.records = records;
+    this.out = out;
+    this.prober = prober;
+    this.stats = stats;
+  }
+
+  /** Applies one update from a packet; returns whether it accused this member. */
+  boolean apply(Update u, Inbound in) {
+    return switch (u) {
+      case Update.Alive a -> {
+        onAlive(a, in);
+        yield false;
+      }
+      case Update.Suspect s -> onSuspect(s, in);
+      case Update.Dead d -> onDead(d, in);
+      case Update.RecordUpdate r -> {
+        onRecord(r.record(), in);
+        yield false;
+      }
+    };
+  }
+
+  private void onAlive(Update.Alive a, Inbound in) {
+    if (a.id().equals(local.id)) {
+      if (a.incarnation() > local.incarnation() && verified(local.id, Update.Alive.signedBytes(local.id, a.incarnation()), a.signature())) {
+        local.adoptEarlierLife(a.incarnation());
+      }
+      return;
+    }
+    Member m = table.get(a.id());
+    if (m != null && a.incarnation() <= m.incarnation) {
+      return;
+    }
+    if (!verified(a.id(), Update.Alive.signedBytes(a.id(), a.incarnation()), a.signature())) {
+      return;
+    }
+    a = interner.alive(a);
+    long now = scheduler.nowMillis();
+    if (m == null) {
+      table.add(new Member(a.id(), a, now));
+      out.spread(a, false, in);
+      listener.memberUp(a.id());
+      return;
+    }
+    boolean wasUp = m.state.isUp();
+    m.incarnation = a.incarnation();
+    m.alive = a;
+    m.accusation = null;
+    m.cancelSuspicion();
+    table.setState(m, MemberState.ALIVE, now);
+    out.spread(a, !wasUp, in);
+    if (!wasUp) {
+      listener.memberUp(a.id());
+    }
+  }
+
+  private boolean onSuspect(Update.Suspect s, Inbound in) {
+    if (s.id().equals(local.id)) {
+      if (s.incarnation() > local.incarnation()
+          && !verified(s.accuser(), Update.Suspect.signedBytes(s.id(), s.incarnation(), s.accuser()), s.signature())) {
+        return false; // an unsigned claim must not move this member's incarnation
+      }
+      local.refute(s.incarnation());
+      local.answerAccuser(s.accuser());
+      return true;
+    }
+    Member m = table.get(s.id());
+    // Only the announced incarnation can be suspected: a higher one was never announced (forged).
+    if (m == null || s.incarnation() != m.incarnation || !m.state.isUp()) {
+      return false;
+    }
+    if (m.state == MemberState.SUSPECT) {
+      if (m.suspicion != null && !m.suspicion.confirmedByAlready(s.accuser())
+          && verified(s.accuser(), Update.Suspect.signedBytes(s.id(), s.incarnation(), s.accuser()), s.signature())) {
+        if (m.suspicion.confirm(s.accuser())) {
+          out.spread(s, false, in);
+        }
+      }
+      return false;
+    }
+    if (!verified(s.accuser(), Update.Suspect.signedBytes(s.id(), s.incarnation(), s.accuser()), s.signature())) {
+      return false;
+    }
+    startSuspicion(m, s, in);
+    return false;
+  }
+
+  private boolean onDead(Update.Dead d, Inbound in) {
+    if (d.id().equals(local.id)) {
+      if (local.leaving()) {
+        return false;
+      }
+      if (d.incarnation() > local.incarnation()
+          && !verified(d.accuser(), Update.Dead.signedBytes(d.id(), d.incarnation(), d.accuser(), d.left()), d.signature())) {
+        return false; // an unsigned claim must not move this member's incarnation
+      }
+      local.refute(d.incarnation());
+      local.answerAccuser(d.accuser());
+      return true;
+    }
+    Member m = table.get(d.id());
+    if (m == null || d.incarnation() != m.incarnation || !m.state.isUp()) {
+      return false;
+    }
+    if (d.left() && !d.accuser().equals(d.id())) {
+      stats.rejectedClaims++; // only a member itself can leave
+      return false;
+    }
+    if (!verified(d.accuser(), Update.Dead.signedBytes(d.id(), d.incarnation(), d.accuser(), d.left()), d.signature())) {
+      return false;
+    }
+    markDown(m, d, in);
+    return false;
+  }
+
+  private void onRecord(Record r, Inbound in) {
+    if (r.origin().equals(local.id)) {
+      Record mine = records.get(local.id).orElse(null);
+      if (mine != null && Record.compare(r, mine) > 0 && verified(local.id, r.signedBytes(), r.signature())) {
+        // A record from an earlier life of this member: move the clock past it and republish.
+        local.observeRecordVersion(r.version());
+        if (!local.leaving() && local.payload() != null) {
+          publishOwn(local.payload());
+        }
+      }
+      return;
+    }
+    RecordStore.Merge result = records.merge(r, authority, scheduler.nowMillis());
+    if (result == RecordStore.Merge.NEWER) {
+      out.spread(new Update.RecordUpdate(r), false, in);
+      listener.recordChanged(r);
+    } else if (result == RecordStore.Merge.REJECTED) {
+      stats.rejectedClaims++;
+    }
+  }
+
+  /** Signs, stores and spreads a new record of this member's. */
+  void publishOwn(byte[] payload) {
+    long version = local.nextRecordVersion(scheduler.wallMillis());
+    Record r = Record.signed(local.id, version, false, payload, authority);
+    records.putOwn(r, scheduler.nowMillis());
+    out.enqueue(new Update.RecordUpdate(r));
+  }
+
+  /** Signs, stores and spreads this member's tombstone. */
+  void publishTombstone() {
+    long version = local.nextRecordVersion(scheduler.wallMillis());
+    Record tomb = Record.signed(local.id, version, true, new byte[0], authority);
+    records.putOwn(tomb, scheduler.nowMillis());
+    out.enqueue(new Update.RecordUpdate(tomb));
+  }
+
+  private boolean verified(NodeId signer, byte[] message, byte[] signature) {
+    if (authority.verify(signer, message, signature)) {
+      return true;
+    }
+    stats.rejectedClaims++;
+    return false;
+  }
+
+  /** This member's own probe failed: accuse, or confirm an accusation others made. */
+  void suspect(Member m) {
+    if (!m.state.isUp()) {
+      return;
+    }
+    if (m.state == MemberState.SUSPECT && (m.suspicion == null || m.suspicion.confirmedByAlready(local.id))) {
+      return;
+    }
+    Update.Suspect s =
+        new Update.Suspect(m.id, m.incarnation, local.id, authority.sign(Update.Suspect.signedBytes(m.id, m.incarnation, local.id)));
+    if (m.state == MemberState.SUSPECT) {
+      if (m.suspicion.confirm(local.id)) {
+        out.enqueue(s);
+      }
+      return;
+    }
+    startSuspicion(m, s, null);
+  }
+
+  private void startSuspicion(Member m, Update.Suspect s, Inbound in) {
+    table.setState(m, MemberState.SUSPECT, scheduler.nowMillis());
+    m.accusation = s;
+    armSuspicion(m, s.accuser());
+    out.spread(s, s.accuser().equals(local.id), in);
+  }
+
+  private void armSuspicion(Member m, NodeId accuser) {
+    int n = out.liveCount();
+    int k = Math.max(0, Math.min(config.suspicionConfirmations(), n - 2));
+    final int inc = m.incarnation;
+    m.suspicion = new Suspicion(accuser, k, config.minSuspicionMillis(n), config.maxSuspicionMillis(n), scheduler,
+        () -> suspicionExpired(m, inc));
+  }
+
+  private void suspicionExpired(Member m, int inc) {
+    if (!local.running() || m.state != MemberState.SUSPECT || m.incarnation != inc) {
+      return;
+    }
+    if (m.suspicion != null && !m.suspicion.confirmedByAlready(local.id)) {
+      // This member only heard of the suspicion and never failed to reach the suspect itself: it
+      // asks before declaring a death, so a member that missed a refutation does not kill a live
+      // member. Accusers and confirmers, whose timers run first, declare at once.
+      prober.finalCheck(m, inc, result -> {
+        switch (result) {
+          // It answered but its refutation did not come along: wait for it as for a new suspicion.
+          case ANSWERED -> armSuspicion(m, ((Update.Suspect) m.accusation).accuser());
+          case SILENT -> declareDead(m, inc);
+          case MOOT -> {}
+        }
+      });
+      return;
+    }
+    declareDead(m, inc);
+  }
+
+  private void declareDead(Member m, int inc) {
+    Update.Dead d = new Update.Dead(m.id, inc, local.id, false, authority.sign(Update.Dead.signedBytes(m.id, inc, local.id, false)));
+    markDown(m, d, null);
+  }
+
+  private void markDown(Member m, Update.Dead d, Inbound in) {
+    m.cancelSuspicion();
+    table.setState(m, d.left() ? MemberState.LEFT : MemberState.DEAD, scheduler.nowMillis());
+    m.accusation = d;
+    out.spread(d, d.accuser().equals(local.id), in);
+    listener.memberDown(m.id, m.state);
+  }
+}
