@@ -18,6 +18,8 @@ final class AntiEntropy {
   private final GossipStats stats;
   /** Unknown senders asked for their state (see {@link #learnUnknown}). */
   private final PerMemberThrottle unknownFetched;
+  /** Members asked for what they hold about this member (see {@link #fetchOwnState}). */
+  private final PerMemberThrottle ownStateFetched;
 
   AntiEntropy(GossipConfig config, Scheduler scheduler, LocalMember local, MemberTable table, RecordStore records,
       Dissemination out, GossipStats stats) {
@@ -29,6 +31,7 @@ final class AntiEntropy {
     this.out = out;
     this.stats = stats;
     this.unknownFetched = new PerMemberThrottle(config.probeIntervalMillis());
+    this.ownStateFetched = new PerMemberThrottle(config.probeIntervalMillis());
   }
 
   /** One push-pull exchange with a random member. */
@@ -60,7 +63,7 @@ final class AntiEntropy {
     for (Member m : table.all()) {
       all.add(new Message.DigestEntry(m.id, m.incarnation, m.state, records.version(m.id)));
     }
-    int perChunk = (config.maxPacketBytes() - Codec.HEADER - 16) / (NodeId.LENGTH + 13 + 1);
+    int perChunk = (config.maxPacketBytes() - Codec.HEADER - 16) / (Codec.DIGEST_ENTRY_BYTES + 1);
     for (int i = 0, chunk = 0; i < all.size(); i += perChunk, chunk++) {
       List<Message.DigestEntry> part = all.subList(i, Math.min(all.size(), i + perChunk));
       out.sendBare(to, new Message.Digest(reply, chunk, List.copyOf(part)));
@@ -76,8 +79,11 @@ final class AntiEntropy {
     List<NodeId> wanted = new ArrayList<>();
     for (Message.DigestEntry e : d.entries()) {
       if (e.id().equals(local.id)) {
-        if ((e.state() == MemberState.SUSPECT || e.state() == MemberState.DEAD) && !local.leaving()) {
-          local.refute(e.incarnation());
+        // A digest entry is unsigned: it never moves the incarnation. Ask for the signed claims
+        // behind it (an accusation to refute, or this member's alive from a life it forgot).
+        boolean accused = e.incarnation() == local.incarnation() && (e.state() == MemberState.SUSPECT || e.state() == MemberState.DEAD);
+        if (!local.leaving() && (accused || e.incarnation() > local.incarnation())) {
+          fetchOwnState(from);
         }
         continue;
       }
@@ -107,6 +113,13 @@ final class AntiEntropy {
   void learnUnknown(NodeId from) {
     if (unknownFetched.tryAcquire(from, scheduler.nowMillis())) {
       out.sendBare(from, new Message.Fetch(List.of(from)));
+    }
+  }
+
+  /** Asks {@code from} for its claims about this member; at most once per member and probe interval. */
+  void fetchOwnState(NodeId from) {
+    if (ownStateFetched.tryAcquire(from, scheduler.nowMillis())) {
+      out.sendBare(from, new Message.Fetch(List.of(local.id)));
     }
   }
 

@@ -23,10 +23,12 @@ import java.util.List;
  */
 final class Codec {
   static final byte MAGIC = 'W';
-  static final byte FORMAT = 1;
+  static final byte FORMAT = 2;
   static final int HEADER = 2 + NodeId.LENGTH;
   static final int SIGNATURE_MAX = 128;
   private static final int MAX_LIST = 4096;
+  /** A digest entry: id, incarnation, state, record version. */
+  static final int DIGEST_ENTRY_BYTES = NodeId.LENGTH + 8 + 1 + 8;
 
   private final Kryo kryo = new Kryo();
   private final int maxRecordBytes;
@@ -268,7 +270,7 @@ final class Codec {
       out.writeVarInt(d.entries().size(), true);
       for (Message.DigestEntry e : d.entries()) {
         writeId(out, e.id());
-        out.writeInt(e.incarnation());
+        out.writeLong(e.incarnation());
         out.writeByte(e.state().ordinal());
         out.writeLong(e.recordVersion());
       }
@@ -278,11 +280,11 @@ final class Codec {
       need(in, end, 1);
       boolean reply = in.readBoolean();
       int chunk = in.readVarInt(true);
-      int n = count(in, end, NodeId.LENGTH + 13);
+      int n = count(in, end, DIGEST_ENTRY_BYTES);
       List<Message.DigestEntry> entries = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         NodeId id = id(in, end);
-        int inc = in.readInt();
+        long inc = in.readLong();
         int state = in.readByte();
         if (state < 0 || state >= STATES.length) {
           throw new KryoException("bad member state");
@@ -314,29 +316,29 @@ final class Codec {
   private static final class AliveSerializer extends Versioned<Update.Alive> {
     void writeBody(Output out, Update.Alive a) {
       writeId(out, a.id());
-      out.writeInt(a.incarnation());
+      out.writeLong(a.incarnation());
       writeBytes(out, a.signature());
     }
 
     Update.Alive readBody(Input in, int end) {
       NodeId id = id(in, end);
-      need(in, end, 4);
-      return new Update.Alive(id, in.readInt(), bytes(in, end, SIGNATURE_MAX));
+      need(in, end, 8);
+      return new Update.Alive(id, in.readLong(), bytes(in, end, SIGNATURE_MAX));
     }
   }
 
   private static final class SuspectSerializer extends Versioned<Update.Suspect> {
     void writeBody(Output out, Update.Suspect s) {
       writeId(out, s.id());
-      out.writeInt(s.incarnation());
+      out.writeLong(s.incarnation());
       writeId(out, s.accuser());
       writeBytes(out, s.signature());
     }
 
     Update.Suspect readBody(Input in, int end) {
       NodeId id = id(in, end);
-      need(in, end, 4);
-      int inc = in.readInt();
+      need(in, end, 8);
+      long inc = in.readLong();
       return new Update.Suspect(id, inc, id(in, end), bytes(in, end, SIGNATURE_MAX));
     }
   }
@@ -344,7 +346,7 @@ final class Codec {
   private static final class DeadSerializer extends Versioned<Update.Dead> {
     void writeBody(Output out, Update.Dead d) {
       writeId(out, d.id());
-      out.writeInt(d.incarnation());
+      out.writeLong(d.incarnation());
       writeId(out, d.accuser());
       out.writeBoolean(d.left());
       writeBytes(out, d.signature());
@@ -352,8 +354,8 @@ final class Codec {
 
     Update.Dead readBody(Input in, int end) {
       NodeId id = id(in, end);
-      need(in, end, 4);
-      int inc = in.readInt();
+      need(in, end, 8);
+      long inc = in.readLong();
       NodeId accuser = id(in, end);
       need(in, end, 1);
       boolean left = in.readBoolean();

@@ -52,9 +52,9 @@ public final class Gossip {
     this.out = new Dissemination(self, config, codec, transport, table, stats);
     this.local = new LocalMember(self, config, scheduler, authority, out, awareness, stats);
     this.prober = new Prober(config, scheduler, local, table, out, awareness, ticker, this::probeFailed);
-    this.transitions =
-        new Transitions(config, scheduler, authority, listener, interner, local, table, records, out, prober, stats);
     this.antiEntropy = new AntiEntropy(config, scheduler, local, table, records, out, stats);
+    this.transitions = new Transitions(
+        config, scheduler, authority, listener, interner, local, table, records, out, antiEntropy, prober, stats);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -67,7 +67,14 @@ public final class Gossip {
     if (local.running()) {
       throw new IllegalStateException("already started");
     }
-    local.start(remembered.incarnation() + (remembered == PersistedState.EMPTY ? 0 : 1));
+    long incarnation = remembered.incarnation();
+    if (remembered != PersistedState.EMPTY) {
+      if (incarnation == Long.MAX_VALUE) {
+        throw new IllegalArgumentException("the remembered incarnation is at its limit; it cannot be outbid");
+      }
+      incarnation++;
+    }
+    local.start(incarnation);
     if (local.payload() != null) {
       transitions.publishOwn(local.payload());
     }
@@ -121,7 +128,7 @@ public final class Gossip {
     return local.id;
   }
 
-  public int incarnation() {
+  public long incarnation() {
     return local.incarnation();
   }
 

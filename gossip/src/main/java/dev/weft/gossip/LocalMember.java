@@ -3,15 +3,13 @@ package dev.weft.gossip;
 /**
  * This member itself: its lifecycle, its incarnation and signed alive, its record, and refutation
  * of accusations against it.
+ *
+ * <p>The incarnation moves by one, and only on a verified accusation of the current incarnation
+ * or on this member's own signed alive from an earlier life. Accusations of a higher incarnation
+ * (which this life never announced) and unsigned digest entries never move it: a hostile member
+ * could otherwise walk it to the end of its range, where it can no longer refute.
  */
 final class LocalMember {
-  /**
-   * How far above its own incarnation an accusation of this member may be and still be outbid:
-   * after a restart that lost its state a member must outbid what it announced before (one
-   * increment per refutation, far fewer than this); anything beyond is forged.
-   */
-  static final int MAX_INCARNATION_JUMP = 1 << 16;
-
   final NodeId id;
   private final MemberAuthority authority;
   private final Dissemination out;
@@ -21,7 +19,7 @@ final class LocalMember {
   /** Accusers sent this member's alive (see {@link #answerAccuser}). */
   private final PerMemberThrottle accusersAnswered;
   private final Hlc hlc = new Hlc();
-  private int incarnation;
+  private long incarnation;
   private Update.Alive alive;
   private byte[] payload;
   private boolean running;
@@ -46,7 +44,7 @@ final class LocalMember {
     return leaving;
   }
 
-  int incarnation() {
+  long incarnation() {
     return incarnation;
   }
 
@@ -60,7 +58,7 @@ final class LocalMember {
   }
 
   /** Starts a life at {@code incarnation} and announces it. */
-  void start(int incarnation) {
+  void start(long incarnation) {
     running = true;
     leaving = false;
     this.incarnation = incarnation;
@@ -76,29 +74,31 @@ final class LocalMember {
     out.enqueue(alive);
   }
 
-  /** Another member showed this member's signed alive from an earlier life: outbid it. */
-  void adoptEarlierLife(int announced) {
-    if (announced > incarnation) {
-      incarnation = announced;
+  /**
+   * Another member showed this member's own signed alive from an earlier life (whose state it
+   * lost): outbid it by one, so that members that forgot that life but keep its high-water mark
+   * take the new one.
+   */
+  void adoptEarlierLife(long announced) {
+    if (announced >= incarnation && announced < Long.MAX_VALUE) {
+      incarnation = announced + 1;
       announce();
     }
   }
 
-  /** Refutes an accusation of this member at {@code accused}. */
-  void refute(int accused) {
-    if (accused < incarnation) {
-      return; // an old accusation, already refuted
+  /**
+   * Refutes a verified accusation of this member's current incarnation; returns false (and
+   * changes nothing) for any other.
+   */
+  boolean refute(long accused) {
+    if (accused != incarnation || incarnation == Long.MAX_VALUE) {
+      return false;
     }
-    if (accused - incarnation > MAX_INCARNATION_JUMP || accused == Integer.MAX_VALUE) {
-      // Never announced by this member, not even in a life it forgot: forged, and outbidding it
-      // would push this incarnation towards the end of its range, where it could not refute.
-      stats.rejectedClaims++;
-      return;
-    }
-    incarnation = accused + 1;
+    incarnation++;
     announce();
     // Lifeguard: being suspected hints that this member is the slow one.
     awareness.apply(1);
+    return true;
   }
 
   /**

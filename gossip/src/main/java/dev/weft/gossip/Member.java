@@ -3,7 +3,7 @@ package dev.weft.gossip;
 /** Another member as this member knows it: the claims it holds about it and its suspicion timer. */
 final class Member {
   final NodeId id;
-  int incarnation;
+  long incarnation;
   MemberState state;
   long stateSince;
   /** The member's own signed alive at {@link #incarnation}. */

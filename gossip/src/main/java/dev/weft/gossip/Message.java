@@ -29,5 +29,5 @@ sealed interface Message {
   record Push(boolean solicited) implements Message {}
 
   /** One member as the digest's sender knows it; {@code recordVersion} is -1 without a record. */
-  record DigestEntry(NodeId id, int incarnation, MemberState state, long recordVersion) {}
+  record DigestEntry(NodeId id, long incarnation, MemberState state, long recordVersion) {}
 }

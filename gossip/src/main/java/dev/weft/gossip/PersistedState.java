@@ -7,7 +7,7 @@ import java.util.List;
  * override what others remember of it) and some members it knew (so that it can rejoin when
  * every seed is gone).
  */
-public record PersistedState(int incarnation, List<NodeId> knownMembers) {
+public record PersistedState(long incarnation, List<NodeId> knownMembers) {
   public PersistedState {
     knownMembers = List.copyOf(knownMembers);
   }

@@ -139,7 +139,7 @@ final class Prober {
    * Pings a suspect twice (with the accusation, so a live suspect answers with its refutation)
    * and reports whether it answered while still suspect at {@code inc}.
    */
-  void finalCheck(Member m, int inc, Consumer<CheckResult> result) {
+  void finalCheck(Member m, long inc, Consumer<CheckResult> result) {
     int checkSeq = ++seq;
     AckWaiter w = new AckWaiter(() -> {});
     waiting.put(checkSeq, w);

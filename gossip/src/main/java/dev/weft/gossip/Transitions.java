@@ -16,12 +16,13 @@ final class Transitions {
   private final MemberTable table;
   private final RecordStore records;
   private final Dissemination out;
+  private final AntiEntropy antiEntropy;
   private final Prober prober;
   private final GossipStats stats;
 
   Transitions(GossipConfig config, Scheduler scheduler, MemberAuthority authority, GossipListener listener,
       ClaimInterner interner, LocalMember local, MemberTable table, RecordStore records, Dissemination out,
-      Prober prober, GossipStats stats) {
+      AntiEntropy antiEntropy, Prober prober, GossipStats stats) {
     this.config = config;
     this.scheduler = scheduler;
     this.authority = authority;
@@ -31,6 +32,7 @@ final class Transitions {
     this.table = table;
     this.records = records;
     this.out = out;
+    this.antiEntropy = antiEntropy;
     this.prober = prober;
     this.stats = stats;
   }
@@ -87,13 +89,8 @@ final class Transitions {
 
   private boolean onSuspect(Update.Suspect s, Inbound in) {
     if (s.id().equals(local.id)) {
-      if (s.incarnation() > local.incarnation()
-          && !verified(s.accuser(), Update.Suspect.signedBytes(s.id(), s.incarnation(), s.accuser()), s.signature())) {
-        return false; // an unsigned claim must not move this member's incarnation
-      }
-      local.refute(s.incarnation());
-      local.answerAccuser(s.accuser());
-      return true;
+      return accusedSelf(s.incarnation(), s.accuser(), Update.Suspect.signedBytes(s.id(), s.incarnation(), s.accuser()),
+          s.signature(), in);
     }
     Member m = table.get(s.id());
     // Only the announced incarnation can be suspected: a higher one was never announced (forged).
@@ -121,13 +118,8 @@ final class Transitions {
       if (local.leaving()) {
         return false;
       }
-      if (d.incarnation() > local.incarnation()
-          && !verified(d.accuser(), Update.Dead.signedBytes(d.id(), d.incarnation(), d.accuser(), d.left()), d.signature())) {
-        return false; // an unsigned claim must not move this member's incarnation
-      }
-      local.refute(d.incarnation());
-      local.answerAccuser(d.accuser());
-      return true;
+      return accusedSelf(d.incarnation(), d.accuser(), Update.Dead.signedBytes(d.id(), d.incarnation(), d.accuser(), d.left()),
+          d.signature(), in);
     }
     Member m = table.get(d.id());
     if (m == null || d.incarnation() != m.incarnation || !m.state.isUp()) {
@@ -142,6 +134,31 @@ final class Transitions {
     }
     markDown(m, d, in);
     return false;
+  }
+
+  /**
+   * An accusation of this member: a verified one of its current incarnation is refuted; an older
+   * one is answered (its accuser missed the refutation); a higher one was never announced in this
+   * life, so at most it shows that this member lost the state of an earlier one, which it then
+   * asks the sender for (its own signed alive). Returns whether the sender should hear this
+   * member's alive.
+   */
+  private boolean accusedSelf(long accused, NodeId accuser, byte[] signed, byte[] signature, Inbound in) {
+    if (accused > local.incarnation()) {
+      stats.rejectedClaims++;
+      if (in != null) {
+        antiEntropy.fetchOwnState(in.from());
+      }
+      return false;
+    }
+    if (accused == local.incarnation()) {
+      if (!verified(accuser, signed, signature)) {
+        return false;
+      }
+      local.refute(accused);
+    }
+    local.answerAccuser(accuser);
+    return true;
   }
 
   private void onRecord(Record r, Inbound in) {
@@ -218,12 +235,12 @@ final class Transitions {
   private void armSuspicion(Member m, NodeId accuser) {
     int n = out.liveCount();
     int k = Math.max(0, Math.min(config.suspicionConfirmations(), n - 2));
-    final int inc = m.incarnation;
+    final long inc = m.incarnation;
     m.suspicion = new Suspicion(accuser, k, config.minSuspicionMillis(n), config.maxSuspicionMillis(n), scheduler,
         () -> suspicionExpired(m, inc));
   }
 
-  private void suspicionExpired(Member m, int inc) {
+  private void suspicionExpired(Member m, long inc) {
     if (!local.running() || m.state != MemberState.SUSPECT || m.incarnation != inc) {
       return;
     }
@@ -244,7 +261,7 @@ final class Transitions {
     declareDead(m, inc);
   }
 
-  private void declareDead(Member m, int inc) {
+  private void declareDead(Member m, long inc) {
     Update.Dead d = new Update.Dead(m.id, inc, local.id, false, authority.sign(Update.Dead.signedBytes(m.id, inc, local.id, false)));
     markDown(m, d, null);
   }

@@ -19,7 +19,7 @@ sealed interface Update {
   NodeId subject();
 
   /** The member announces it is alive at {@code incarnation}. */
-  record Alive(NodeId id, int incarnation, byte[] signature) implements Update {
+  record Alive(NodeId id, long incarnation, byte[] signature) implements Update {
     public NodeId subject() {
       return id;
     }
@@ -36,16 +36,16 @@ sealed interface Update {
 
     @Override
     public int hashCode() {
-      return 31 * id.hashCode() + incarnation;
+      return 31 * id.hashCode() + Long.hashCode(incarnation);
     }
 
-    static byte[] signedBytes(NodeId id, int incarnation) {
+    static byte[] signedBytes(NodeId id, long incarnation) {
       return claim("alive", id, incarnation, id, false);
     }
   }
 
   /** {@code accuser} failed to reach {@code id} at {@code incarnation}. */
-  record Suspect(NodeId id, int incarnation, NodeId accuser, byte[] signature) implements Update {
+  record Suspect(NodeId id, long incarnation, NodeId accuser, byte[] signature) implements Update {
     public NodeId subject() {
       return id;
     }
@@ -54,13 +54,13 @@ sealed interface Update {
       return id;
     }
 
-    static byte[] signedBytes(NodeId id, int incarnation, NodeId accuser) {
+    static byte[] signedBytes(NodeId id, long incarnation, NodeId accuser) {
       return claim("suspect", id, incarnation, accuser, false);
     }
   }
 
   /** {@code accuser} declares {@code id} dead, or (when {@code left}) the member itself leaves. */
-  record Dead(NodeId id, int incarnation, NodeId accuser, boolean left, byte[] signature) implements Update {
+  record Dead(NodeId id, long incarnation, NodeId accuser, boolean left, byte[] signature) implements Update {
     public NodeId subject() {
       return id;
     }
@@ -69,7 +69,7 @@ sealed interface Update {
       return id;
     }
 
-    static byte[] signedBytes(NodeId id, int incarnation, NodeId accuser, boolean left) {
+    static byte[] signedBytes(NodeId id, long incarnation, NodeId accuser, boolean left) {
       return claim("dead", id, incarnation, accuser, left);
     }
   }
@@ -88,10 +88,10 @@ sealed interface Update {
   /** Records and member claims about one node are superseded independently. */
   record RecordKey(NodeId origin) {}
 
-  private static byte[] claim(String kind, NodeId id, int incarnation, NodeId by, boolean flag) {
-    byte[] k = ("weft-member-" + kind).getBytes(StandardCharsets.US_ASCII);
-    ByteBuffer b = ByteBuffer.allocate(k.length + 1 + NodeId.LENGTH * 2 + 4 + 1);
-    b.put(k).put((byte) 0).put(id.bytes()).putInt(incarnation).put(by.bytes()).put((byte) (flag ? 1 : 0));
+  private static byte[] claim(String kind, NodeId id, long incarnation, NodeId by, boolean flag) {
+    byte[] k = ("weft-member-v2-" + kind).getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer b = ByteBuffer.allocate(k.length + 1 + NodeId.LENGTH * 2 + 8 + 1);
+    b.put(k).put((byte) 0).put(id.bytes()).putLong(incarnation).put(by.bytes()).put((byte) (flag ? 1 : 0));
     return b.array();
   }
 }

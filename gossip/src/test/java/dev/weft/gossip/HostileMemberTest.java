@@ -34,14 +34,14 @@ class HostileMemberTest {
     SimNode liar = c.node(3);
     SimNode target = c.node(7);
     var auth = signerOf(c, liar);
-    int max = Integer.MAX_VALUE;
+    long max = Long.MAX_VALUE;
     broadcastFrom(c, liar,
         new Update.Suspect(target.id(), max, liar.id(), auth.sign(Update.Suspect.signedBytes(target.id(), max, liar.id()))),
         new Update.Dead(target.id(), max, liar.id(), false, auth.sign(Update.Dead.signedBytes(target.id(), max, liar.id(), false))));
     c.run(60_000);
     assertEquals(1.0, c.fractionSeeing(target, MemberState.ALIVE));
     assertEquals(0, c.falseDeaths());
-    int inc = target.gossip().incarnation();
+    long inc = target.gossip().incarnation();
     assertTrue(inc >= 0 && inc < 10, "the target was not pushed to a huge (or wrapped) incarnation: " + inc);
   }
 
@@ -69,9 +69,9 @@ class HostileMemberTest {
     SimNode liar = c.node(3);
     SimNode target = c.node(7);
     var auth = signerOf(c, liar);
-    int inc = target.gossip().incarnation();
+    long inc = target.gossip().incarnation();
     long rejected = target.gossip().stats().rejectedClaims();
-    int far = inc + LocalMember.MAX_INCARNATION_JUMP + 1;
+    long far = inc + 1_000;
     broadcastFrom(c, liar,
         new Update.Suspect(target.id(), inc + 5, liar.id(), new byte[64]), // not signed by the liar
         new Update.Dead(target.id(), far, liar.id(), false, auth.sign(Update.Dead.signedBytes(target.id(), far, liar.id(), false))));
@@ -87,7 +87,7 @@ class HostileMemberTest {
     SimNode liar = c.node(3);
     SimNode target = c.node(7);
     var auth = signerOf(c, liar);
-    int inc = target.gossip().incarnation();
+    long inc = target.gossip().incarnation();
     broadcastFrom(c, liar,
         new Update.Suspect(target.id(), inc, liar.id(), auth.sign(Update.Suspect.signedBytes(target.id(), inc, liar.id()))));
     c.run(60_000);
@@ -106,6 +106,67 @@ class HostileMemberTest {
     byte[] fromThree = Codec.assemble(c.node(3).id(), codec.encodeMessage(new Message.Ack(1)), List.of());
     g.receive(c.node(2).id(), fromThree); // node 2 claiming to be node 3
     assertEquals(before + 3, g.stats().malformed());
+  }
+
+  /** Sends one hand-made packet from {@code liar} to {@code to}. */
+  static void sendFrom(SimNode liar, SimNode to, Message message, Update... updates) {
+    Codec codec = new Codec(1000);
+    List<byte[]> us = new java.util.ArrayList<>();
+    for (Update u : updates) {
+      us.add(codec.encodeUpdate(u));
+    }
+    to.gossip().receive(liar.id(), Codec.assemble(liar.id(), codec.encodeMessage(message), us));
+  }
+
+  /** Hole: ~1,300 digests of 25 unsigned entries each pushed a member to the end of its incarnations. */
+  @Test
+  void unsignedAccusationsInDigestsDoNotMoveTheIncarnation() {
+    SimCluster c = SimulationTest.cluster(30, 16);
+    SimNode liar = c.node(3);
+    SimNode target = c.node(7);
+    var start = target.gossip().incarnation();
+    for (int packet = 0; packet < 200; packet++) {
+      var inc = target.gossip().incarnation();
+      List<Message.DigestEntry> entries = new java.util.ArrayList<>();
+      for (int i = 0; i < 25; i++) {
+        entries.add(new Message.DigestEntry(target.id(), inc + (i == 0 ? 0 : 60_000 * i), MemberState.SUSPECT, -1));
+      }
+      sendFrom(liar, target, new Message.Digest(true, 1, entries));
+    }
+    c.run(30_000);
+    assertTrue(target.gossip().incarnation() - start <= 2, "incarnation moved from " + start + " to " + target.gossip().incarnation());
+    assertEquals(1.0, c.fractionSeeing(target, MemberState.ALIVE));
+  }
+
+  /** Hole: signed accusations up to 2^16 above were outbid, so a member could be walked to the end of its range. */
+  @Test
+  void signedAccusationsAboveTheIncarnationDoNotMoveIt() {
+    SimCluster c = SimulationTest.cluster(30, 17);
+    SimNode liar = c.node(3);
+    SimNode target = c.node(7);
+    var auth = signerOf(c, liar);
+    var start = target.gossip().incarnation();
+    for (int packet = 0; packet < 100; packet++) {
+      var far = target.gossip().incarnation() + 60_000;
+      sendFrom(liar, target, new Message.Push(false),
+          new Update.Suspect(target.id(), far, liar.id(), auth.sign(Update.Suspect.signedBytes(target.id(), far, liar.id()))),
+          new Update.Dead(target.id(), far + 1, liar.id(), false, auth.sign(Update.Dead.signedBytes(target.id(), far + 1, liar.id(), false))));
+    }
+    assertEquals(start, target.gossip().incarnation());
+    c.run(30_000);
+    assertEquals(1.0, c.fractionSeeing(target, MemberState.ALIVE));
+    assertEquals(0, c.falseDeaths());
+  }
+
+  /** Hole: a restart at the end of the range overflowed {@code incarnation + 1}. */
+  @Test
+  void aRememberedIncarnationAtItsLimitIsRefusedNotWrapped() {
+    SimCluster c = SimulationTest.cluster(5, 18);
+    SimNode n = c.node(2);
+    c.crash(n);
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> c.start(n, List.of(c.node(0)), new PersistedState(Long.MAX_VALUE, List.of())));
+    assertTrue(e.getMessage().contains("limit"), e.getMessage());
   }
 
   private static MemberAuthority signerOf(SimCluster c, SimNode n) {
