@@ -9,27 +9,42 @@ import java.util.List;
  * members so that partitions heal; and fetching the state of members one has never heard of.
  */
 final class AntiEntropy {
+  /**
+   * A member is answered with a full digest at most once per this many probe intervals. An
+   * honest member sends an unsolicited digest when it joins, at each push-pull (every 30 s or
+   * more) and when it reconnects to a member it held dead (every 10 s to one of them).
+   */
+  static final int DIGEST_ANSWER_INTERVAL_PROBES = 5;
+
   private final GossipConfig config;
   private final Scheduler scheduler;
   private final LocalMember local;
   private final MemberTable table;
   private final RecordStore records;
   private final Dissemination out;
+  private final Revocations revocations;
   private final GossipStats stats;
+  /** Senders answered with a full digest: an unsolicited digest costs one datagram, the answer one per 23 members. */
+  private final PerMemberThrottle digestAnswered;
+  /** Senders sent this member's revocations because their digest of them differed. */
+  private final PerMemberThrottle revocationsSent;
   /** Unknown senders asked for their state (see {@link #learnUnknown}). */
   private final PerMemberThrottle unknownFetched;
   /** Members asked for what they hold about this member (see {@link #fetchOwnState}). */
   private final PerMemberThrottle ownStateFetched;
 
   AntiEntropy(GossipConfig config, Scheduler scheduler, LocalMember local, MemberTable table, RecordStore records,
-      Dissemination out, GossipStats stats) {
+      Dissemination out, Revocations revocations, GossipStats stats) {
     this.config = config;
     this.scheduler = scheduler;
     this.local = local;
     this.table = table;
     this.records = records;
     this.out = out;
+    this.revocations = revocations;
     this.stats = stats;
+    this.digestAnswered = new PerMemberThrottle(DIGEST_ANSWER_INTERVAL_PROBES * config.probeIntervalMillis());
+    this.revocationsSent = new PerMemberThrottle(DIGEST_ANSWER_INTERVAL_PROBES * config.probeIntervalMillis());
     this.unknownFetched = new PerMemberThrottle(config.probeIntervalMillis());
     this.ownStateFetched = new PerMemberThrottle(config.probeIntervalMillis());
   }
@@ -66,7 +81,7 @@ final class AntiEntropy {
     int perChunk = (config.maxPacketBytes() - Codec.HEADER - 16) / (Codec.DIGEST_ENTRY_BYTES + 1);
     for (int i = 0, chunk = 0; i < all.size(); i += perChunk, chunk++) {
       List<Message.DigestEntry> part = all.subList(i, Math.min(all.size(), i + perChunk));
-      out.sendBare(to, new Message.Digest(reply, chunk, List.copyOf(part)));
+      out.sendBare(to, new Message.Digest(reply, chunk, List.copyOf(part), chunk == 0 ? revocations.digest() : 0));
       stats.digestsSent++;
     }
   }
@@ -99,7 +114,16 @@ final class AntiEntropy {
     for (int i = 0; i < wanted.size(); i += perFetch) {
       out.sendBare(from, new Message.Fetch(List.copyOf(wanted.subList(i, Math.min(wanted.size(), i + perFetch)))));
     }
-    if (!d.reply() && d.chunk() == 0) {
+    long now = scheduler.nowMillis();
+    if (d.chunk() == 0 && d.revocations() != revocations.digest() && revocations.digest() != 0
+        && revocationsSent.tryAcquire(from, now)) {
+      List<byte[]> all = new ArrayList<>();
+      for (byte[] r : revocations.all()) {
+        all.add(out.encode(new Update.Revocation(r)));
+      }
+      out.sendSolicited(from, all);
+    }
+    if (!d.reply() && d.chunk() == 0 && digestAnswered.tryAcquire(from, now)) {
       sendDigest(from, true);
     }
   }

@@ -46,10 +46,13 @@ final class Codec {
     kryo.register(Message.Digest.class, new DigestSerializer(), 24);
     kryo.register(Message.Fetch.class, new FetchSerializer(), 25);
     kryo.register(Message.Push.class, new PushSerializer(), 26);
+    kryo.register(Message.CertFetch.class, new CertFetchSerializer(), 27);
+    kryo.register(Message.CertPush.class, new CertPushSerializer(), 28);
     kryo.register(Update.Alive.class, new AliveSerializer(), 40);
     kryo.register(Update.Suspect.class, new SuspectSerializer(), 41);
     kryo.register(Update.Dead.class, new DeadSerializer(), 42);
     kryo.register(Update.RecordUpdate.class, new RecordSerializer(), 43);
+    kryo.register(Update.Revocation.class, new RevocationSerializer(), 45);
   }
 
   /** A decoded packet. */
@@ -274,6 +277,7 @@ final class Codec {
         out.writeByte(e.state().ordinal());
         out.writeLong(e.recordVersion());
       }
+      out.writeLong(d.revocations());
     }
 
     Message.Digest readBody(Input in, int end) {
@@ -291,7 +295,11 @@ final class Codec {
         }
         entries.add(new Message.DigestEntry(id, inc, STATES[state], in.readLong()));
       }
-      return new Message.Digest(reply, chunk, entries);
+      long revocations = 0;
+      if (end - in.position() >= 8) { // appended field: older writers end before it
+        revocations = in.readLong();
+      }
+      return new Message.Digest(reply, chunk, entries, revocations);
     }
   }
 
@@ -310,6 +318,46 @@ final class Codec {
         ids.add(id(in, end));
       }
       return new Message.Fetch(ids);
+    }
+  }
+
+  private static final class CertFetchSerializer extends Versioned<Message.CertFetch> {
+    void writeBody(Output out, Message.CertFetch f) {
+      out.writeVarInt(f.ids().size(), true);
+      for (NodeId id : f.ids()) {
+        writeId(out, id);
+      }
+    }
+
+    Message.CertFetch readBody(Input in, int end) {
+      int n = count(in, end, NodeId.LENGTH);
+      List<NodeId> ids = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        ids.add(id(in, end));
+      }
+      return new Message.CertFetch(ids);
+    }
+  }
+
+  private static final class CertPushSerializer extends Versioned<Message.CertPush> {
+    void writeBody(Output out, Message.CertPush p) {
+      writeId(out, p.id());
+      writeBytes(out, p.certificate());
+    }
+
+    Message.CertPush readBody(Input in, int end) {
+      NodeId id = id(in, end);
+      return new Message.CertPush(id, bytes(in, end, Identities.MAX_CERTIFICATE_BYTES));
+    }
+  }
+
+  private static final class RevocationSerializer extends Versioned<Update.Revocation> {
+    void writeBody(Output out, Update.Revocation r) {
+      writeBytes(out, r.bytes());
+    }
+
+    Update.Revocation readBody(Input in, int end) {
+      return new Update.Revocation(bytes(in, end, Revocations.MAX_BYTES));
     }
   }
 

@@ -49,6 +49,7 @@ final class Dissemination {
       case Update.Suspect x -> stats.suspectsQueued++;
       case Update.Dead d -> stats.deadsQueued++;
       case Update.RecordUpdate r -> stats.recordsQueued++;
+      case Update.Revocation r -> stats.revocationsQueued++;
     }
     broadcasts.add(u, codec.encodeUpdate(u));
   }

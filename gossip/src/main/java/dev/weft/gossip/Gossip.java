@@ -17,6 +17,7 @@ public final class Gossip {
   private final Scheduler scheduler;
   private final RandomGenerator random;
   private final Codec codec;
+  private final MemberAuthority authority;
   private final GossipStats stats = new GossipStats();
   private final RecordStore records = new RecordStore();
   private final MemberTable table;
@@ -27,6 +28,9 @@ public final class Gossip {
   private final Prober prober;
   private final Transitions transitions;
   private final AntiEntropy antiEntropy;
+  private final Identities identities;
+  private final Revocations revocations;
+  private final HighWaterMarks marks = new HighWaterMarks();
 
   /**
    * A member. {@code interner} is shared by all members in one process (a simulator's thousands:
@@ -46,15 +50,18 @@ public final class Gossip {
     this.scheduler = scheduler;
     this.random = random;
     this.codec = new Codec(config.maxRecordBytes());
+    this.authority = authority;
     this.table = new MemberTable(random);
     this.awareness = new Awareness(config.awarenessMax());
     this.ticker = new Ticker(scheduler);
     this.out = new Dissemination(self, config, codec, transport, table, stats);
     this.local = new LocalMember(self, config, scheduler, authority, out, awareness, stats);
     this.prober = new Prober(config, scheduler, local, table, out, awareness, ticker, this::probeFailed);
-    this.antiEntropy = new AntiEntropy(config, scheduler, local, table, records, out, stats);
-    this.transitions = new Transitions(
-        config, scheduler, authority, listener, interner, local, table, records, out, antiEntropy, prober, stats);
+    this.revocations = new Revocations(authority);
+    this.identities = new Identities(self, authority, out, scheduler, stats);
+    this.antiEntropy = new AntiEntropy(config, scheduler, local, table, records, out, revocations, stats);
+    this.transitions = new Transitions(config, scheduler, authority, listener, interner, local, table, records, out,
+        antiEntropy, prober, identities, revocations, marks, stats);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -75,6 +82,9 @@ public final class Gossip {
       incarnation++;
     }
     local.start(incarnation);
+    for (byte[] r : remembered.revocations()) {
+      transitions.onRevocation(new Update.Revocation(r), null);
+    }
     if (local.payload() != null) {
       transitions.publishOwn(local.payload());
     }
@@ -166,9 +176,26 @@ public final class Gossip {
     return records;
   }
 
-  /** What to keep across a restart: the incarnation and up to 32 members known alive. */
+  /**
+   * What to keep across a restart: the incarnation, up to 32 members known alive, and the
+   * revocations accepted.
+   */
   public PersistedState persistentState() {
-    return new PersistedState(local.incarnation(), table.sampleUp(32));
+    return new PersistedState(local.incarnation(), table.sampleUp(32), revocations.all());
+  }
+
+  /**
+   * Applies a CA-signed revocation (from a file or the CLI) and spreads it: every member that
+   * verifies it ends the revoked member's membership. Returns false when it does not verify or
+   * was known already. Works before {@link #start} too (the revocations a node loads at boot).
+   */
+  public boolean revoke(byte[] revocation) {
+    return transitions.onRevocation(new Update.Revocation(revocation.clone()), null);
+  }
+
+  /** How many revocations this member holds. */
+  public int revocationCount() {
+    return revocations.all().size();
   }
 
   /** Sets this member's record payload and spreads it. */
@@ -192,6 +219,12 @@ public final class Gossip {
     if (!local.running()) {
       return;
     }
+    if (!authority.knows(from)) {
+      // The transport must hand over the sender's certificate (its hello) before its datagrams:
+      // an unknown sender gets nothing back and leaves nothing behind.
+      stats.unknownSenders++;
+      return;
+    }
     Codec.Packet p;
     try {
       p = codec.decode(datagram);
@@ -209,7 +242,8 @@ public final class Gossip {
     for (Update u : p.updates()) {
       accused |= transitions.apply(u, in);
     }
-    if (!table.contains(from) && !(p.message() instanceof Message.Fetch) && !(p.message() instanceof Message.Digest)) {
+    if (!table.contains(from) && (p.message() instanceof Message.Ping || p.message() instanceof Message.PingReq
+        || p.message() instanceof Message.Ack || p.message() instanceof Message.Nack || p.message() instanceof Message.Push)) {
       antiEntropy.learnUnknown(from);
     }
     dispatch(from, p.message(), accused);
@@ -236,6 +270,12 @@ public final class Gossip {
       case Message.Push push -> {
         if (accused) {
           local.answerAccuser(from); // its updates were applied above
+        }
+      }
+      case Message.CertFetch f -> identities.onFetch(from, f);
+      case Message.CertPush c -> {
+        for (Identities.Held h : identities.onCertificate(c)) {
+          transitions.apply(h.update(), h.in());
         }
       }
     }
@@ -274,6 +314,7 @@ public final class Gossip {
     }
     ticker.schedule(Ticker.Tick.RECONNECT, jitter(config.reconnectIntervalMillis()), this::reconnectTick);
     antiEntropy.reconnect();
+    identities.expire();
   }
 
   private void collectGarbageTick() {
@@ -283,9 +324,11 @@ public final class Gossip {
     ticker.schedule(Ticker.Tick.GARBAGE, config.tombstoneHorizonMillis() / 10, this::collectGarbageTick);
     long now = scheduler.nowMillis();
     for (Member m : table.removeDownSince(now, config.tombstoneHorizonMillis())) {
+      marks.remember(m.id, m.alive, records.version(m.id), authority.validUntil(m.id));
       records.forget(m.id);
     }
     records.collectGarbage(now, config.tombstoneHorizonMillis());
+    marks.expire(scheduler.wallMillis());
   }
 
   private long jitter(long base) {

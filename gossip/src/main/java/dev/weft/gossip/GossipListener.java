@@ -8,6 +8,9 @@ public interface GossipListener {
   /** A member was declared dead, or left ({@code state} says which). */
   default void memberDown(NodeId id, MemberState state) {}
 
+  /** A CA-signed revocation ended this member's membership (it may be this member itself). */
+  default void memberRevoked(NodeId id) {}
+
   /** A record arrived that is newer than what this member had. */
   default void recordChanged(Record record) {}
 }

@@ -11,7 +11,12 @@ public final class GossipStats {
   long suspectsQueued;
   long deadsQueued;
   long recordsQueued;
+  long revocationsQueued;
   long digestsSent;
+  long unknownSenders;
+  long claimsHeld;
+  long claimsDropped;
+  long certificatesLearned;
 
   public long digestsSent() {
     return digestsSent;
@@ -36,6 +41,25 @@ public final class GossipStats {
 
   public long malformed() {
     return malformed;
+  }
+
+  /** Datagrams dropped because the transport delivered them before the sender's certificate. */
+  public long unknownSenders() {
+    return unknownSenders;
+  }
+
+  /** Claims held until their signer's certificate arrived, and those dropped waiting. */
+  public long claimsHeld() {
+    return claimsHeld;
+  }
+
+  public long claimsDropped() {
+    return claimsDropped;
+  }
+
+  /** Certificates fetched from other members and verified. */
+  public long certificatesLearned() {
+    return certificatesLearned;
   }
 
   public long rejectedClaims() {

@@ -74,6 +74,22 @@ final class MemberTable {
     m.stateSince = now;
   }
 
+  /** Removes a member outright (its certificate was revoked). */
+  void remove(Member m) {
+    if (members.remove(m.id) == null) {
+      return;
+    }
+    if (m.state.isUp()) {
+      up--;
+    }
+    dead.remove(m);
+    int i = probeOrder.indexOf(m);
+    if (i >= 0) {
+      Collections.swap(probeOrder, i, probeOrder.size() - 1);
+      probeOrder.remove(probeOrder.size() - 1);
+    }
+  }
+
   /** A random member held dead, or null. */
   Member randomDead() {
     return dead.isEmpty() ? null : dead.get(random.nextInt(dead.size()));

@@ -15,8 +15,21 @@ sealed interface Message {
   /** The target did not answer an indirect ping: the helper itself is fine (Lifeguard). */
   record Nack(int seq) implements Message {}
 
-  /** Part of a push-pull exchange: what the sender knows, in chunks that fit a datagram. */
-  record Digest(boolean reply, int chunk, List<DigestEntry> entries) implements Message {}
+  /**
+   * Part of a push-pull exchange: what the sender knows, in chunks that fit a datagram;
+   * {@code revocations} summarises the revocations it holds ({@link Revocations#digest}).
+   */
+  record Digest(boolean reply, int chunk, List<DigestEntry> entries, long revocations) implements Message {
+    Digest(boolean reply, int chunk, List<DigestEntry> entries) {
+      this(reply, chunk, entries, 0);
+    }
+  }
+
+  /** Please send the certificates of these members (at most {@link Identities#IDS_PER_FETCH}). */
+  record CertFetch(List<NodeId> ids) implements Message {}
+
+  /** The certificate of {@code id}, answering a {@link CertFetch}. */
+  record CertPush(NodeId id, byte[] certificate) implements Message {}
 
   /** Please send your updates about these members. */
   record Fetch(List<NodeId> ids) implements Message {}

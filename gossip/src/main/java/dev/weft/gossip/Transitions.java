@@ -1,5 +1,7 @@
 package dev.weft.gossip;
 
+import java.util.List;
+
 /**
  * Member state transitions, driven by claims from the network and by this member's own probes:
  * alive, suspect (with Lifeguard's shrinking timeout and a final check for second-hand
@@ -18,11 +20,17 @@ final class Transitions {
   private final Dissemination out;
   private final AntiEntropy antiEntropy;
   private final Prober prober;
+  private final Identities identities;
+  private final Revocations revocations;
+  private final HighWaterMarks marks;
   private final GossipStats stats;
+  /** Forgotten members sent their own last alive (see {@link #onAlive}). */
+  private final PerMemberThrottle forgottenAnswered;
 
   Transitions(GossipConfig config, Scheduler scheduler, MemberAuthority authority, GossipListener listener,
       ClaimInterner interner, LocalMember local, MemberTable table, RecordStore records, Dissemination out,
-      AntiEntropy antiEntropy, Prober prober, GossipStats stats) {
+      AntiEntropy antiEntropy, Prober prober, Identities identities, Revocations revocations, HighWaterMarks marks,
+      GossipStats stats) {
     this.config = config;
     this.scheduler = scheduler;
     this.authority = authority;
@@ -34,11 +42,23 @@ final class Transitions {
     this.out = out;
     this.antiEntropy = antiEntropy;
     this.prober = prober;
+    this.identities = identities;
+    this.revocations = revocations;
+    this.marks = marks;
     this.stats = stats;
+    this.forgottenAnswered = new PerMemberThrottle(config.probeIntervalMillis());
   }
 
-  /** Applies one update from a packet; returns whether it accused this member. */
+  /**
+   * Applies one update from a packet (or held until its signer's certificate came); returns
+   * whether it accused this member. A claim whose signer's certificate is unknown is held and the
+   * certificate fetched: nothing unverified changes state.
+   */
   boolean apply(Update u, Inbound in) {
+    if (!identities.canVerify(u)) {
+      identities.hold(u, in);
+      return false;
+    }
     return switch (u) {
       case Update.Alive a -> {
         onAlive(a, in);
@@ -48,6 +68,10 @@ final class Transitions {
       case Update.Dead d -> onDead(d, in);
       case Update.RecordUpdate r -> {
         onRecord(r.record(), in);
+        yield false;
+      }
+      case Update.Revocation r -> {
+        onRevocation(r, in);
         yield false;
       }
     };
@@ -65,6 +89,19 @@ final class Transitions {
       return;
     }
     if (!verified(a.id(), Update.Alive.signedBytes(a.id(), a.incarnation()), a.signature())) {
+      return;
+    }
+    if (m == null && marks.refusesAlive(a.id(), a.incarnation())) {
+      // A replay of a forgotten member's old claim, or the member itself back from a life whose
+      // state it lost: show it its last alive and that this member holds it dead there, which it
+      // outbids (adopting the alive, or refuting the death).
+      stats.rejectedClaims++;
+      if (in != null && in.from().equals(a.id()) && forgottenAnswered.tryAcquire(a.id(), scheduler.nowMillis())) {
+        Update.Alive last = marks.get(a.id()).alive();
+        long inc = last.incarnation();
+        Update.Dead dead = new Update.Dead(a.id(), inc, local.id, false, authority.sign(Update.Dead.signedBytes(a.id(), inc, local.id, false)));
+        out.sendSolicited(a.id(), List.of(out.encode(last), out.encode(dead)));
+      }
       return;
     }
     a = interner.alive(a);
@@ -173,6 +210,10 @@ final class Transitions {
       }
       return;
     }
+    if (marks.refusesRecord(r.origin(), r.version())) {
+      stats.rejectedClaims++; // a replay of a forgotten member's record
+      return;
+    }
     RecordStore.Merge result = records.merge(r, authority, scheduler.nowMillis());
     if (result == RecordStore.Merge.NEWER) {
       out.spread(new Update.RecordUpdate(r), false, in);
@@ -180,6 +221,30 @@ final class Transitions {
     } else if (result == RecordStore.Merge.REJECTED) {
       stats.rejectedClaims++;
     }
+  }
+
+  /**
+   * A CA-signed revocation: when it verifies and is new, the revoked member is removed and its
+   * claims are never verified again; the revocation spreads. Returns whether it was new.
+   */
+  boolean onRevocation(Update.Revocation r, Inbound in) {
+    NodeId revoked = revocations.accept(r.bytes());
+    if (revoked == null) {
+      if (!revocations.contains(r.bytes())) {
+        stats.rejectedClaims++;
+      }
+      return false;
+    }
+    out.spread(r, true, in);
+    identities.release(revoked);
+    Member m = table.get(revoked);
+    if (m != null) {
+      m.cancelSuspicion();
+      table.remove(m);
+    }
+    records.forget(revoked);
+    listener.memberRevoked(revoked);
+    return true;
   }
 
   /** Signs, stores and spreads a new record of this member's. */

@@ -85,6 +85,22 @@ sealed interface Update {
     }
   }
 
+  /**
+   * A CA-signed revocation of a member's certificate: whoever verifies it ends the member's
+   * membership. Its subject is known only once verified.
+   */
+  record Revocation(byte[] bytes) implements Update {
+    public Object key() {
+      return new RevocationKey(java.util.HexFormat.of().formatHex(bytes));
+    }
+
+    public NodeId subject() {
+      return null;
+    }
+  }
+
+  record RevocationKey(String hex) {}
+
   /** Records and member claims about one node are superseded independently. */
   record RecordKey(NodeId origin) {}
 

@@ -169,6 +169,57 @@ class HostileMemberTest {
     assertTrue(e.getMessage().contains("limit"), e.getMessage());
   }
 
+  /** Hole: every unsolicited digest with chunk 0 was answered with a full digest (46 B per member). */
+  @Test
+  void repeatedDigestsFromOneMemberAreAnsweredOnce() {
+    SimCluster c = SimulationTest.cluster(60, 19);
+    SimNode liar = c.node(3);
+    SimNode target = c.node(7);
+    long before = target.gossip().stats().bytesSent();
+    for (int i = 0; i < 100; i++) {
+      sendFrom(liar, target, new Message.Digest(false, 0, List.of()));
+    }
+    long sent = target.gossip().stats().bytesSent() - before;
+    // One full digest of 61 members is 3 datagrams, about 3 KB; 100 of them were 300 KB.
+    assertTrue(sent < 4_000, "100 digests were answered with " + sent + " bytes");
+  }
+
+  @Test
+  void aSenderWhoseCertificateIsUnknownGetsNothingBack() {
+    SimCluster c = SimulationTest.cluster(20, 20);
+    SimNode stranger = c.add(1).get(0); // never introduced: no hello, so no certificate
+    SimNode target = c.node(7);
+    long before = target.gossip().stats().bytesSent();
+    Codec codec = new Codec(1000);
+    target.gossip().receive(stranger.id(), Codec.assemble(stranger.id(), codec.encodeMessage(new Message.Digest(false, 0,
+        List.of(new Message.DigestEntry(stranger.id(), 0, MemberState.ALIVE, -1)))), List.of()));
+    assertEquals(before, target.gossip().stats().bytesSent());
+    assertEquals(1, target.gossip().stats().unknownSenders());
+  }
+
+  /** Hole: after the horizon a replayed old alive or record brought a departed member back. */
+  @Test
+  void aForgottenMembersOldClaimsDoNotBringItBack() {
+    SimCluster c = SimulationTest.cluster(20, 21);
+    SimNode gone = c.node(5);
+    gone.gossip().publish(new byte[] {9});
+    c.run(5_000);
+    // What a replayer captured while the member was there: its signed alive and record.
+    var auth = gone.authorityForTests();
+    long inc = gone.gossip().incarnation();
+    Update.Alive oldAlive = new Update.Alive(gone.id(), inc, auth.sign(Update.Alive.signedBytes(gone.id(), inc)));
+    Record oldRecord = c.node(1).gossip().records().get(gone.id()).orElseThrow();
+    gone.gossip().leave();
+    c.run(2_000);
+    c.crash(gone);
+    c.run(c.config().tombstoneHorizonMillis() + c.config().tombstoneHorizonMillis() / 5);
+    assertEquals(1.0, c.fraction(gone, g -> g.stateOf(gone.id()) == null), "forgotten by everyone");
+    broadcastFrom(c, c.node(3), oldAlive, new Update.RecordUpdate(oldRecord));
+    c.run(30_000);
+    assertEquals(1.0, c.fraction(gone, g -> g.stateOf(gone.id()) == null), "nobody took the replayed alive");
+    assertEquals(1.0, c.fraction(gone, g -> g.records().get(gone.id()).isEmpty()), "nobody took the replayed record");
+  }
+
   private static MemberAuthority signerOf(SimCluster c, SimNode n) {
     return n.authorityForTests();
   }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The record CRDT's laws, and that unverified records never get in. */
 class RecordStoreTest {
-  static final MemberAuthority TRUSTING = new MemberAuthority() {
+  static final MemberAuthority TRUSTING = new KeysKnownAuthority() {
     public byte[] sign(byte[] m) {
       return new byte[0];
     }
@@ -75,7 +75,7 @@ class RecordStoreTest {
 
   @Test
   void refusesRecordsThatDoNotVerifyOrClaimTooMuch() {
-    MemberAuthority strict = new MemberAuthority() {
+    MemberAuthority strict = new KeysKnownAuthority() {
       public byte[] sign(byte[] m) {
         return new byte[0];
       }

@@ -3,42 +3,85 @@ package dev.weft.gossip.sim;
 import dev.weft.gossip.MemberAuthority;
 import dev.weft.gossip.NodeId;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Map;
+import java.util.BitSet;
 
 /**
- * Signatures for the simulator: a keyed SHA-256 per member instead of Ed25519, a thousand times
- * cheaper, so that ten thousand members fit in one run. Unforgeable within the simulation (no
- * member knows another's secret); real signatures are tested in {@code Ed25519Authority}.
+ * Identities for the simulator. Signatures are a keyed SHA-256 per member instead of Ed25519, a
+ * thousand times cheaper, so that ten thousand members fit in one run; unforgeable within the
+ * simulation (no member knows another's secret). Certificates are {@link SimCertificates}: a
+ * member knows another's key only after it verified that member's certificate, learned from its
+ * hello (the first datagram it delivers) or fetched through gossip, exactly as in a node. Which
+ * members are known is a bit per member index, so ten thousand views cost little.
  */
 final class SimAuthority implements MemberAuthority {
+  private final SimCertificates certificates;
   private final byte[] secret;
-  private final Map<NodeId, byte[]> secrets;
+  private final BitSet known = new BitSet();
+  private final BitSet revoked = new BitSet();
 
-  SimAuthority(byte[] secret, Map<NodeId, byte[]> secrets) {
+  SimAuthority(SimCertificates certificates, byte[] secret) {
+    this.certificates = certificates;
     this.secret = secret;
-    this.secrets = secrets;
+  }
+
+  /** The member introduced itself (the control channel's hello): its certificate is verified. */
+  void hello(NodeId member) {
+    int i = certificates.index(member);
+    if (i >= 0 && !known.get(i)) {
+      learn(member, certificates.certificate(member));
+    }
   }
 
   @Override
   public byte[] sign(byte[] message) {
-    return mac(secret, message);
+    return SimCertificates.mac(secret, message);
   }
 
   @Override
   public boolean verify(NodeId signer, byte[] message, byte[] signature) {
-    byte[] s = secrets.get(signer);
-    return s != null && MessageDigest.isEqual(mac(s, message), signature);
+    int i = certificates.index(signer);
+    if (i < 0 || !known.get(i)) {
+      return false;
+    }
+    return MessageDigest.isEqual(SimCertificates.mac(certificates.secret(signer), message), signature);
   }
 
-  static byte[] mac(byte[] key, byte[] message) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(key);
-      d.update(message);
-      return d.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
+  @Override
+  public boolean knows(NodeId member) {
+    int i = certificates.index(member);
+    return i >= 0 && known.get(i);
+  }
+
+  @Override
+  public byte[] certificate(NodeId member) {
+    return knows(member) ? certificates.certificate(member) : null;
+  }
+
+  @Override
+  public boolean learn(NodeId member, byte[] certificate) {
+    int i = certificates.index(member);
+    if (i < 0 || revoked.get(i) || !certificates.verify(member, certificate)) {
+      return false;
     }
+    known.set(i);
+    return true;
+  }
+
+  @Override
+  public long validUntil(NodeId member) {
+    return Long.MAX_VALUE;
+  }
+
+  @Override
+  public NodeId revoke(byte[] revocation) {
+    NodeId member = certificates.verifyRevocation(revocation);
+    if (member != null) {
+      int i = certificates.index(member);
+      if (i >= 0) {
+        known.clear(i);
+        revoked.set(i);
+      }
+    }
+    return member;
   }
 }

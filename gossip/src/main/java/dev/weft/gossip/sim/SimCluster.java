@@ -28,7 +28,7 @@ public final class SimCluster {
   private final GossipConfig config;
   private final List<SimNode> nodes = new ArrayList<>();
   private final Map<NodeId, SimNode> byId = new HashMap<>();
-  private final Map<NodeId, byte[]> secrets = new HashMap<>();
+  private final SimCertificates certificates;
   /** Shared by all members: each holds a claim for every other (see {@link ClaimInterner}). */
   private final ClaimInterner claims = new ClaimInterner();
   private double loss;
@@ -48,13 +48,13 @@ public final class SimCluster {
     int epoch;
     int partition;
     long slowMillis;
-    MemberAuthority authority;
+    SimAuthority authority;
 
     SimNode(int index, NodeId id, byte[] secret) {
       this.index = index;
       this.id = id;
       this.secret = secret;
-      this.authority = new SimAuthority(secret, secrets);
+      this.authority = new SimAuthority(certificates, secret);
     }
 
     public NodeId id() {
@@ -78,6 +78,9 @@ public final class SimCluster {
   public SimCluster(long seed, GossipConfig config) {
     this.random = new SplittableRandom(seed);
     this.config = config;
+    byte[] caSecret = new byte[16];
+    random.nextBytes(caSecret);
+    this.certificates = new SimCertificates(caSecret);
   }
 
   public VirtualTime time() {
@@ -110,6 +113,16 @@ public final class SimCluster {
     return List.copyOf(falseDeathLog);
   }
 
+  /** A revocation of {@code n}'s certificate, signed by the simulation's CA. */
+  public byte[] revocationOf(SimNode n) {
+    return certificates.revocation(n.id);
+  }
+
+  /** Whether {@code observer} holds a verified certificate for {@code member}. */
+  public boolean knowsCertificate(SimNode observer, SimNode member) {
+    return observer.authority.knows(member.id);
+  }
+
   public void loss(double fraction) {
     this.loss = fraction;
   }
@@ -129,7 +142,7 @@ public final class SimCluster {
       random.nextBytes(secret);
       NodeId id = NodeId.of(key);
       SimNode node = new SimNode(nodes.size(), id, secret);
-      secrets.put(id, secret);
+      certificates.add(id, nodes.size(), secret);
       nodes.add(node);
       byId.put(id, node);
       added.add(node);
@@ -141,6 +154,8 @@ public final class SimCluster {
   public void start(SimNode node, List<SimNode> seeds, PersistedState remembered) {
     node.epoch++;
     node.up = true;
+    node.authority = new SimAuthority(certificates, node.secret); // a restart forgets the certificates it learned
+    node.authority.hello(node.id); // its own
     node.gossip = new Gossip(node.id, config, transport(node), scheduler(node), node.authority, listener(node), random.split(), claims);
     List<NodeId> seedIds = new ArrayList<>();
     for (SimNode s : seeds) {
@@ -228,6 +243,7 @@ public final class SimCluster {
       time.at(delay + dst.slowMillis, () -> {
         if (dst.up && from.partition == dst.partition) {
           bytesDelivered += datagram.length;
+          dst.authority.hello(from.id); // the control channel verified the sender's certificate
           dst.gossip.receive(from.id, datagram);
         }
       });
