@@ -61,6 +61,29 @@ class ParserFuzzTest {
     parseCertificate(der);
   }
 
+  /**
+   * Any BER variant of the certificate (one element's length in long form, padded, or indefinite)
+   * is refused: accepting one would give a blocklisted certificate a fresh fingerprint.
+   */
+  @Property(tries = 1000)
+  void everyNonCanonicalEncodingIsRefused(
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 10_000) int element,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = -1, max = 3) int padding) {
+    Tlv tree = Tlv.parse(CERT_DER);
+    java.util.List<Tlv> elements = tree.all();
+    Tlv t = elements.get(element % elements.size());
+    if (padding < 0 && t.children != null) {
+      t.indefinite = true;
+    } else {
+      t.lengthPadding = Math.max(0, padding);
+    }
+    byte[] reEncoded = tree.encode();
+    if (java.util.Arrays.equals(reEncoded, CERT_DER)) {
+      return; // a long form is the minimal one for lengths of 128 and more
+    }
+    org.junit.jupiter.api.Assertions.assertThrows(CertsException.class, () -> WeftCertificate.fromDer(reEncoded));
+  }
+
   @Property(tries = 1000)
   void randomBytesFailCleanly(@ForAll @Size(max = 600) byte[] bytes) {
     parseCertificate(bytes);

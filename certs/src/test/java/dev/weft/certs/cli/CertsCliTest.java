@@ -170,6 +170,36 @@ class CertsCliTest {
   }
 
   @Test
+  void aReEncodedCopyOfABlocklistedCertificateIsRefused() throws Exception {
+    ok("cert", "keygen", "--out-key", "@n2.key", "--out-pub", "@n2.pub");
+    ok(sign("--name", "n2", "--ip", "100.64.0.2/10", "--pub", "@n2.pub", "--out-crt", "@n2.crt"));
+    var cert = dev.weft.certs.WeftCertificate.load(dir.resolve("n2.crt"));
+    Files.writeString(dir.resolve("block"), cert.fingerprint() + "\n");
+    refused("is blocklisted", "cert", "verify", "--ca", "@ca.crt", "--blocklist", "@block", "@n2.crt");
+    for (var e : dev.weft.certs.ReEncodings.of(cert.der()).entrySet()) {
+      Files.writeString(dir.resolve("copy.crt"), pem(e.getValue()));
+      Result r = weft("cert", "verify", "--ca", "@ca.crt", "--blocklist", "@block", "@copy.crt");
+      assertEquals(1, r.exit(), e.getKey() + ": " + r.out() + r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertTrue(r.err().contains("copy.crt: malformed certificate: "), e.getKey() + ": " + r.err());
+    }
+    // A re-encoded CA certificate is no CA either.
+    var ca = dev.weft.certs.WeftCertificate.load(dir.resolve("ca.crt"));
+    Files.writeString(dir.resolve("ca-copy.crt"),
+        pem(dev.weft.certs.ReEncodings.of(ca.der()).get("outer SEQUENCE length in long form with a leading zero")));
+    refused("ca-copy.crt: malformed certificate: not in canonical DER encoding", "cert", "verify", "--ca", "@ca-copy.crt", "@n2.crt");
+    // A certificate signed again for the blocklisted key is refused by key.
+    Files.writeString(dir.resolve("block"), "key " + java.util.Base64.getEncoder().encodeToString(cert.publicKey()) + "\n");
+    ok(sign("--name", "n2b", "--ip", "100.64.0.3/10", "--pub", "@n2.pub", "--out-crt", "@n2b.crt"));
+    refused("its key", "cert", "verify", "--ca", "@ca.crt", "--blocklist", "@block", "@n2b.crt");
+  }
+
+  private static String pem(byte[] der) {
+    return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder().encodeToString(der)
+        + "\n-----END CERTIFICATE-----\n";
+  }
+
+  @Test
   void refusesMalformedFiles() throws Exception {
     Files.writeString(dir.resolve("junk.crt"), "hello\n");
     refused("no PEM block found", "cert", "verify", "--ca", "@ca.crt", "@junk.crt");
