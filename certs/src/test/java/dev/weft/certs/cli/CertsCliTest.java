@@ -200,6 +200,32 @@ class CertsCliTest {
   }
 
   @Test
+  void aCaLimitingNetworksGrantsSubnetsOnlyWhenItSaysSo() throws Exception {
+    ok("ca", "init", "--name", "nets", "--networks", "100.64.0.0/10", "--out-crt", "@nets.crt", "--out-key", "@nets.key");
+    ok("ca", "init", "--name", "any", "--networks", "100.64.0.0/10", "--any-subnet", "--out-crt", "@any.crt",
+        "--out-key", "@any.key");
+    for (String s : List.of("0.0.0.0/0", "203.0.113.0/24")) {
+      refused("subnet " + s + " is not allowed: the CA limits networks and grants no subnets", "cert", "sign",
+          "--ca-crt", "@nets.crt", "--ca-key", "@nets.key", "--name", "a", "--ip", "100.64.0.1/10", "--subnets", s,
+          "--out-key", "@a.key", "--out-crt", "@a.crt");
+    }
+    assertFalse(Files.exists(dir.resolve("a.crt")));
+    ok("cert", "sign", "--ca-crt", "@any.crt", "--ca-key", "@any.key", "--name", "b", "--ip", "100.64.0.2/10",
+        "--subnets", "0.0.0.0/0,::/0", "--out-key", "@b.key", "--out-crt", "@b.crt");
+    ok("cert", "verify", "--ca", "@nets.crt,@any.crt,@ca.crt", "@b.crt");
+    JsonNode nets = new ObjectMapper().readTree(weft("cert", "print", "--json", "@nets.crt").out());
+    assertEquals(0, nets.get("allowed_subnets").size());
+    JsonNode any = new ObjectMapper().readTree(weft("cert", "print", "--json", "@any.crt").out());
+    assertEquals(List.of("0.0.0.0/0", "::/0"), strings(any.get("allowed_subnets")));
+    assertTrue(weft("cert", "print", "@nets.crt").out().contains("subnets:        none"));
+    assertEquals(2, weft("ca", "init", "--name", "x", "--any-subnet", "--subnets", "198.51.100.0/24", "--out-crt", "@x.crt",
+        "--out-key", "@x.key").exit(), "--any-subnet and --subnets exclude each other");
+    String help = weft("ca", "init", "--help").out();
+    assertTrue(help.contains("But a CA with --networks grants no subnets unless it lists them"), help);
+    assertTrue(help.contains("--any-subnet"), help);
+  }
+
+  @Test
   void refusesMalformedFiles() throws Exception {
     Files.writeString(dir.resolve("junk.crt"), "hello\n");
     refused("no PEM block found", "cert", "verify", "--ca", "@ca.crt", "@junk.crt");
