@@ -119,6 +119,21 @@ public final class RevocationSet {
     put(subjectKeys, subjectKey(x25519), BLOCKLISTED);
   }
 
+  /**
+   * Adds a CA-signed revocation after checking it here against {@code trust} ({@link
+   * Revocation#verify}): a revocation from the network changes nothing unless a trusted CA signed
+   * it. Its fingerprint, CA and serial, and subject key are all added (not atomically together:
+   * each alone refuses the certificate). Returns whether it added anything new.
+   */
+  public boolean add(Revocation revocation, TrustBundle trust) throws CertsException {
+    revocation.verify(trust);
+    String how = "revoked by CA '" + trust.byFingerprint(revocation.caFingerprint()).orElseThrow().name() + "'";
+    boolean added = put(fingerprints, revocation.certFingerprint(), how);
+    added |= put(serials, serialKey(revocation.caFingerprint(), revocation.serial()), how);
+    added |= put(subjectKeys, subjectKey(revocation.subjectKey()), how);
+    return added;
+  }
+
   public boolean contains(String fingerprint) {
     return fingerprints.containsKey(fingerprint.toLowerCase(Locale.ROOT));
   }
@@ -165,11 +180,12 @@ public final class RevocationSet {
     return fingerprints.size() + serials.size() + subjectKeys.size();
   }
 
-  private void put(ConcurrentMap<String, String> map, String key, String how) throws CertsException {
+  /** Whether {@code key} is new. */
+  private boolean put(ConcurrentMap<String, String> map, String key, String how) throws CertsException {
     if (!map.containsKey(key) && size() >= MAX_ENTRIES) {
       throw new CertsException("revocation set is full (" + MAX_ENTRIES + " entries)");
     }
-    map.putIfAbsent(key, how);
+    return map.putIfAbsent(key, how) == null;
   }
 
   private static String fingerprint(String s) throws CertsException {

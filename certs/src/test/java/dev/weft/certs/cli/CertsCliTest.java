@@ -226,6 +226,62 @@ class CertsCliTest {
   }
 
   @Test
+  void caRevokeWritesARevocationThatVerifyRefuses() throws Exception {
+    ok("cert", "keygen", "--out-key", "@w.key", "--out-pub", "@w.pub");
+    ok(sign("--name", "web1", "--ip", "100.64.0.10/10", "--pub", "@w.pub", "--out-crt", "@web1.crt"));
+    Result r = weft("ca", "revoke", "--ca-crt", "@ca.crt", "--ca-key", "@ca.key", "--cert", "@web1.crt", "--out", "@web1.revoked");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().startsWith("revocation of 'web1' written to "), r.out());
+    assertTrue(Files.readString(dir.resolve("web1.revoked")).startsWith("-----BEGIN WEFT REVOCATION-----"));
+    var cert = dev.weft.certs.WeftCertificate.load(dir.resolve("web1.crt"));
+    ok("cert", "verify", "--ca", "@ca.crt", "@web1.crt");
+    refused("invalid: certificate " + cert.fingerprint() + " is revoked by CA 'acme'",
+        "cert", "verify", "--ca", "@ca.crt", "--revocations", "@web1.revoked", "@web1.crt");
+    // A new certificate for the same key is refused by key, even alongside a blocklist.
+    ok(sign("--name", "web1b", "--ip", "100.64.0.11/10", "--pub", "@w.pub", "--out-crt", "@web1b.crt"));
+    Files.writeString(dir.resolve("block"), "# none\n");
+    refused("its key", "cert", "verify", "--ca", "@ca.crt", "--blocklist", "@block", "--revocations", "@web1.revoked",
+        "@web1b.crt");
+    // Several files, comma-separated.
+    ok(sign("--name", "db1", "--ip", "100.64.0.12/10", "--out-key", "@db1.key", "--out-crt", "@db1.crt"));
+    ok("ca", "revoke", "--cert", "@db1.crt", "--ca-crt", "@ca.crt", "--ca-key", "@ca.key", "--out", "@db1.revoked");
+    refused("is revoked by CA 'acme'", "cert", "verify", "--ca", "@ca.crt", "--revocations", "@web1.revoked,@db1.revoked",
+        "@db1.crt");
+
+    refused("file exists (use --force to overwrite)",
+        "ca", "revoke", "--ca-crt", "@ca.crt", "--ca-key", "@ca.key", "--cert", "@db1.crt", "--out", "@web1.revoked");
+    ok("ca", "revoke", "--ca-crt", "@ca.crt", "--ca-key", "@ca.key", "--cert", "@db1.crt", "--out", "@web1.revoked", "--force");
+    ok("cert", "verify", "--ca", "@ca.crt", "--revocations", "@web1.revoked", "@web1.crt");
+  }
+
+  @Test
+  void revocationsMustComeFromTheRightCa() throws Exception {
+    ok(sign("--name", "web1", "--ip", "100.64.0.10/10", "--out-key", "@w.key", "--out-crt", "@web1.crt"));
+    ok("ca", "init", "--name", "other", "--out-crt", "@other.crt", "--out-key", "@other.key");
+    refused("certificate 'web1' was not issued by CA 'other'",
+        "ca", "revoke", "--ca-crt", "@other.crt", "--ca-key", "@other.key", "--cert", "@web1.crt", "--out", "@x.revoked");
+    assertFalse(Files.exists(dir.resolve("x.revoked")), "a refusal writes nothing");
+    refused("the CA key does not match the CA certificate",
+        "ca", "revoke", "--ca-crt", "@ca.crt", "--ca-key", "@other.key", "--cert", "@web1.crt", "--out", "@x.revoked");
+
+    ok("ca", "revoke", "--ca-crt", "@ca.crt", "--ca-key", "@ca.key", "--cert", "@web1.crt", "--out", "@web1.revoked");
+    refused("web1.revoked: revocation by unknown CA",
+        "cert", "verify", "--ca", "@other.crt", "--revocations", "@web1.revoked", "@web1.crt");
+    byte[] der = dev.weft.certs.Revocation.load(dir.resolve("web1.revoked")).get(0).encoded();
+    der[der.length - 10] ^= 1;
+    Files.writeString(dir.resolve("bad.revoked"), "-----BEGIN WEFT REVOCATION-----\n"
+        + java.util.Base64.getMimeEncoder().encodeToString(der) + "\n-----END WEFT REVOCATION-----\n");
+    refused("bad.revoked: revocation has a bad signature: not signed by CA 'acme'",
+        "cert", "verify", "--ca", "@ca.crt", "--revocations", "@bad.revoked", "@web1.crt");
+    Files.writeString(dir.resolve("short.revoked"), "-----BEGIN WEFT REVOCATION-----\nV0ZSVgE=\n-----END WEFT REVOCATION-----\n");
+    refused("short.revoked: malformed revocation: 5 bytes", "cert", "verify", "--ca", "@ca.crt", "--revocations",
+        "@short.revoked", "@web1.crt");
+    refused("no 'WEFT REVOCATION' PEM block found", "cert", "verify", "--ca", "@ca.crt", "--revocations", "@web1.crt",
+        "@web1.crt");
+    assertEquals(2, weft("ca", "revoke", "--ca-crt", "@ca.crt", "--out", "@y.revoked").exit(), "--cert is required");
+  }
+
+  @Test
   void refusesMalformedFiles() throws Exception {
     Files.writeString(dir.resolve("junk.crt"), "hello\n");
     refused("no PEM block found", "cert", "verify", "--ca", "@ca.crt", "@junk.crt");
@@ -314,7 +370,7 @@ class CertsCliTest {
     assertEquals(2, weft("cert", "sign", "--name", "x").exit());
     assertEquals(2, weft("cert", "sign", "--name", "x", "--ip", "100.64.0.1/10", "--pub", "@p", "--out-key", "@k", "--out-crt", "@c").exit(),
         "--pub and --out-key exclude each other");
-    for (String[] cmd : List.of(new String[] {"ca", "init"}, new String[] {"cert", "keygen"}, new String[] {"cert", "sign"},
+    for (String[] cmd : List.of(new String[] {"ca", "init"}, new String[] {"ca", "revoke"}, new String[] {"cert", "keygen"}, new String[] {"cert", "sign"},
         new String[] {"cert", "print"}, new String[] {"cert", "verify"}, new String[] {"ca"}, new String[] {"cert"})) {
       List<String> a = new ArrayList<>(List.of(cmd));
       a.add("--help");
