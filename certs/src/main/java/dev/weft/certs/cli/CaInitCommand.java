@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Create a CA: an Ed25519 key and a self-signed X.509 CA certificate (PEM).",
-      "--networks, --groups and --subnets limit what the CA will sign; without them it signs anything.",
-      "But a CA with --networks grants no subnets unless it lists them (--subnets) or grants any",
-      "(--any-subnet, the same as --subnets 0.0.0.0/0,::/0)."
+      "--networks, --groups and --subnets limit what the CA signs (none: anything).",
+      "A CA with --networks grants no subnets unless --subnets lists them;",
+      "--any-subnet (the same as --subnets 0.0.0.0/0,::/0) grants any."
     },
     footer = {"", "Example:", "  weft ca init --name acme --networks 100.64.0.0/10,fd00:77::/48 --duration 8760h"})
 final class CaInitCommand extends CertsCommand {

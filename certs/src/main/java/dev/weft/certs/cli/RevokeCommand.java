@@ -14,13 +14,14 @@ import picocli.CommandLine.Option;
     name = "revoke",
     mixinStandardHelpOptions = true,
     description = {
-      "Revoke a node certificate: write a revocation signed by the CA (PEM 'WEFT REVOCATION').",
-      "It names the certificate's fingerprint, serial and X25519 key: nodes that load it refuse",
-      "that certificate and any other for the same key. It does not expire."
+      "Revoke a node certificate: write a revocation signed by the CA (PEM).",
+      "It names the certificate's fingerprint, serial and X25519 key; nodes that",
+      "load it refuse that certificate and any other for the same key. No expiry."
     },
     footer = {"", "Example:",
-      "  weft ca revoke --ca-crt ca.crt --ca-key ca.key --cert web1.crt --out web1.revoked",
-      "  weft cert verify --ca ca.crt --revocations web1.revoked web1.crt   # exit 1: revoked"})
+      "  weft ca revoke --ca-crt ca.crt --ca-key ca.key --cert web1.crt \\",
+      "      --out web1.revoked",
+      "  weft cert verify --ca ca.crt --revocations web1.revoked web1.crt"})
 final class RevokeCommand extends CertsCommand {
   @Option(names = "--ca-crt", defaultValue = "ca.crt", paramLabel = "FILE", description = "CA certificate (default: ${DEFAULT-VALUE}).")
   Path caCrt;

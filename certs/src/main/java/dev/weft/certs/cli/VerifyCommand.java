@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Verify a certificate against trusted CAs: signature, validity, CA constraints, blocklist,",
-      "revocations (from 'weft ca revoke'; each must be signed by one of the --ca CAs).",
+      "Verify a certificate against trusted CAs: signature, validity, CA",
+      "constraints, blocklist, revocations (each signed by one of the --ca CAs).",
       "Exit 0 when valid; otherwise exit 1 and one line naming the reason."
     })
 final class VerifyCommand extends CertsCommand {

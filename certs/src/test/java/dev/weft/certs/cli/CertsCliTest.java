@@ -221,7 +221,7 @@ class CertsCliTest {
     assertEquals(2, weft("ca", "init", "--name", "x", "--any-subnet", "--subnets", "198.51.100.0/24", "--out-crt", "@x.crt",
         "--out-key", "@x.key").exit(), "--any-subnet and --subnets exclude each other");
     String help = weft("ca", "init", "--help").out();
-    assertTrue(help.contains("But a CA with --networks grants no subnets unless it lists them"), help);
+    assertTrue(help.contains("A CA with --networks grants no subnets unless --subnets lists them;"), help);
     assertTrue(help.contains("--any-subnet"), help);
   }
 
