@@ -49,8 +49,9 @@ public final class CertificateVerifier {
     if (timeProblem.isPresent()) {
       return new Verdict.Invalid(timeProblem.get());
     }
-    if (revoked.contains(cert.fingerprint())) {
-      return new Verdict.Invalid("certificate " + cert.fingerprint() + " is blocklisted");
+    Optional<String> revocation = revoked.reasonRevoked(cert);
+    if (revocation.isPresent()) {
+      return new Verdict.Invalid(revocation.get());
     }
     if (revoked.contains(ca.fingerprint())) {
       return new Verdict.Invalid("CA " + ca.fingerprint() + " is blocklisted");

@@ -11,7 +11,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
@@ -35,6 +38,7 @@ import org.bouncycastle.cert.CertException;
  * groups and subnets in weft's extensions, name and IPs in the subject alternative name).
  */
 public final class WeftCertificate {
+  private static final AlgorithmIdentifier ED25519 = new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519);
   private final X509CertificateHolder holder;
   private final byte[] der;
   private final String fingerprint;
@@ -56,6 +60,12 @@ public final class WeftCertificate {
     this.fingerprint = sha256Hex(der);
     if (holder.toASN1Structure().getVersionNumber() != 3) {
       throw malformed("not an X.509 v3 certificate");
+    }
+    // The outer algorithm identifier is outside the signature: insist on the one form (RFC 8410:
+    // no parameters), the same in both places, so that it cannot be varied either.
+    AlgorithmIdentifier outerAlg = holder.getSignatureAlgorithm();
+    if (!ED25519.equals(outerAlg) || !ED25519.equals(holder.toASN1Structure().getTBSCertificate().getSignature())) {
+      throw malformed("signature algorithm must be Ed25519 without parameters, as in the TBS");
     }
     // BouncyCastle parses the validity dates only when asked: ask now, so that a damaged date is
     // a parse error here and not an exception wherever the certificate is later used.
@@ -134,10 +144,18 @@ public final class WeftCertificate {
       throw malformed("too large");
     }
     X509CertificateHolder holder;
+    byte[] canonical;
     try {
       holder = new X509CertificateHolder(der);
+      canonical = holder.toASN1Structure().getEncoded(ASN1Encoding.DER);
     } catch (IOException | RuntimeException e) {
       throw malformed("not a DER X.509 certificate");
+    }
+    // BouncyCastle reads BER and checks the signature over the TBS re-encoded as DER, so a BER
+    // copy of a certificate verifies yet hashes to another fingerprint, slipping past a blocklist.
+    // Only the one canonical encoding is a certificate.
+    if (!Arrays.equals(canonical, der)) {
+      throw malformed("not in canonical DER encoding (re-encoded?)");
     }
     try {
       return new WeftCertificate(holder, der.clone());

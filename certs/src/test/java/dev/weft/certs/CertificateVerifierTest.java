@@ -114,4 +114,68 @@ class CertificateVerifierTest {
     java.nio.file.Files.writeString(file, "# revoked\n" + "AB".repeat(32) + "\n");
     assertTrue(RevocationSet.load(file).contains("ab".repeat(32)));
   }
+
+  /** Serial numbers come from the random source only: a fixed one makes two certificates share one. */
+  private static java.security.SecureRandom fixedSerials() {
+    return new java.security.SecureRandom() {
+      @Override
+      public void nextBytes(byte[] bytes) {
+        java.util.Arrays.fill(bytes, (byte) 0x42);
+      }
+    };
+  }
+
+  @Test
+  void aRevokedKeyRefusesEveryCertificateForThatKey() throws Exception {
+    CertificateAuthority ca = TestPki.ca("x");
+    NodePublicKeys keys = NodeKeys.generate(RANDOM).publicKeys();
+    var first = new CertificateAuthority.NodeRequest("a", List.of(TestPki.p("100.64.0.1/10")), List.of(), List.of(), null, keys);
+    var second = new CertificateAuthority.NodeRequest("b", List.of(TestPki.p("100.64.0.2/10")), List.of(), List.of(), null, keys);
+    WeftCertificate a = ca.sign(first, NOW, RANDOM);
+    WeftCertificate b = ca.sign(second, NOW, RANDOM);
+    RevocationSet revoked = new RevocationSet();
+    var verifier = new CertificateVerifier(TrustBundle.of(List.of(ca.certificate())), revoked);
+    assertTrue(verifier.verify(b, NOW).isValid());
+    revoked.addSubjectKey(a.publicKey());
+    assertTrue(reason(verifier.verify(a, NOW)).contains("its key " + java.util.Base64.getEncoder().encodeToString(a.publicKey()) + " is blocklisted"));
+    assertTrue(reason(verifier.verify(b, NOW)).contains("is blocklisted"), "a re-issued certificate for the key too");
+    assertTrue(revoked.containsSubjectKey(a.publicKey()));
+    assertArrayEquals(a.publicKey(), revoked.revokedSubjectKeys().get(0));
+  }
+
+  @Test
+  void aRevokedSerialRefusesEveryCertificateOfThatCaWithIt() throws Exception {
+    CertificateAuthority ca = TestPki.ca("x");
+    CertificateAuthority other = TestPki.ca("y");
+    WeftCertificate a = ca.sign(node("a", "100.64.0.1/10"), NOW, fixedSerials());
+    WeftCertificate b = ca.sign(node("b", "100.64.0.2/10"), NOW, fixedSerials());
+    WeftCertificate elsewhere = other.sign(node("c", "100.64.0.3/10"), NOW, fixedSerials());
+    assertEquals(a.serial(), b.serial());
+    assertEquals(a.serial(), elsewhere.serial());
+    RevocationSet revoked = new RevocationSet();
+    var verifier = new CertificateVerifier(TrustBundle.of(List.of(ca.certificate(), other.certificate())), revoked);
+    revoked.addSerial(ca.certificate().fingerprint(), a.serial());
+    assertTrue(reason(verifier.verify(b, NOW)).contains("serial " + a.serial().toString(16) + " of CA "
+        + ca.certificate().fingerprint() + " is blocklisted"));
+    assertTrue(verifier.verify(elsewhere, NOW).isValid(), "a serial is revoked for its CA only");
+  }
+
+  @Test
+  void blocklistFilesNameSerialsAndKeysToo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    CertificateAuthority ca = TestPki.ca("x");
+    WeftCertificate a = ca.sign(node("a", "100.64.0.1/10"), NOW, RANDOM);
+    WeftCertificate b = ca.sign(node("b", "100.64.0.2/10"), NOW, RANDOM);
+    var file = dir.resolve("block");
+    java.nio.file.Files.writeString(file, "serial " + ca.certificate().fingerprint().toUpperCase() + " " + a.serial().toString(16)
+        + "  # lost laptop\nkey " + java.util.Base64.getEncoder().encodeToString(b.publicKey()) + "\n");
+    var verifier = new CertificateVerifier(TrustBundle.of(List.of(ca.certificate())), RevocationSet.load(file));
+    assertTrue(reason(verifier.verify(a, NOW)).contains("serial"));
+    assertTrue(reason(verifier.verify(b, NOW)).contains("its key"));
+    for (String bad : List.of("serial " + "ab".repeat(32), "serial xyz 12", "serial " + "ab".repeat(32) + " " + "f".repeat(41),
+        "key AAAA", "key !!", "key", "ab".repeat(32) + " extra")) {
+      java.nio.file.Files.writeString(file, "# first\n" + bad + "\n");
+      String why = org.junit.jupiter.api.Assertions.assertThrows(CertsException.class, () -> RevocationSet.load(file)).getMessage();
+      assertTrue(why.startsWith(file + ":2: "), why);
+    }
+  }
 }

@@ -17,14 +17,19 @@ class ParserFuzzTest {
   private static final byte[] CERT_DER;
   private static final String NODE_KEY_PEM;
   private static final CertificateVerifier VERIFIER;
+  private static final TrustBundle BUNDLE;
+  private static final byte[] REVOCATION;
 
   static {
     try {
       var ca = TestPki.constrainedCa();
-      VERIFIER = new CertificateVerifier(TrustBundle.of(java.util.List.of(ca.certificate())), new RevocationSet());
-      CERT_DER =
+      BUNDLE = TrustBundle.of(java.util.List.of(ca.certificate()));
+      VERIFIER = new CertificateVerifier(BUNDLE, new RevocationSet());
+      WeftCertificate cert =
           ca.sign(TestPki.node("a", java.util.List.of("100.64.0.1/10", "fd00:77::1/48"), java.util.List.of("web"),
-              java.util.List.of("198.51.100.0/26"), null), TestPki.NOW, TestPki.RANDOM).der();
+              java.util.List.of("198.51.100.0/26"), null), TestPki.NOW, TestPki.RANDOM);
+      CERT_DER = cert.der();
+      REVOCATION = Revocation.issue(ca.certificate(), ca.privateKey(), cert, TestPki.NOW).encoded();
       var keys = NodeKeys.generate(TestPki.RANDOM);
       NODE_KEY_PEM =
           Pem.write("PRIVATE KEY", KeyCodec.pkcs8(new org.bouncycastle.crypto.params.X25519PrivateKeyParameters(keys.x25519Private())))
@@ -59,6 +64,82 @@ class ParserFuzzTest {
   @Property(tries = 500)
   void truncatedCertificatesFailCleanly(@ForAll("truncatedDer") byte[] der) {
     parseCertificate(der);
+  }
+
+  /**
+   * Any BER variant of the certificate (one element's length in long form, padded, or indefinite)
+   * is refused: accepting one would give a blocklisted certificate a fresh fingerprint.
+   */
+  @Property(tries = 1000)
+  void everyNonCanonicalEncodingIsRefused(
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 10_000) int element,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = -1, max = 3) int padding) {
+    Tlv tree = Tlv.parse(CERT_DER);
+    java.util.List<Tlv> elements = tree.all();
+    Tlv t = elements.get(element % elements.size());
+    if (padding < 0 && t.children != null) {
+      t.indefinite = true;
+    } else {
+      t.lengthPadding = Math.max(0, padding);
+    }
+    byte[] reEncoded = tree.encode();
+    if (java.util.Arrays.equals(reEncoded, CERT_DER)) {
+      return; // a long form is the minimal one for lengths of 128 and more
+    }
+    org.junit.jupiter.api.Assertions.assertThrows(CertsException.class, () -> WeftCertificate.fromDer(reEncoded));
+  }
+
+  @Property(tries = 3000)
+  void mutatedRevocationsFailCleanlyAndNeverVerify(@ForAll("mutatedRevocation") byte[] bytes) {
+    Revocation r;
+    try {
+      r = Revocation.decode(bytes);
+    } catch (CertsException expected) {
+      return;
+    }
+    // One value, one encoding; and what was changed no longer carries the CA's signature.
+    org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, r.encoded());
+    r.toString();
+    r.toPem();
+    if (!java.util.Arrays.equals(bytes, REVOCATION)) {
+      org.junit.jupiter.api.Assertions.assertFalse(r.isValidFor(BUNDLE));
+    }
+  }
+
+  @Provide
+  Arbitrary<byte[]> mutatedRevocation() {
+    Arbitrary<byte[]> changed = Arbitraries.integers().between(0, REVOCATION.length - 1).list().ofMinSize(1).ofMaxSize(4)
+        .flatMap(positions -> Arbitraries.bytes().list().ofSize(positions.size()).map(values -> {
+          byte[] copy = REVOCATION.clone();
+          for (int i = 0; i < positions.size(); i++) {
+            copy[positions.get(i)] = values.get(i);
+          }
+          return copy;
+        }));
+    Arbitrary<byte[]> resized = Arbitraries.integers().between(0, REVOCATION.length + 70)
+        .map(n -> java.util.Arrays.copyOf(REVOCATION, n));
+    return Arbitraries.oneOf(changed, resized);
+  }
+
+  @Property(tries = 1000)
+  void randomRevocationBytesAndPemFailCleanly(@ForAll @Size(max = 300) byte[] bytes, @ForAll("mangledRevocationPem") String pem) {
+    try {
+      Revocation.decode(bytes);
+    } catch (CertsException expected) {
+      // refused
+    }
+    try {
+      Revocation.fromPem(pem.getBytes(StandardCharsets.ISO_8859_1), "fuzz");
+    } catch (CertsException expected) {
+      // refused
+    }
+  }
+
+  @Provide
+  Arbitrary<String> mangledRevocationPem() {
+    String s = Pem.write(Revocation.PEM_TYPE, REVOCATION);
+    return Arbitraries.integers().between(0, s.length() - 1).flatMap(pos ->
+        Arbitraries.chars().ascii().map(c -> s.substring(0, pos) + c + s.substring(pos + 1)));
   }
 
   @Property(tries = 1000)

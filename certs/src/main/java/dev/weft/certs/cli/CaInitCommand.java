@@ -5,11 +5,13 @@ import dev.weft.certs.CaKeyFile;
 import dev.weft.certs.CertificateAuthority;
 import dev.weft.certs.CertsException;
 import dev.weft.certs.Durations;
+import dev.weft.certs.IpPrefix;
 import dev.weft.certs.SecureFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,7 +21,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Create a CA: an Ed25519 key and a self-signed X.509 CA certificate (PEM).",
-      "--networks, --groups and --subnets limit what the CA will sign; without them it signs anything."
+      "--networks, --groups and --subnets limit what the CA signs (none: anything).",
+      "A CA with --networks grants no subnets unless --subnets lists them;",
+      "--any-subnet (the same as --subnets 0.0.0.0/0,::/0) grants any."
     },
     footer = {"", "Example:", "  weft ca init --name acme --networks 100.64.0.0/10,fd00:77::/48 --duration 8760h"})
 final class CaInitCommand extends CertsCommand {
@@ -32,8 +36,16 @@ final class CaInitCommand extends CertsCommand {
   @Option(names = "--groups", split = ",", paramLabel = "GROUP", description = "The only groups the CA may grant.")
   List<String> groups;
 
-  @Option(names = "--subnets", split = ",", paramLabel = "CIDR", description = "The only subnets nodes may be allowed to advertise.")
-  List<String> subnets;
+  @ArgGroup(exclusive = true)
+  SubnetGrant subnetGrant;
+
+  static final class SubnetGrant {
+    @Option(names = "--subnets", split = ",", paramLabel = "CIDR", description = "The only subnets nodes may be allowed to advertise.")
+    List<String> subnets;
+
+    @Option(names = "--any-subnet", description = "Nodes may be allowed any subnet, even with --networks.")
+    boolean any;
+  }
 
   @Option(names = "--duration", defaultValue = "8760h", description = "Validity, e.g. 8760h, 90d, 1h30m (default: ${DEFAULT-VALUE}).")
   String duration;
@@ -54,6 +66,13 @@ final class CaInitCommand extends CertsCommand {
     super(env);
   }
 
+  private Optional<List<IpPrefix>> subnets() throws CertsException {
+    if (subnetGrant == null) {
+      return Optional.empty();
+    }
+    return Optional.of(subnetGrant.any ? CaConstraints.ANY_SUBNET : Parsing.prefixes(subnetGrant.subnets, "--subnets"));
+  }
+
   @Override
   int execute() throws CertsException {
     SecureFiles.checkOutputs(force, outCrt, outKey);
@@ -61,7 +80,7 @@ final class CaInitCommand extends CertsCommand {
         new CaConstraints(
             networks == null ? Optional.empty() : Optional.of(Parsing.prefixes(networks, "--networks")),
             groups == null ? Optional.empty() : Optional.of(Parsing.strings(groups)),
-            subnets == null ? Optional.empty() : Optional.of(Parsing.prefixes(subnets, "--subnets")));
+            subnets());
     var request = new CertificateAuthority.CaRequest(name, constraints, Durations.parse(duration));
     char[] pass = encrypt ? passphrase(true) : null;
     try {

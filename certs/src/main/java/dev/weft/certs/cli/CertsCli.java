@@ -9,6 +9,7 @@ public final class CertsCli {
   public static void addTo(CommandLine root, CliEnv env) {
     CommandLine ca = new CommandLine(new CaCommand());
     ca.addSubcommand("init", new CaInitCommand(env));
+    ca.addSubcommand("revoke", new RevokeCommand(env));
     CommandLine cert = new CommandLine(new CertCommand());
     cert.addSubcommand("keygen", new KeygenCommand(env));
     cert.addSubcommand("sign", new SignCommand(env));

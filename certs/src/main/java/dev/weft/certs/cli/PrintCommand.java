@@ -70,7 +70,7 @@ final class PrintCommand extends CertsCommand {
     if (c.isCa()) {
       m.put("networks", c.constraints().networks().map(PrintCommand::cidrs).orElse(null));
       m.put("allowed_groups", c.constraints().groups().orElse(null));
-      m.put("allowed_subnets", c.constraints().subnets().map(PrintCommand::cidrs).orElse(null));
+      m.put("allowed_subnets", c.constraints().grantedSubnets().map(PrintCommand::cidrs).orElse(null));
     }
     m.put("not_before", rfc3339(c.notBefore()));
     m.put("not_after", rfc3339(c.notAfter()));
@@ -91,7 +91,8 @@ final class PrintCommand extends CertsCommand {
     if (c.isCa()) {
       o.printf("  networks:       %s%n", c.constraints().networks().map(PrintCommand::cidrs).map(Object::toString).orElse("any"));
       o.printf("  groups:         %s%n", c.constraints().groups().map(Object::toString).orElse("any"));
-      o.printf("  subnets:        %s%n", c.constraints().subnets().map(PrintCommand::cidrs).map(Object::toString).orElse("any"));
+      o.printf("  subnets:        %s%n", c.constraints().grantedSubnets().map(PrintCommand::cidrs)
+          .map(l -> l.isEmpty() ? "none (the CA limits networks and lists no subnets)" : l.toString()).orElse("any"));
     } else {
       o.printf("  ips:            %s%n", String.join(", ", cidrs(c.ips())));
       o.printf("  groups:         %s%n", String.join(", ", c.groups()));

@@ -2,6 +2,7 @@ package dev.weft.certs.cli;
 
 import dev.weft.certs.CertificateVerifier;
 import dev.weft.certs.CertsException;
+import dev.weft.certs.Revocation;
 import dev.weft.certs.RevocationSet;
 import dev.weft.certs.SecureFiles;
 import dev.weft.certs.TrustBundle;
@@ -18,15 +19,20 @@ import picocli.CommandLine.Parameters;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Verify a certificate against trusted CAs: signature, validity, CA constraints, blocklist.",
+      "Verify a certificate against trusted CAs: signature, validity, CA",
+      "constraints, blocklist, revocations (each signed by one of the --ca CAs).",
       "Exit 0 when valid; otherwise exit 1 and one line naming the reason."
     })
 final class VerifyCommand extends CertsCommand {
   @Option(names = "--ca", required = true, split = ",", paramLabel = "FILE", description = "Trusted CA certificate files (several for rotation).")
   List<Path> cas;
 
-  @Option(names = "--blocklist", paramLabel = "FILE", description = "Revoked fingerprints, one per line (# comments).")
+  @Option(names = "--blocklist", paramLabel = "FILE",
+      description = "Revoked certificates, one per line (# comments): a fingerprint, 'serial <CA fingerprint> <hex>' or 'key <base64>'.")
   Path blocklist;
+
+  @Option(names = "--revocations", split = ",", paramLabel = "FILE", description = "CA-signed revocation files (from 'weft ca revoke').")
+  List<Path> revocations = List.of();
 
   @Parameters(paramLabel = "FILE", description = "The certificate to verify (PEM).")
   Path file;
@@ -39,6 +45,15 @@ final class VerifyCommand extends CertsCommand {
   int execute() throws CertsException {
     TrustBundle bundle = TrustBundle.load(cas);
     RevocationSet revoked = blocklist == null ? new RevocationSet() : RevocationSet.load(blocklist);
+    for (Path f : revocations) {
+      for (Revocation r : Revocation.load(f)) {
+        try {
+          revoked.add(r, bundle);
+        } catch (CertsException e) {
+          throw new CertsException(f + ": " + e.getMessage());
+        }
+      }
+    }
     List<WeftCertificate> certs = WeftCertificate.fromPem(SecureFiles.read(file), file.toString());
     if (certs.size() != 1) {
       throw new CertsException(file + ": expected one certificate, found " + certs.size());

@@ -170,6 +170,118 @@ class CertsCliTest {
   }
 
   @Test
+  void aReEncodedCopyOfABlocklistedCertificateIsRefused() throws Exception {
+    ok("cert", "keygen", "--out-key", "@n2.key", "--out-pub", "@n2.pub");
+    ok(sign("--name", "n2", "--ip", "100.64.0.2/10", "--pub", "@n2.pub", "--out-crt", "@n2.crt"));
+    var cert = dev.weft.certs.WeftCertificate.load(dir.resolve("n2.crt"));
+    Files.writeString(dir.resolve("block"), cert.fingerprint() + "\n");
+    refused("is blocklisted", "cert", "verify", "--ca", "@ca.crt", "--blocklist", "@block", "@n2.crt");
+    for (var e : dev.weft.certs.ReEncodings.of(cert.der()).entrySet()) {
+      Files.writeString(dir.resolve("copy.crt"), pem(e.getValue()));
+      Result r = weft("cert", "verify", "--ca", "@ca.crt", "--blocklist", "@block", "@copy.crt");
+      assertEquals(1, r.exit(), e.getKey() + ": " + r.out() + r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertTrue(r.err().contains("copy.crt: malformed certificate: "), e.getKey() + ": " + r.err());
+    }
+    // A re-encoded CA certificate is no CA either.
+    var ca = dev.weft.certs.WeftCertificate.load(dir.resolve("ca.crt"));
+    Files.writeString(dir.resolve("ca-copy.crt"),
+        pem(dev.weft.certs.ReEncodings.of(ca.der()).get("outer SEQUENCE length in long form with a leading zero")));
+    refused("ca-copy.crt: malformed certificate: not in canonical DER encoding", "cert", "verify", "--ca", "@ca-copy.crt", "@n2.crt");
+    // A certificate signed again for the blocklisted key is refused by key.
+    Files.writeString(dir.resolve("block"), "key " + java.util.Base64.getEncoder().encodeToString(cert.publicKey()) + "\n");
+    ok(sign("--name", "n2b", "--ip", "100.64.0.3/10", "--pub", "@n2.pub", "--out-crt", "@n2b.crt"));
+    refused("its key", "cert", "verify", "--ca", "@ca.crt", "--blocklist", "@block", "@n2b.crt");
+  }
+
+  private static String pem(byte[] der) {
+    return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder().encodeToString(der)
+        + "\n-----END CERTIFICATE-----\n";
+  }
+
+  @Test
+  void aCaLimitingNetworksGrantsSubnetsOnlyWhenItSaysSo() throws Exception {
+    ok("ca", "init", "--name", "nets", "--networks", "100.64.0.0/10", "--out-crt", "@nets.crt", "--out-key", "@nets.key");
+    ok("ca", "init", "--name", "any", "--networks", "100.64.0.0/10", "--any-subnet", "--out-crt", "@any.crt",
+        "--out-key", "@any.key");
+    for (String s : List.of("0.0.0.0/0", "203.0.113.0/24")) {
+      refused("subnet " + s + " is not allowed: the CA limits networks and grants no subnets", "cert", "sign",
+          "--ca-crt", "@nets.crt", "--ca-key", "@nets.key", "--name", "a", "--ip", "100.64.0.1/10", "--subnets", s,
+          "--out-key", "@a.key", "--out-crt", "@a.crt");
+    }
+    assertFalse(Files.exists(dir.resolve("a.crt")));
+    ok("cert", "sign", "--ca-crt", "@any.crt", "--ca-key", "@any.key", "--name", "b", "--ip", "100.64.0.2/10",
+        "--subnets", "0.0.0.0/0,::/0", "--out-key", "@b.key", "--out-crt", "@b.crt");
+    ok("cert", "verify", "--ca", "@nets.crt,@any.crt,@ca.crt", "@b.crt");
+    JsonNode nets = new ObjectMapper().readTree(weft("cert", "print", "--json", "@nets.crt").out());
+    assertEquals(0, nets.get("allowed_subnets").size());
+    JsonNode any = new ObjectMapper().readTree(weft("cert", "print", "--json", "@any.crt").out());
+    assertEquals(List.of("0.0.0.0/0", "::/0"), strings(any.get("allowed_subnets")));
+    assertTrue(weft("cert", "print", "@nets.crt").out().contains("subnets:        none"));
+    assertEquals(2, weft("ca", "init", "--name", "x", "--any-subnet", "--subnets", "198.51.100.0/24", "--out-crt", "@x.crt",
+        "--out-key", "@x.key").exit(), "--any-subnet and --subnets exclude each other");
+    String help = weft("ca", "init", "--help").out();
+    assertTrue(help.contains("A CA with --networks grants no subnets unless --subnets lists them;"), help);
+    assertTrue(help.contains("--any-subnet"), help);
+  }
+
+  @Test
+  void caRevokeWritesARevocationThatVerifyRefuses() throws Exception {
+    ok("cert", "keygen", "--out-key", "@w.key", "--out-pub", "@w.pub");
+    ok(sign("--name", "web1", "--ip", "100.64.0.10/10", "--pub", "@w.pub", "--out-crt", "@web1.crt"));
+    Result r = weft("ca", "revoke", "--ca-crt", "@ca.crt", "--ca-key", "@ca.key", "--cert", "@web1.crt", "--out", "@web1.revoked");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().startsWith("revocation of 'web1' written to "), r.out());
+    assertTrue(Files.readString(dir.resolve("web1.revoked")).startsWith("-----BEGIN WEFT REVOCATION-----"));
+    var cert = dev.weft.certs.WeftCertificate.load(dir.resolve("web1.crt"));
+    ok("cert", "verify", "--ca", "@ca.crt", "@web1.crt");
+    refused("invalid: certificate " + cert.fingerprint() + " is revoked by CA 'acme'",
+        "cert", "verify", "--ca", "@ca.crt", "--revocations", "@web1.revoked", "@web1.crt");
+    // A new certificate for the same key is refused by key, even alongside a blocklist.
+    ok(sign("--name", "web1b", "--ip", "100.64.0.11/10", "--pub", "@w.pub", "--out-crt", "@web1b.crt"));
+    Files.writeString(dir.resolve("block"), "# none\n");
+    refused("its key", "cert", "verify", "--ca", "@ca.crt", "--blocklist", "@block", "--revocations", "@web1.revoked",
+        "@web1b.crt");
+    // Several files, comma-separated.
+    ok(sign("--name", "db1", "--ip", "100.64.0.12/10", "--out-key", "@db1.key", "--out-crt", "@db1.crt"));
+    ok("ca", "revoke", "--cert", "@db1.crt", "--ca-crt", "@ca.crt", "--ca-key", "@ca.key", "--out", "@db1.revoked");
+    refused("is revoked by CA 'acme'", "cert", "verify", "--ca", "@ca.crt", "--revocations", "@web1.revoked,@db1.revoked",
+        "@db1.crt");
+
+    refused("file exists (use --force to overwrite)",
+        "ca", "revoke", "--ca-crt", "@ca.crt", "--ca-key", "@ca.key", "--cert", "@db1.crt", "--out", "@web1.revoked");
+    ok("ca", "revoke", "--ca-crt", "@ca.crt", "--ca-key", "@ca.key", "--cert", "@db1.crt", "--out", "@web1.revoked", "--force");
+    ok("cert", "verify", "--ca", "@ca.crt", "--revocations", "@web1.revoked", "@web1.crt");
+  }
+
+  @Test
+  void revocationsMustComeFromTheRightCa() throws Exception {
+    ok(sign("--name", "web1", "--ip", "100.64.0.10/10", "--out-key", "@w.key", "--out-crt", "@web1.crt"));
+    ok("ca", "init", "--name", "other", "--out-crt", "@other.crt", "--out-key", "@other.key");
+    refused("certificate 'web1' was not issued by CA 'other'",
+        "ca", "revoke", "--ca-crt", "@other.crt", "--ca-key", "@other.key", "--cert", "@web1.crt", "--out", "@x.revoked");
+    assertFalse(Files.exists(dir.resolve("x.revoked")), "a refusal writes nothing");
+    refused("the CA key does not match the CA certificate",
+        "ca", "revoke", "--ca-crt", "@ca.crt", "--ca-key", "@other.key", "--cert", "@web1.crt", "--out", "@x.revoked");
+
+    ok("ca", "revoke", "--ca-crt", "@ca.crt", "--ca-key", "@ca.key", "--cert", "@web1.crt", "--out", "@web1.revoked");
+    refused("web1.revoked: revocation by unknown CA",
+        "cert", "verify", "--ca", "@other.crt", "--revocations", "@web1.revoked", "@web1.crt");
+    byte[] der = dev.weft.certs.Revocation.load(dir.resolve("web1.revoked")).get(0).encoded();
+    der[der.length - 10] ^= 1;
+    Files.writeString(dir.resolve("bad.revoked"), "-----BEGIN WEFT REVOCATION-----\n"
+        + java.util.Base64.getMimeEncoder().encodeToString(der) + "\n-----END WEFT REVOCATION-----\n");
+    refused("bad.revoked: revocation has a bad signature: not signed by CA 'acme'",
+        "cert", "verify", "--ca", "@ca.crt", "--revocations", "@bad.revoked", "@web1.crt");
+    Files.writeString(dir.resolve("short.revoked"), "-----BEGIN WEFT REVOCATION-----\nV0ZSVgE=\n-----END WEFT REVOCATION-----\n");
+    refused("short.revoked: malformed revocation: 5 bytes", "cert", "verify", "--ca", "@ca.crt", "--revocations",
+        "@short.revoked", "@web1.crt");
+    refused("no 'WEFT REVOCATION' PEM block found", "cert", "verify", "--ca", "@ca.crt", "--revocations", "@web1.crt",
+        "@web1.crt");
+    assertEquals(2, weft("ca", "revoke", "--ca-crt", "@ca.crt", "--out", "@y.revoked").exit(), "--cert is required");
+  }
+
+  @Test
   void refusesMalformedFiles() throws Exception {
     Files.writeString(dir.resolve("junk.crt"), "hello\n");
     refused("no PEM block found", "cert", "verify", "--ca", "@ca.crt", "@junk.crt");
@@ -258,7 +370,7 @@ class CertsCliTest {
     assertEquals(2, weft("cert", "sign", "--name", "x").exit());
     assertEquals(2, weft("cert", "sign", "--name", "x", "--ip", "100.64.0.1/10", "--pub", "@p", "--out-key", "@k", "--out-crt", "@c").exit(),
         "--pub and --out-key exclude each other");
-    for (String[] cmd : List.of(new String[] {"ca", "init"}, new String[] {"cert", "keygen"}, new String[] {"cert", "sign"},
+    for (String[] cmd : List.of(new String[] {"ca", "init"}, new String[] {"ca", "revoke"}, new String[] {"cert", "keygen"}, new String[] {"cert", "sign"},
         new String[] {"cert", "print"}, new String[] {"cert", "verify"}, new String[] {"ca"}, new String[] {"cert"})) {
       List<String> a = new ArrayList<>(List.of(cmd));
       a.add("--help");
