@@ -30,7 +30,7 @@ public final class NodeCommand implements Callable<Integer> {
         try {
             cfg = NodeConfig.load(config);
         } catch (NodeConfigException e) {
-            spec.commandLine().getErr().println("weft node: " + config + ": " + e.getMessage());
+            spec.commandLine().getErr().println("weft node: " + e.getMessage()); // it names the file
             return 1;
         }
         WireGuardOptions options;
