@@ -41,6 +41,8 @@ public final class Main implements Runnable {
     CertsCli.addTo(cl, env);
     cl.addSubcommand("node", new NodeCommand());
     cl.addSubcommand("status", new StatusCommand());
+    HelpWidth.apply(cl);
+    cl.setParameterExceptionHandler(new UnknownOptionsFirst(cl.getParameterExceptionHandler()));
     return cl.setCaseInsensitiveEnumValuesAllowed(true);
   }
 
