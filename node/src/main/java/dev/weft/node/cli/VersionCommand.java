@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft version}: what {@code weft --version} prints, for those who type it as a command. */
 @Command(name = "version", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Print the version, the git commit it was built from, and the Java runtime.")
+        description = "Print the version, the git commit of the build and the Java runtime.")
 final class VersionCommand implements Runnable {
     @Spec
     CommandSpec spec;
