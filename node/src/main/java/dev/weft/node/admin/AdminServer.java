@@ -54,10 +54,8 @@ public final class AdminServer implements AutoCloseable {
         if (dir != null && !Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+        requireFree(path);
         if (Files.exists(path)) {
-            if (answers(path)) {
-                throw new IOException("admin socket " + path + " is in use by a running node");
-            }
             Files.delete(path); // stale, from a node that did not stop cleanly
         }
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -71,6 +69,16 @@ public final class AdminServer implements AutoCloseable {
         AdminServer s = new AdminServer(path, server, handler);
         s.acceptor.start();
         return s;
+    }
+
+    /**
+     * Refuses a socket a live node answers on; a missing or stale socket file is free (the
+     * daemon asks before it creates anything, {@link #start} asks again).
+     */
+    public static void requireFree(Path path) throws AdminSocketInUseException {
+        if (Files.exists(path) && answers(path)) {
+            throw new AdminSocketInUseException(path);
+        }
     }
 
     private static boolean answers(Path path) {

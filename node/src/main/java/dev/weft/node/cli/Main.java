@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       "  weft cert sign --name N --ip CIDR --pub n.pub --out-crt n.crt   on the CA",
       "  weft cert verify --ca ca.crt n.crt; weft cert print --json n.crt",
       "Then: weft node --config node.yml, and weft status --json.",
-      "Every command has --help, e.g. weft cert sign --help."
+      "Every command has --help, e.g. weft cert sign --help.",
+      "weft version prints the version and the git commit weft was built from."
     },
     subcommands = {CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -41,6 +42,9 @@ public final class Main implements Runnable {
     CertsCli.addTo(cl, env);
     cl.addSubcommand("node", new NodeCommand());
     cl.addSubcommand("status", new StatusCommand());
+    cl.addSubcommand("version", new VersionCommand());
+    HelpWidth.apply(cl);
+    cl.setParameterExceptionHandler(new UnknownOptionsFirst(cl.getParameterExceptionHandler()));
     return cl.setCaseInsensitiveEnumValuesAllowed(true);
   }
 

@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code weft node --config node.yml}: runs a node until SIGTERM or SIGINT. */
+/** {@code weft node --config node.yml}: runs a node until SIGTERM or SIGINT (SIGHUP only prints a notice). */
 @Command(name = "node", mixinStandardHelpOptions = true,
-        description = "Run a weft node (TUN interface, WireGuard, admin socket) until SIGTERM or SIGINT.")
+        description = {"Run a weft node (TUN interface, WireGuard, admin socket) until SIGTERM or SIGINT.",
+            "SIGHUP does not stop it: reload is not supported yet, so it prints a notice; restart to apply config changes."})
 public final class NodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -30,7 +31,7 @@ public final class NodeCommand implements Callable<Integer> {
         try {
             cfg = NodeConfig.load(config);
         } catch (NodeConfigException e) {
-            spec.commandLine().getErr().println("weft node: " + config + ": " + e.getMessage());
+            spec.commandLine().getErr().println("weft node: " + e.getMessage()); // it names the file
             return 1;
         }
         WireGuardOptions options;
@@ -44,6 +45,7 @@ public final class NodeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("weft node: " + TestTimers.VARIABLE + " is set: shortened WireGuard "
                     + "timers for tests (rekey after " + options.rekeyAfterTime().toMillis() + " ms); never use this in production");
         }
+        HangupNotice.install(spec.commandLine().getErr());
         NodeDaemon daemon;
         try {
             daemon = NodeDaemon.start(cfg, Clock.systemUTC(), options);

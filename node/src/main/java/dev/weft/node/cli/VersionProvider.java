@@ -2,11 +2,10 @@ package dev.weft.node.cli;
 
 import picocli.CommandLine;
 
-/** Reports the version baked into the jar manifest (or "dev" when run from classes). */
+/** {@code weft --version} and {@code weft version}: the version and commit baked in at build time, and the Java runtime. */
 final class VersionProvider implements CommandLine.IVersionProvider {
   @Override
   public String[] getVersion() {
-    String v = Main.class.getPackage().getImplementationVersion();
-    return new String[] {"weft " + (v == null ? "dev" : v), "Java " + Runtime.version()};
+    return new String[] {BuildInfo.current().describe(), "Java " + Runtime.version()};
   }
 }

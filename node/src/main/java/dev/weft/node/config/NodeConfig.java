@@ -1,10 +1,13 @@
 package dev.weft.node.config;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -54,28 +57,46 @@ public record NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int li
         peers = List.copyOf(peers);
     }
 
-    /** Reads and validates a file; relative paths in it are relative to its directory. */
+    /**
+     * Reads and validates a file; relative paths in it are relative to its directory. Refusals
+     * name the file first ({@code node.yml:3:7: not valid YAML: ...}, {@code node.yml: no such file}).
+     */
     public static NodeConfig load(Path file) throws NodeConfigException {
         String text;
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new NodeConfigException(file + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new NodeConfigException(file + ": permission denied");
         } catch (IOException e) {
-            throw new NodeConfigException(file + ": cannot read: " + e.getMessage());
+            throw new NodeConfigException(file + ": cannot read: " + reason(e));
         }
         Path base = file.toAbsolutePath().getParent();
-        return parse(text, base);
+        try {
+            return parse(text, base);
+        } catch (NodeConfigException e) {
+            throw e.in(file);
+        }
     }
 
-    /** Parses YAML text; relative paths resolve against {@code base}. */
+    /** The reason without the file name, which the caller has already printed. */
+    private static String reason(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Parses YAML text; relative paths resolve against {@code base}. A key given twice is refused. */
     public static NodeConfig parse(String yaml, Path base) throws NodeConfigException {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+            mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            root = mapper.readTree(yaml);
         } catch (JacksonException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new NodeConfigException("not valid YAML" + where + ": " + e.getOriginalMessage());
+            throw YamlSyntax.refusal(e);
         }
         return new ConfigReader(base).read(root);
     }

@@ -16,6 +16,7 @@ import dev.weft.dataplane.udp.ControlHandler;
 import dev.weft.dataplane.wireguard.IpPrefix;
 import dev.weft.dataplane.wireguard.WireGuardOptions;
 import dev.weft.node.admin.AdminServer;
+import dev.weft.node.admin.AdminSocketInUseException;
 import dev.weft.node.config.NodeConfig;
 import dev.weft.node.config.StaticPeer;
 import java.io.IOException;
@@ -52,7 +53,9 @@ public final class NodeDaemon implements AutoCloseable {
     /**
      * Starts a node. Refuses (with a one-line reason) when the certificate is not valid under
      * {@code pki.ca} now, when the key does not belong to the certificate, or when the
-     * interface, socket or admin socket cannot be set up; nothing is left behind then.
+     * interface, socket or admin socket cannot be set up. An admin socket or UDP port that
+     * another node holds is found before anything is created, and the reason names the key to
+     * change ({@code tun.dev}, {@code admin.socket}, {@code listen.port}).
      */
     public static NodeDaemon start(NodeConfig config, Clock clock) throws NodeStartException {
         return start(config, clock, WireGuardOptions.standard());
@@ -61,6 +64,7 @@ public final class NodeDaemon implements AutoCloseable {
     /** Starts a node with other WireGuard protocol options (shortened timers in tests). */
     public static NodeDaemon start(NodeConfig config, Clock clock, WireGuardOptions options) throws NodeStartException {
         NodeIdentity identity = verifiedIdentity(config, clock);
+        Preflight.check(config);
         byte[] privateKey = privateKey(config, identity);
         List<InterfaceAddress> addresses = new ArrayList<>();
         for (dev.weft.certs.IpPrefix ip : identity.ips()) {
@@ -74,9 +78,8 @@ public final class NodeDaemon implements AutoCloseable {
         try {
             dataplane = Dataplane.start(new DataplaneSettings(privateKey, config.tunDev(), config.tunMtu(),
                     config.listenPort(), addresses, options, ControlHandler.discarding()));
-        } catch (RuntimeException e) {
-            throw new NodeStartException("cannot set up interface " + config.tunDev() + " and UDP port "
-                    + config.listenPort() + ": " + e.getMessage(), e);
+        } catch (Exception e) { // Netty's bind failure is a checked exception it throws undeclared
+            throw new NodeStartException(dataplaneFailure(config, e), e);
         } finally {
             Arrays.fill(privateKey, (byte) 0);
         }
@@ -99,9 +102,29 @@ public final class NodeDaemon implements AutoCloseable {
                 admin.close();
             }
             dataplane.close();
+            if (e instanceof AdminSocketInUseException) { // another node took it since the preflight check
+                throw new NodeStartException(Preflight.socketInUse(config), e);
+            }
             String what = e instanceof IOException ? "admin socket " + config.adminSocket() : "peers and routes";
             throw new NodeStartException("cannot set up " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    /** One line naming the key to change when the cause is known: the port or the interface taken by another node. */
+    private static String dataplaneFailure(NodeConfig config, Exception e) {
+        String reason = String.valueOf(e.getMessage());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("bind") && (m.contains("Address already in use") || m.contains("Permission denied"))) {
+                return Preflight.bindFailure(config.listenPort(),
+                        m.contains("Address already in use") ? "Address already in use" : "Permission denied");
+            }
+        }
+        if (reason.contains("TUNSETIFF") && reason.contains("EBUSY")) {
+            return "tun.dev: interface " + config.tunDev() + " is in use by another process (another weft node?): "
+                    + "give this node a different tun.dev";
+        }
+        return "cannot set up interface " + config.tunDev() + " and UDP port " + config.listenPort() + ": " + reason;
     }
 
     private static NodeIdentity verifiedIdentity(NodeConfig config, Clock clock) throws NodeStartException {

@@ -107,7 +107,7 @@ class NodeConfigTest {
         "pki: {ca: [], cert: a, key: b}|pki.ca: at least one",
         "pki: {ca: a, cert: b, key: c, extra: d}|pki.extra: unknown key",
         "pki: [a]|pki: must be a mapping",
-        "'pki: {ca: a'|not valid YAML",
+        "'pki: {ca: a'|line 1, column 12: not valid YAML: expected",
     })
     void refusesMissingOrBrokenPki(String yaml, String expected) {
         NodeConfigException e = assertThrows(NodeConfigException.class, () -> NodeConfig.parse(yaml, Path.of("/")));
