@@ -9,10 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Gossip packets with Kryo. Every class is registered with a fixed id (registration required:
- * hostile bytes cannot name arbitrary classes). Every body is length-prefixed and its fields
- * are append-only: a reader takes the fields it knows and skips the rest, so members of
- * different versions interoperate. Sizes are bounded before anything is allocated.
+ * Gossip packets with Kryo. Every class is registered with a fixed id, which Kryo writes;
+ * decoding reads the id itself and accepts only weft's message ids where the message belongs and
+ * update ids where updates do, so Kryo's built-in registrations (String, primitives, classes by
+ * name) are unreachable from the wire. Every body is length-prefixed and its fields are
+ * append-only: a reader takes the fields it knows and skips the rest, so members of different
+ * versions interoperate. Sizes are bounded by the datagram and by limits before anything is
+ * allocated.
  *
  * <pre>
  * packet  = 'W' formatVersion(1) sender(32) message update-count(varint) update*
@@ -29,30 +32,46 @@ final class Codec {
   private static final int MAX_LIST = 4096;
   /** A digest entry: id, incarnation, state, record version. */
   static final int DIGEST_ENTRY_BYTES = NodeId.LENGTH + 8 + 1 + 8;
+  private static final byte[] NO_BYTES = {};
 
   private final Kryo kryo = new Kryo();
   private final int maxRecordBytes;
   private final Output scratch = new Output(256, 1 << 16);
+  private final Input in = new Input();
+  private final Family<Message> messages = new Family<>("message");
+  private final Family<Update> updates = new Family<>("update");
 
   Codec(int maxRecordBytes) {
     this.maxRecordBytes = maxRecordBytes;
     kryo.setRegistrationRequired(true);
     kryo.setReferences(false);
     // Ids are part of the wire format: never renumber, only add.
-    kryo.register(Message.Ping.class, new PingSerializer(), 20);
-    kryo.register(Message.PingReq.class, new PingReqSerializer(), 21);
-    kryo.register(Message.Ack.class, new AckSerializer(), 22);
-    kryo.register(Message.Nack.class, new NackSerializer(), 23);
-    kryo.register(Message.Digest.class, new DigestSerializer(), 24);
-    kryo.register(Message.Fetch.class, new FetchSerializer(), 25);
-    kryo.register(Message.Push.class, new PushSerializer(), 26);
-    kryo.register(Message.CertFetch.class, new CertFetchSerializer(), 27);
-    kryo.register(Message.CertPush.class, new CertPushSerializer(), 28);
-    kryo.register(Update.Alive.class, new AliveSerializer(), 40);
-    kryo.register(Update.Suspect.class, new SuspectSerializer(), 41);
-    kryo.register(Update.Dead.class, new DeadSerializer(), 42);
-    kryo.register(Update.RecordUpdate.class, new RecordSerializer(), 43);
-    kryo.register(Update.Revocation.class, new RevocationSerializer(), 45);
+    message(Message.Ping.class, new PingSerializer(), 20);
+    message(Message.PingReq.class, new PingReqSerializer(), 21);
+    message(Message.Ack.class, new AckSerializer(), 22);
+    message(Message.Nack.class, new NackSerializer(), 23);
+    message(Message.Digest.class, new DigestSerializer(), 24);
+    message(Message.Fetch.class, new FetchSerializer(), 25);
+    message(Message.Push.class, new PushSerializer(), 26);
+    message(Message.CertFetch.class, new CertFetchSerializer(), 27);
+    message(Message.CertPush.class, new CertPushSerializer(), 28);
+    update(Update.Alive.class, new AliveSerializer(), 40);
+    update(Update.Suspect.class, new SuspectSerializer(), 41);
+    update(Update.Dead.class, new DeadSerializer(), 42);
+    update(Update.RecordUpdate.class, new RecordSerializer(), 43);
+    update(Update.Revocation.class, new RevocationSerializer(), 45);
+  }
+
+  // Kryo writes with these registrations; only the families read, so Kryo's own (String, the
+  // primitives, class-by-name), whose readers allocate what the wire asks for, stay unreachable.
+  private <T extends Message> void message(Class<T> type, Versioned<T> serializer, int id) {
+    kryo.register(type, serializer, id);
+    messages.add(id, serializer);
+  }
+
+  private <T extends Update> void update(Class<T> type, Versioned<T> serializer, int id) {
+    kryo.register(type, serializer, id);
+    updates.add(id, serializer);
   }
 
   /** A decoded packet. */
@@ -102,35 +121,84 @@ final class Codec {
     if (datagram[1] != FORMAT) {
       throw new MalformedPacketException("unknown packet format " + datagram[1]);
     }
+    in.setBuffer(datagram);
     try {
-      Input in = new Input(datagram);
       in.setPosition(2);
       NodeId sender = NodeId.of(in.readBytes(NodeId.LENGTH));
-      if (!(kryo.readClassAndObject(in) instanceof Message message)) {
-        throw new MalformedPacketException("expected a message");
-      }
+      Message message = messages.read(in);
       int n = in.readVarInt(true);
-      if (n < 0 || n > datagram.length - in.position()) {
+      // Each update takes at least its class id and body length: a count beyond half the rest
+      // cannot be met, and must not size the list.
+      if (n < 0 || n > (datagram.length - in.position()) / 2) {
         throw new MalformedPacketException("bad update count");
       }
-      List<Update> updates = new ArrayList<>(n);
+      List<Update> list = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        if (!(kryo.readClassAndObject(in) instanceof Update u)) {
-          throw new MalformedPacketException("expected an update");
-        }
-        updates.add(u);
+        list.add(updates.read(in));
       }
       if (in.position() != datagram.length) {
         throw new MalformedPacketException("trailing bytes");
       }
-      return new Packet(sender, message, updates);
-    } catch (KryoException | IllegalArgumentException | IndexOutOfBoundsException | NullPointerException e) {
-      throw new MalformedPacketException("malformed packet: " + e.getClass().getSimpleName());
+      return new Packet(sender, message, list);
+    } catch (KryoException e) {
+      // Kryo's buffer underflow and the serializers' bound checks: every read is bounded by the
+      // datagram, so nothing else is expected here, and anything else is a bug to surface.
+      throw new MalformedPacketException("malformed packet: " + e.getMessage());
+    } finally {
+      in.setBuffer(NO_BYTES); // keep no datagram alive between packets
     }
   }
 
   private static int varIntSize(int v) {
     return v < 1 << 7 ? 1 : v < 1 << 14 ? 2 : v < 1 << 21 ? 3 : 4;
+  }
+
+  /**
+   * A bound or id check failed. Without a stack trace: refusing hostile bytes is routine and must
+   * stay cheap, and the message names the check.
+   */
+  private static final class OutOfBounds extends KryoException {
+    OutOfBounds(String reason) {
+      super(reason);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+
+  /**
+   * The serializers one position in a packet may hold, by Kryo registration id. The class id is
+   * read here, exactly as Kryo's class resolver writes it (varint of id + 2; 0 is null, 1 a class
+   * by name), and only these ids are accepted: a message id where an update belongs is malformed.
+   */
+  private static final class Family<T> {
+    private static final int KRYO_ID_OFFSET = 2;
+    private final String name;
+    private final List<Versioned<? extends T>> byId = new ArrayList<>();
+
+    Family(String name) {
+      this.name = name;
+    }
+
+    void add(int id, Versioned<? extends T> serializer) {
+      while (byId.size() <= id) {
+        byId.add(null);
+      }
+      if (byId.set(id, serializer) != null) {
+        throw new IllegalStateException(name + " id " + id + " registered twice");
+      }
+    }
+
+    T read(Input in) {
+      int id = in.readVarInt(true) - KRYO_ID_OFFSET;
+      Versioned<? extends T> serializer = id >= 0 && id < byId.size() ? byId.get(id) : null;
+      if (serializer == null) {
+        throw new OutOfBounds("not a " + name + " class id: " + (id + KRYO_ID_OFFSET));
+      }
+      return serializer.readBounded(in);
+    }
   }
 
   /**
@@ -146,24 +214,46 @@ final class Codec {
 
     abstract T readBody(Input in, int end);
 
+    /**
+     * Writes the body in place after a one-byte length and moves it up when the length needs
+     * more: no buffer per write. {@code out} must be a plain buffer (no stream to flush to),
+     * as the codec's scratch is.
+     */
     @Override
     public final void write(Kryo kryo, Output out, T value) {
-      Output body = new Output(64, 1 << 16);
-      writeBody(body, value);
-      out.writeVarInt(body.position(), true);
-      out.writeBytes(body.getBuffer(), 0, body.position());
+      int start = out.position();
+      out.writeByte(0);
+      writeBody(out, value);
+      int end = out.position();
+      int len = end - start - 1;
+      int extra = Output.varIntLength(len, true) - 1;
+      if (extra > 0) {
+        for (int i = 0; i < extra; i++) {
+          out.writeByte(0); // grows the buffer if needed
+        }
+        byte[] buffer = out.getBuffer();
+        System.arraycopy(buffer, start + 1, buffer, start + 1 + extra, len);
+      }
+      out.setPosition(start);
+      out.writeVarInt(len, true);
+      out.setPosition(end + extra);
     }
 
+    /** Kryo's entry point; decoding calls {@link #readBounded} directly. */
     @Override
     public final T read(Kryo kryo, Input in, Class<? extends T> type) {
+      return readBounded(in);
+    }
+
+    final T readBounded(Input in) {
       int len = in.readVarInt(true);
       if (len < 0 || len > in.limit() - in.position()) {
-        throw new KryoException("body length out of bounds");
+        throw new OutOfBounds("body length out of bounds");
       }
       int end = in.position() + len;
       T value = readBody(in, end);
       if (in.position() > end) {
-        throw new KryoException("body overran its length");
+        throw new OutOfBounds("body overran its length");
       }
       in.setPosition(end); // skip fields of newer versions
       return value;
@@ -177,7 +267,7 @@ final class Codec {
     static byte[] bytes(Input in, int end, int max) {
       int len = in.readVarInt(true);
       if (len < 0 || len > max) {
-        throw new KryoException("field too long");
+        throw new OutOfBounds("field too long");
       }
       need(in, end, len);
       return in.readBytes(len);
@@ -195,14 +285,14 @@ final class Codec {
     static int count(Input in, int end, int minEntryBytes) {
       int n = in.readVarInt(true);
       if (n < 0 || n > MAX_LIST || (long) n * minEntryBytes > end - in.position()) {
-        throw new KryoException("list length out of bounds");
+        throw new OutOfBounds("list length out of bounds");
       }
       return n;
     }
 
     static void need(Input in, int end, int n) {
       if (end - in.position() < n) {
-        throw new KryoException("body too short");
+        throw new OutOfBounds("body too short");
       }
     }
   }
