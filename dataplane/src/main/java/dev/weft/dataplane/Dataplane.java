@@ -146,11 +146,7 @@ public final class Dataplane implements PacketSink, AutoCloseable {
 
     @Override
     public void deliverPacket(ByteBuf ipPacket) {
-        try {
-            tun.write(ipPacket);
-        } finally {
-            ipPacket.release();
-        }
+        tun.write(ipPacket); // releases it
     }
 
     /** Stops the socket, the reader and the timers; removes the interface. Idempotent. */

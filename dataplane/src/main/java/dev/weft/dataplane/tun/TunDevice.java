@@ -218,26 +218,34 @@ public final class TunDevice implements AutoCloseable {
     }
 
     /**
-     * Writes one IP packet (the buffer's readable bytes) to the interface. Does not release
-     * the buffer. A full queue or a malformed packet drops it (as a network would).
+     * Writes one IP packet (the buffer's readable bytes) to the interface and releases the
+     * buffer, as every other sink does. A full queue or a malformed packet drops it (as a
+     * network would).
      *
      * @return false when the kernel refused the packet or the device is closed
      */
     public boolean write(ByteBuf packet) {
-        if (closed) {
-            return false;
+        try {
+            if (closed) {
+                return false;
+            }
+            int length = packet.readableBytes();
+            long address;
+            if (packet.hasMemoryAddress()) {
+                address = packet.memoryAddress() + packet.readerIndex();
+            } else {
+                ByteBuf scratch = writeScratch.get();
+                if (length > scratch.capacity()) {
+                    return false;
+                }
+                scratch.clear();
+                scratch.writeBytes(packet, packet.readerIndex(), length);
+                address = scratch.memoryAddress();
+            }
+            return libc.write(fd, address, length) == length;
+        } finally {
+            packet.release();
         }
-        int length = packet.readableBytes();
-        long address;
-        if (packet.hasMemoryAddress()) {
-            address = packet.memoryAddress() + packet.readerIndex();
-        } else {
-            ByteBuf scratch = writeScratch.get();
-            scratch.clear();
-            scratch.writeBytes(packet, packet.readerIndex(), Math.min(length, scratch.capacity()));
-            address = scratch.memoryAddress();
-        }
-        return libc.write(fd, address, length) == length;
     }
 
     /**

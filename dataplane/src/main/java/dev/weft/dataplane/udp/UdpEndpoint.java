@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The node's one UDP socket (Netty native epoll), bound dual-stack to {@code [::]:port}.
@@ -106,7 +107,7 @@ public final class UdpEndpoint implements AutoCloseable {
      */
     public void write(ByteBuf datagram, InetSocketAddress to) {
         if (!channel.isWritable()) {
-            demux.droppedOutbound++;
+            demux.droppedOutbound.increment();
             datagram.release();
             return;
         }
@@ -130,7 +131,8 @@ public final class UdpEndpoint implements AutoCloseable {
 
     /** Counters of the demultiplexer. */
     public UdpCounters counters() {
-        return new UdpCounters(demux.wireguardCount, demux.controlCount, demux.dropped, demux.droppedOutbound);
+        return new UdpCounters(demux.wireguardCount.get(), demux.controlCount.get(), demux.dropped.get(),
+                demux.droppedOutbound.sum());
     }
 
     /** Closes the socket and stops its event loop. */
@@ -140,14 +142,19 @@ public final class UdpEndpoint implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** Sorts datagrams by first byte; runs on the single event-loop thread (plain counters). */
+    /**
+     * Sorts datagrams by first byte. Runs on the socket's one event-loop thread, the only
+     * writer of the receive counters: they are {@link LoopCounter}s (an ordered store, no
+     * fence and no atomic read-modify-write per datagram). {@link #write} may run on any
+     * thread, so its drop counter is a {@link LongAdder}.
+     */
     static final class Demux extends ChannelInboundHandlerAdapter {
         private final DatagramReceiver wireguard;
         private final ControlHandler control;
-        volatile long wireguardCount;
-        volatile long controlCount;
-        volatile long dropped;
-        volatile long droppedOutbound;
+        final LoopCounter wireguardCount = new LoopCounter();
+        final LoopCounter controlCount = new LoopCounter();
+        final LoopCounter dropped = new LoopCounter();
+        final LongAdder droppedOutbound = new LongAdder();
 
         Demux(DatagramReceiver wireguard, ControlHandler control) {
             this.wireguard = wireguard;
@@ -171,19 +178,19 @@ public final class UdpEndpoint implements AutoCloseable {
         /** Hands the datagram on by its first byte; takes ownership. */
         void dispatch(ByteBuf content, InetSocketAddress sender) {
             if (!content.isReadable()) {
-                dropped++;
+                dropped.increment();
                 content.release();
                 return;
             }
             int first = content.getUnsignedByte(content.readerIndex());
             if (first >= 1 && first <= 4) {
-                wireguardCount++;
+                wireguardCount.increment();
                 wireguard.receiveDatagram(content, Addresses.normalize(sender));
             } else if (first >= CONTROL_FIRST) {
-                controlCount++;
+                controlCount.increment();
                 control.onControl(content, Addresses.normalize(sender));
             } else {
-                dropped++;
+                dropped.increment();
                 content.release();
             }
         }

@@ -10,7 +10,8 @@ package dev.weft.dataplane.wireguard;
  * @param cookiesSent cookie replies sent while under load
  * @param rateLimited handshake messages dropped by the per-address rate limit under load
  * @param noRoute IP packets to send with no peer for the destination
+ * @param internalErrors exceptions from the device's own code or its sink (bugs, never bad input)
  */
 public record DeviceCounters(long unknownPeer, long badMac, long malformed, long handshakeReplays,
-                             long cookiesSent, long rateLimited, long noRoute) {
+                             long cookiesSent, long rateLimited, long noRoute, long internalErrors) {
 }

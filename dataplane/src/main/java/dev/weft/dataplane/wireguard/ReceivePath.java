@@ -7,7 +7,8 @@ import java.net.InetSocketAddress;
  * Inbound side (wireguard-go's receive.go): validates and dispatches the four message
  * types, answers initiations, applies cookies, decrypts transport messages with replay
  * protection, checks inner source addresses against the allowed IPs and delivers.
- * Never throws on bad input: every refusal is counted.
+ * Never throws on bad input: every refusal is counted. An exception is a bug; it is counted
+ * as an internal error and propagates.
  */
 final class ReceivePath {
     private final WireGuardDevice device;
@@ -53,8 +54,11 @@ final class ReceivePath {
                 default -> device.countMalformed();
             }
         } catch (RuntimeException e) {
-            // Defensive: a bug must not kill the socket's reader thread. Counted, not logged per packet.
-            device.countMalformed();
+            // Every malformed input is refused above by a length or type check, so nothing a
+            // peer can send throws: this is a bug (ours or the sink's). Counted apart from
+            // malformed input and passed on, not hidden.
+            device.countInternalError(e);
+            throw e;
         } finally {
             if (!handedOver && !deliver) {
                 datagram.release();

@@ -2,13 +2,14 @@ package dev.weft.dataplane.wireguard;
 
 /**
  * Sliding-window replay protection for transport counters (RFC 6479 style, as
- * wireguard-go): a ring of 2048 bits, accepting counters up to 1984 behind the newest.
- * Synchronized because receive may run on several threads.
+ * wireguard-go): a ring of 8192 bits, accepting counters up to 8128 behind the newest, as
+ * wireguard-go does (decryption spread over cores reorders heavily; a narrower window drops
+ * valid packets). Synchronized because receive may run on several threads.
  */
 final class ReplayFilter {
     private static final int BLOCK_BIT_LOG = 6;
     private static final int BLOCK_BITS = 1 << BLOCK_BIT_LOG;
-    private static final int RING_BLOCKS = 2048 / BLOCK_BITS;
+    private static final int RING_BLOCKS = 8192 / BLOCK_BITS;
     private static final int BLOCK_MASK = RING_BLOCKS - 1;
     private static final int BIT_MASK = BLOCK_BITS - 1;
     static final long WINDOW_SIZE = (long) (RING_BLOCKS - 1) * BLOCK_BITS;

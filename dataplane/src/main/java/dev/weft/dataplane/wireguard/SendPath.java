@@ -19,18 +19,14 @@ final class SendPath {
     /** Routes an IP packet by destination address and sends it. Takes ownership. */
     void sendPacket(ByteBuf packet) {
         Peer peer;
-        try {
-            int at = packet.readerIndex();
-            int length = packet.readableBytes();
-            int version = length > 0 ? (packet.getByte(at) >> 4) & 0xf : 0;
-            if (version == 4 && length >= 20) {
-                peer = device.allowedIps().lookupV4(packet.getInt(at + 16));
-            } else if (version == 6 && length >= 40) {
-                peer = device.allowedIps().lookupV6(packet.getLong(at + 24), packet.getLong(at + 32));
-            } else {
-                peer = null;
-            }
-        } catch (RuntimeException e) {
+        int at = packet.readerIndex();
+        int length = packet.readableBytes();
+        int version = length > 0 ? (packet.getByte(at) >> 4) & 0xf : 0;
+        if (version == 4 && length >= 20) {
+            peer = device.allowedIps().lookupV4(packet.getInt(at + 16));
+        } else if (version == 6 && length >= 40) {
+            peer = device.allowedIps().lookupV6(packet.getLong(at + 24), packet.getLong(at + 32));
+        } else {
             peer = null;
         }
         if (peer == null) {

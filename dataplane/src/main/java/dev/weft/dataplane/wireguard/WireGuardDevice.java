@@ -48,6 +48,7 @@ public final class WireGuardDevice implements AutoCloseable {
     private final AtomicLong cookiesSent = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong noRoute = new AtomicLong();
+    private final AtomicLong internalErrors = new AtomicLong();
 
     /**
      * A device with the system clock, the standard protocol constants and Netty's pooled
@@ -76,7 +77,11 @@ public final class WireGuardDevice implements AutoCloseable {
         this.ticker = clock.repeat(options.tickInterval(), this::tick);
     }
 
-    /** A WireGuard message (types 1 to 4) from the UDP socket. Takes ownership; never throws. */
+    /**
+     * A WireGuard message (types 1 to 4) from the UDP socket. Takes ownership. Bad input never
+     * throws (it is refused and counted); an exception means a bug here or in the sink, is
+     * counted in {@link DeviceCounters#internalErrors} and propagates.
+     */
     public void receiveDatagram(ByteBuf datagram, InetSocketAddress from) {
         if (closed) {
             datagram.release();
@@ -196,7 +201,7 @@ public final class WireGuardDevice implements AutoCloseable {
     /** Device-level counters of refused input. */
     public DeviceCounters counters() {
         return new DeviceCounters(unknownPeer.get(), badMac.get(), malformed.get(), handshakeReplays.get(),
-                cookiesSent.get(), rateLimited.get(), noRoute.get());
+                cookiesSent.get(), rateLimited.get(), noRoute.get(), internalErrors.get());
     }
 
     /** Stops the timers, zeroes all keys and drops staged packets. */
@@ -231,13 +236,15 @@ public final class WireGuardDevice implements AutoCloseable {
             try {
                 peer.timers.tick(now);
             } catch (RuntimeException e) {
-                // A failing sink must not stop the timers of other peers.
+                // A bug (or a failing sink) must not stop the timers of other peers, nor the
+                // repeating tick itself (an executor cancels a task that throws): counted.
+                countInternalError(e);
             }
         }
         try {
             sink.flush();
         } catch (RuntimeException e) {
-            // Same: the timers go on.
+            countInternalError(e);
         }
         rateLimiter.expire(now);
     }
@@ -326,5 +333,13 @@ public final class WireGuardDevice implements AutoCloseable {
 
     void countNoRoute() {
         noRoute.incrementAndGet();
+    }
+
+    /** A bug surfaced as an exception; the first one of a device is printed with its stack. */
+    void countInternalError(RuntimeException e) {
+        if (internalErrors.getAndIncrement() == 0) {
+            System.err.println("weft: internal error in the WireGuard device (further ones are only counted): " + e);
+            e.printStackTrace();
+        }
     }
 }

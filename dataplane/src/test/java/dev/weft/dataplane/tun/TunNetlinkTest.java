@@ -1,6 +1,7 @@
 package dev.weft.dataplane.tun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,8 +61,9 @@ class TunNetlinkTest {
                         if (IcmpEcho.turnIntoReply(packet)) {
                             echoed.incrementAndGet();
                             tun.write(packet);
+                        } else {
+                            packet.release();
                         }
-                        packet.release();
                     }
 
                     @Override
@@ -79,6 +81,51 @@ class TunNetlinkTest {
             NetnsThread.Result gone = NetnsThread.run("ip", "-n", ns, "link", "show", "wtun0");
             assertNotEquals(0, gone.exit(), "interface removed on close: " + gone.output());
         }
+    }
+
+    @Test
+    void writeReleasesTheBufferLikeEverySink() throws Exception {
+        Assumptions.assumeTrue(NetnsThread.isRoot(), "skipped: TUN/netlink tests need root");
+        String ns = "weft-tunw-" + ProcessHandle.current().pid();
+        try (NetnsThread thread = NetnsThread.create(ns)) {
+            TunDevice tun = thread.call(() -> TunDevice.open("wtun1", 1420));
+            try (Netlink nl = thread.call(Netlink::open)) {
+                int index = nl.linkIndex("wtun1");
+                nl.addAddress(index, InetAddress.getByName("100.64.9.1"), 24);
+                nl.setLinkUp(index, true);
+                ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(64);
+                ByteBuf heap = PooledByteBufAllocator.DEFAULT.heapBuffer(64);
+                for (ByteBuf b : new ByteBuf[] {direct, heap}) {
+                    b.writeBytes(udpPacket());
+                    assertTrue(tun.write(b), "the kernel takes a well-formed packet");
+                    assertEquals(0, b.refCnt(), "released after the write");
+                }
+                ByteBuf tooLong = PooledByteBufAllocator.DEFAULT.heapBuffer(70_000);
+                tooLong.writeZero(70_000);
+                assertFalse(tun.write(tooLong), "longer than any IP packet");
+                assertEquals(0, tooLong.refCnt());
+            } finally {
+                tun.close();
+            }
+            ByteBuf afterClose = PooledByteBufAllocator.DEFAULT.directBuffer(64).writeBytes(udpPacket());
+            assertFalse(tun.write(afterClose));
+            assertEquals(0, afterClose.refCnt(), "released when the device is closed too");
+        }
+    }
+
+    /** An IPv4 UDP datagram 100.64.9.1 -> 100.64.9.2 (checksums zero: the write only has to be taken). */
+    private static byte[] udpPacket() {
+        byte[] p = new byte[28];
+        p[0] = 0x45;
+        p[3] = 28;
+        p[8] = 64;
+        p[9] = 17;
+        p[12] = 100; p[13] = 64; p[14] = 9; p[15] = 1;
+        p[16] = 100; p[17] = 64; p[18] = 9; p[19] = 2;
+        p[21] = 9;
+        p[23] = 9;
+        p[25] = 8;
+        return p;
     }
 
     @Test

@@ -69,6 +69,48 @@ class UdpEndpointTest {
     }
 
     @Test
+    void countsEveryDatagramDroppedByConcurrentWritersOnAFullQueue() throws Exception {
+        try (UdpEndpoint udp = UdpEndpoint.bind(0, 2048, (b, f) -> b.release(), ControlHandler.discarding());
+             DatagramSocket sink = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            InetSocketAddress to = (InetSocketAddress) sink.getLocalSocketAddress();
+            // Queue without flushing until the queue is over its high-water mark.
+            while (udp.counters().droppedOutbound() == 0) {
+                udp.write(Unpooled.directBuffer(65_000).writeZero(65_000), to);
+            }
+            long before = udp.counters().droppedOutbound();
+            int threads = 4;
+            int each = 200_000;
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<Thread> writers = new java.util.ArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger leaked = new java.util.concurrent.atomic.AtomicInteger();
+            for (int t = 0; t < threads; t++) {
+                Thread w = new Thread(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < each; i++) {
+                        ByteBuf b = Unpooled.buffer(1).writeByte(1);
+                        udp.write(b, to);
+                        if (b.refCnt() != 0) {
+                            leaked.incrementAndGet();
+                        }
+                    }
+                });
+                w.start();
+                writers.add(w);
+            }
+            start.countDown();
+            for (Thread w : writers) {
+                w.join();
+            }
+            assertEquals(0, leaked.get(), "every dropped datagram released");
+            assertEquals((long) threads * each, udp.counters().droppedOutbound() - before, "no drop lost by racing writers");
+        }
+    }
+
+    @Test
     void normalizesMappedAddressesOnly() throws Exception {
         InetAddress mapped = java.net.Inet6Address.getByAddress(null,
                 new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 198, 51, 100, 7}, null);

@@ -16,9 +16,9 @@ class ReplayFilterTest {
         assertTrue(f.validate(5, LIMIT));
         assertTrue(f.validate(3, LIMIT));
         assertFalse(f.validate(3, LIMIT));
-        assertTrue(f.validate(3000, LIMIT));
-        assertTrue(f.validate(3000 - ReplayFilter.WINDOW_SIZE, LIMIT), "oldest still in the window");
-        assertFalse(f.validate(3000 - ReplayFilter.WINDOW_SIZE - 1, LIMIT), "too old");
+        assertTrue(f.validate(10_000, LIMIT));
+        assertTrue(f.validate(10_000 - ReplayFilter.WINDOW_SIZE, LIMIT), "oldest still in the window");
+        assertFalse(f.validate(10_000 - ReplayFilter.WINDOW_SIZE - 1, LIMIT), "too old");
         assertFalse(f.validate(5, LIMIT), "far behind now");
         assertTrue(f.validate(1_000_000, LIMIT), "big jumps forward");
         assertTrue(f.validate(999_999, LIMIT));
