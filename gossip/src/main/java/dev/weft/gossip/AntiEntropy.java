@@ -164,7 +164,7 @@ final class AntiEntropy {
           }
         }
       }
-      records.get(id).ifPresent(r -> updates.add(out.encode(new Update.RecordUpdate(r))));
+      records.get(id).ifPresent(r -> updates.add(out.encodeForPacket(new Update.RecordUpdate(r))));
     }
     out.sendSolicited(from, updates);
   }

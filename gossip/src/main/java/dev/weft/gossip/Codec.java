@@ -55,10 +55,13 @@ final class Codec {
     message(Message.Push.class, new PushSerializer(), 26);
     message(Message.CertFetch.class, new CertFetchSerializer(), 27);
     message(Message.CertPush.class, new CertPushSerializer(), 28);
+    message(Message.RecordFetch.class, new RecordFetchSerializer(), 29);
+    message(Message.RecordChunk.class, new RecordChunkSerializer(), 30);
     update(Update.Alive.class, new AliveSerializer(), 40);
     update(Update.Suspect.class, new SuspectSerializer(), 41);
     update(Update.Dead.class, new DeadSerializer(), 42);
     update(Update.RecordUpdate.class, new RecordSerializer(), 43);
+    update(Update.RecordNotice.class, new RecordNoticeSerializer(), 44);
     update(Update.Revocation.class, new RevocationSerializer(), 45);
   }
 
@@ -146,6 +149,22 @@ final class Codec {
       throw new MalformedPacketException("malformed packet: " + e.getMessage());
     } finally {
       in.setBuffer(NO_BYTES); // keep no datagram alive between packets
+    }
+  }
+
+  /** One update as {@link #encodeUpdate} wrote it (a large record, reassembled from chunks). */
+  Update decodeUpdate(byte[] bytes) throws MalformedPacketException {
+    in.setBuffer(bytes);
+    try {
+      Update u = updates.read(in);
+      if (in.position() != bytes.length) {
+        throw new MalformedPacketException("trailing bytes");
+      }
+      return u;
+    } catch (KryoException e) {
+      throw new MalformedPacketException("malformed update: " + e.getMessage());
+    } finally {
+      in.setBuffer(NO_BYTES);
     }
   }
 
@@ -438,6 +457,54 @@ final class Codec {
     Message.CertPush readBody(Input in, int end) {
       NodeId id = id(in, end);
       return new Message.CertPush(id, bytes(in, end, Identities.MAX_CERTIFICATE_BYTES));
+    }
+  }
+
+  private static final class RecordFetchSerializer extends Versioned<Message.RecordFetch> {
+    void writeBody(Output out, Message.RecordFetch f) {
+      writeId(out, f.origin());
+      out.writeLong(f.version());
+    }
+
+    Message.RecordFetch readBody(Input in, int end) {
+      NodeId origin = id(in, end);
+      need(in, end, 8);
+      return new Message.RecordFetch(origin, in.readLong());
+    }
+  }
+
+  private static final class RecordChunkSerializer extends Versioned<Message.RecordChunk> {
+    void writeBody(Output out, Message.RecordChunk c) {
+      writeId(out, c.origin());
+      out.writeLong(c.version());
+      out.writeVarInt(c.total(), true);
+      out.writeVarInt(c.index(), true);
+      writeBytes(out, c.bytes());
+    }
+
+    Message.RecordChunk readBody(Input in, int end) {
+      NodeId origin = id(in, end);
+      need(in, end, 8);
+      long version = in.readLong();
+      int total = in.readVarInt(true);
+      int index = in.readVarInt(true);
+      if (total < 1 || total > LargeRecords.MAX_CHUNKS || index < 0 || index >= total) {
+        throw new OutOfBounds("bad record chunk numbering");
+      }
+      return new Message.RecordChunk(origin, version, total, index, bytes(in, end, LargeRecords.CHUNK_BYTES));
+    }
+  }
+
+  private static final class RecordNoticeSerializer extends Versioned<Update.RecordNotice> {
+    void writeBody(Output out, Update.RecordNotice n) {
+      writeId(out, n.origin());
+      out.writeLong(n.version());
+    }
+
+    Update.RecordNotice readBody(Input in, int end) {
+      NodeId origin = id(in, end);
+      need(in, end, 8);
+      return new Update.RecordNotice(origin, in.readLong());
     }
   }
 

@@ -50,8 +50,24 @@ final class Dissemination {
       case Update.Dead d -> stats.deadsQueued++;
       case Update.RecordUpdate r -> stats.recordsQueued++;
       case Update.Revocation r -> stats.revocationsQueued++;
+      case Update.RecordNotice n -> stats.recordsQueued++;
     }
-    broadcasts.add(u, codec.encodeUpdate(u));
+    byte[] encoded = codec.encodeUpdate(u);
+    if (u instanceof Update.RecordUpdate r && encoded.length > LargeRecords.INLINE_MAX) {
+      Update.RecordNotice notice = new Update.RecordNotice(r.record().origin(), r.record().version());
+      broadcasts.add(notice, codec.encodeUpdate(notice));
+    } else {
+      broadcasts.add(u, encoded);
+    }
+  }
+
+  /** The bytes that carry {@code u} in a packet: a large record travels as its notice. */
+  byte[] encodeForPacket(Update u) {
+    byte[] encoded = codec.encodeUpdate(u);
+    if (u instanceof Update.RecordUpdate r && encoded.length > LargeRecords.INLINE_MAX) {
+      return codec.encodeUpdate(new Update.RecordNotice(r.record().origin(), r.record().version()));
+    }
+    return encoded;
   }
 
   /** Pushes pending updates to a few random members (up, or dead only a short while). */

@@ -31,6 +31,7 @@ public final class Gossip {
   private final Identities identities;
   private final Revocations revocations;
   private final HighWaterMarks marks = new HighWaterMarks();
+  private final LargeRecords largeRecords;
 
   /**
    * A member. {@code interner} is shared by all members in one process (a simulator's thousands:
@@ -60,8 +61,9 @@ public final class Gossip {
     this.revocations = new Revocations(authority);
     this.identities = new Identities(self, authority, out, scheduler, stats);
     this.antiEntropy = new AntiEntropy(config, scheduler, local, table, records, out, revocations, stats);
+    this.largeRecords = new LargeRecords(config, codec, records, marks, out, scheduler, stats);
     this.transitions = new Transitions(config, scheduler, authority, listener, interner, local, table, records, out,
-        antiEntropy, prober, identities, revocations, marks, stats);
+        antiEntropy, prober, identities, revocations, marks, largeRecords, stats);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -273,6 +275,13 @@ public final class Gossip {
         }
       }
       case Message.CertFetch f -> identities.onFetch(from, f);
+      case Message.RecordFetch f -> largeRecords.onFetch(from, f);
+      case Message.RecordChunk c -> {
+        Update whole = largeRecords.onChunk(from, c);
+        if (whole != null) {
+          transitions.apply(whole, new Inbound(from, false));
+        }
+      }
       case Message.CertPush c -> {
         for (Identities.Held h : identities.onCertificate(c)) {
           transitions.apply(h.update(), h.in());
@@ -295,6 +304,7 @@ public final class Gossip {
     if (!local.leaving()) {
       ticker.schedule(Ticker.Tick.GOSSIP, config.gossipIntervalMillis(), this::gossipTick);
     }
+    largeRecords.retry();
     if (out.hasPending()) {
       out.gossipTo(table.random(config.gossipNodes(), null, scheduler.nowMillis(), config.gossipToTheDeadMillis()));
     }

@@ -26,7 +26,8 @@ package dev.weft.gossip;
  * @param awarenessMax Lifeguard's local health multiplier ceiling (8)
  * @param tombstoneHorizonMillis dead members and tombstones are forgotten after this (1 h)
  * @param maxPacketBytes datagram budget (1,200: fits any path's MTU inside the tunnel)
- * @param maxRecordBytes largest record payload accepted (1,000)
+ * @param maxRecordBytes largest record payload accepted (16 KiB: routes and DNS records; above
+ *     {@link LargeRecords#INLINE_MAX} encoded bytes a record travels as a notice and is fetched in chunks)
  * @param maxQueuedUpdates updates waiting to be piggybacked, at most (1,024: at about a dozen
  *     retired a second, over a minute of backlog; past it the most-sent are dropped and push-pull
  *     repairs, so a mass join cannot grow every member's queue to the cluster's size)
@@ -51,7 +52,7 @@ public record GossipConfig(
     int maxQueuedUpdates) {
 
   public static GossipConfig defaults() {
-    return new GossipConfig(1_000, 500, 3, 2.0, 6, 2, 4, 200, 3, 30_000, 10_000, 30_000, 8, 3_600_000, 1_200, 1_000, 1_024);
+    return new GossipConfig(1_000, 500, 3, 2.0, 6, 2, 4, 200, 3, 30_000, 10_000, 30_000, 8, 3_600_000, 1_200, 16_384, 1_024);
   }
 
   /** Suspicion timeout bounds for a cluster of {@code n} members, in milliseconds. */

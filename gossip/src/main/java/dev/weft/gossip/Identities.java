@@ -51,6 +51,7 @@ final class Identities {
       case Update.Dead d -> d.accuser();
       case Update.RecordUpdate r -> r.record().origin();
       case Update.Revocation r -> null; // verified against the CAs, not a member
+      case Update.RecordNotice n -> null; // unsigned: the record it announces is verified when it arrives
     };
   }
 

@@ -28,6 +28,12 @@ sealed interface Message {
   /** Please send the certificates of these members (at most {@link Identities#IDS_PER_FETCH}). */
   record CertFetch(List<NodeId> ids) implements Message {}
 
+  /** Please send the record of {@code origin} at {@code version} or newer, in chunks. */
+  record RecordFetch(NodeId origin, long version) implements Message {}
+
+  /** Chunk {@code index} of {@code total} of the encoded record update of {@code origin} at {@code version}. */
+  record RecordChunk(NodeId origin, long version, int total, int index, byte[] bytes) implements Message {}
+
   /** The certificate of {@code id}, answering a {@link CertFetch}. */
   record CertPush(NodeId id, byte[] certificate) implements Message {}
 

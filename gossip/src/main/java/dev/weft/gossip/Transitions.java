@@ -23,6 +23,7 @@ final class Transitions {
   private final Identities identities;
   private final Revocations revocations;
   private final HighWaterMarks marks;
+  private final LargeRecords largeRecords;
   private final GossipStats stats;
   /** Forgotten members sent their own last alive (see {@link #onAlive}). */
   private final PerMemberThrottle forgottenAnswered;
@@ -30,7 +31,7 @@ final class Transitions {
   Transitions(GossipConfig config, Scheduler scheduler, MemberAuthority authority, GossipListener listener,
       ClaimInterner interner, LocalMember local, MemberTable table, RecordStore records, Dissemination out,
       AntiEntropy antiEntropy, Prober prober, Identities identities, Revocations revocations, HighWaterMarks marks,
-      GossipStats stats) {
+      LargeRecords largeRecords, GossipStats stats) {
     this.config = config;
     this.scheduler = scheduler;
     this.authority = authority;
@@ -45,6 +46,7 @@ final class Transitions {
     this.identities = identities;
     this.revocations = revocations;
     this.marks = marks;
+    this.largeRecords = largeRecords;
     this.stats = stats;
     this.forgottenAnswered = new PerMemberThrottle(config.probeIntervalMillis());
   }
@@ -72,6 +74,12 @@ final class Transitions {
       }
       case Update.Revocation r -> {
         onRevocation(r, in);
+        yield false;
+      }
+      case Update.RecordNotice n -> {
+        if (in != null && !n.origin().equals(local.id)) {
+          largeRecords.onNotice(in.from(), n);
+        }
         yield false;
       }
     };

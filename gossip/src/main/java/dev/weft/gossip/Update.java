@@ -101,6 +101,21 @@ sealed interface Update {
 
   record RevocationKey(String hex) {}
 
+  /**
+   * {@code origin} has a record at {@code version} too large to piggyback: receivers that lack it
+   * fetch it in chunks from the sender ({@link LargeRecords}) and verify it as any record.
+   * Unsigned, so it changes nothing by itself.
+   */
+  record RecordNotice(NodeId origin, long version) implements Update {
+    public Object key() {
+      return new RecordKey(origin);
+    }
+
+    public NodeId subject() {
+      return origin;
+    }
+  }
+
   /** Records and member claims about one node are superseded independently. */
   record RecordKey(NodeId origin) {}
 

@@ -35,6 +35,7 @@ public final class SimCluster {
   private long minLatency = 1;
   private long maxLatency = 10;
   private long bytesDelivered;
+  private int largestDatagram;
   private long falseDeaths;
   private final List<String> falseDeathLog = new ArrayList<>();
 
@@ -97,6 +98,11 @@ public final class SimCluster {
 
   public SimNode node(int i) {
     return nodes.get(i);
+  }
+
+  /** The largest datagram any member sent. */
+  public int largestDatagram() {
+    return largestDatagram;
   }
 
   public long bytesDelivered() {
@@ -235,6 +241,7 @@ public final class SimCluster {
       if (!from.up || from.epoch != epoch) {
         return;
       }
+      largestDatagram = Math.max(largestDatagram, datagram.length);
       SimNode dst = byId.get(to);
       if (dst == null || random.nextDouble() < loss) {
         return;
