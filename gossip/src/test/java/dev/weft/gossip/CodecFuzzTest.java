@@ -41,8 +41,8 @@ class CodecFuzzTest {
 
   static List<Seed> corpus(Codec codec) {
     NodeId sender = CodecSamples.sender();
-    List<Message> messages = CodecSamples.messages();
-    List<Update> updates = CodecSamples.updates();
+    List<Message> messages = CodecSamples.allMessages();
+    List<Update> updates = CodecSamples.allUpdates();
     List<Seed> seeds = new ArrayList<>();
     for (Message m : messages) {
       seeds.add(seed(codec, sender, m, List.of()));

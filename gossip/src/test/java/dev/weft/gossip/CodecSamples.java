@@ -55,6 +55,34 @@ final class CodecSamples {
         new Message.Push(true));
   }
 
+  /** Kinds added after the wire pins of {@link CodecWireTest}: certificates, large records, revocations. */
+  static List<Message> newerMessages() {
+    return List.of(
+        new Message.CertFetch(List.of(id(20), id(21))),
+        new Message.CertPush(id(22), bytes(550, 12)),
+        new Message.RecordFetch(id(23), 1L << 45),
+        new Message.RecordChunk(id(24), 1L << 45, 9, 8, bytes(1000, 13)),
+        new Message.Digest(false, 0, List.of(new Message.DigestEntry(id(2), 5, MemberState.ALIVE, 1)), 0x1234_5678_9abc_def0L));
+  }
+
+  static List<Update> newerUpdates() {
+    return List.of(
+        new Update.RecordNotice(id(25), 1L << 46),
+        new Update.Revocation(bytes(190, 14)));
+  }
+
+  static List<Message> allMessages() {
+    List<Message> all = new java.util.ArrayList<>(messages());
+    all.addAll(newerMessages());
+    return all;
+  }
+
+  static List<Update> allUpdates() {
+    List<Update> all = new java.util.ArrayList<>(updates());
+    all.addAll(newerUpdates());
+    return all;
+  }
+
   static List<Update> updates() {
     return List.of(
         new Update.Alive(id(5), 4, bytes(64, 1)),
