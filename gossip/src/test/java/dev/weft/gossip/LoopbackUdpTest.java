@@ -17,50 +17,67 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import dev.weft.certs.CaConstraints;
+import dev.weft.certs.CertificateAuthority;
+import dev.weft.certs.IpPrefix;
+import dev.weft.certs.NodeKeys;
+import dev.weft.certs.Revocation;
+import dev.weft.certs.RevocationSet;
+import dev.weft.certs.TrustBundle;
+import dev.weft.certs.WeftCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Five members over real UDP sockets on loopback, with real Ed25519 signatures and real time: the
- * messaging interface works outside the simulator. (Here the datagram's first 32 bytes name the
- * sender; in a node the sealed control channel authenticates it.)
+ * Five members over real UDP sockets on loopback, with real time and real CA-signed certificates
+ * ({@link CertificateDirectory}): each datagram carries its sender's certificate, standing in for
+ * the control channel's hello (which in a node authenticates the sender once); the certificates of
+ * members a member has not heard from directly are fetched through gossip.
  */
 class LoopbackUdpTest {
+  private static final Instant NOW = Instant.now();
   private final List<Member> members = new ArrayList<>();
   private final Map<NodeId, InetSocketAddress> addresses = new ConcurrentHashMap<>();
-  private final Map<NodeId, byte[]> signingKeys = new ConcurrentHashMap<>();
+  private CertificateAuthority ca;
+  private TrustBundle trust;
 
   private final class Member {
     final NodeId id;
-    final byte[] ed25519;
+    final WeftCertificate certificate;
+    final CertificateDirectory directory;
     final DatagramChannel channel;
     final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
     final ExecutorScheduler scheduler = new ExecutorScheduler(executor);
     final Thread reader;
     Gossip gossip;
 
-    Member(SecureRandom random) throws IOException {
-      id = NodeId.of(new X25519PrivateKeyParameters(random).generatePublicKey().getEncoded());
-      Ed25519PrivateKeyParameters k = new Ed25519PrivateKeyParameters(random);
-      ed25519 = k.getEncoded();
-      signingKeys.put(id, k.generatePublicKey().getEncoded());
+    Member(SecureRandom random, int index) throws Exception {
+      NodeKeys keys = NodeKeys.generate(random);
+      certificate = ca.sign(new CertificateAuthority.NodeRequest("n" + index,
+          List.of(IpPrefix.parse("100.64.0." + (10 + index) + "/10")), List.of(), List.of(), Duration.ofDays(1),
+          keys.publicKeys()), NOW.minusSeconds(60), random);
+      directory = new CertificateDirectory(keys, certificate, trust, new RevocationSet(), Clock.systemUTC());
+      id = directory.self();
       channel = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       addresses.put(id, (InetSocketAddress) channel.getLocalAddress());
+      byte[] der = certificate.der();
       Transport transport = (to, datagram) -> {
         InetSocketAddress a = addresses.get(to);
         if (a == null) {
           return;
         }
-        ByteBuffer b = ByteBuffer.allocate(32 + datagram.length).put(id.bytes()).put(datagram).flip();
+        ByteBuffer b = ByteBuffer.allocate(32 + 2 + der.length + datagram.length)
+            .put(id.bytes()).putShort((short) der.length).put(der).put(datagram).flip();
         try {
           channel.send(b, a);
         } catch (IOException e) {
           // a lost datagram, as UDP may lose any
         }
       };
-      gossip = new Gossip(id, GossipConfig.defaults(), transport, scheduler, new Ed25519Authority(ed25519, signingKeys::get),
+      gossip = new Gossip(id, GossipConfig.defaults(), transport, scheduler, directory,
           new GossipListener() {}, new java.util.SplittableRandom(random.nextLong()), new ClaimInterner());
       reader = Thread.ofVirtual().start(this::readLoop);
     }
@@ -72,15 +89,25 @@ class LoopbackUdpTest {
           buf.clear();
           channel.receive(buf);
           buf.flip();
-          if (buf.remaining() < 32) {
+          if (buf.remaining() < 34) {
             continue;
           }
           byte[] sender = new byte[32];
           buf.get(sender);
+          int certLength = buf.getShort() & 0xffff;
+          if (buf.remaining() < certLength) {
+            continue;
+          }
+          byte[] cert = new byte[certLength];
+          buf.get(cert);
           byte[] payload = new byte[buf.remaining()];
           buf.get(payload);
           NodeId from = NodeId.of(sender);
-          scheduler.execute(() -> gossip.receive(from, payload));
+          scheduler.execute(() -> {
+            if (directory.knows(from) || directory.introduce(from, cert)) { // the hello
+              gossip.receive(from, payload);
+            }
+          });
         } catch (IOException e) {
           return;
         }
@@ -105,10 +132,13 @@ class LoopbackUdpTest {
   }
 
   @Test
-  void fiveMembersJoinShareRecordsAndDetectACrash() throws Exception {
+  void fiveMembersJoinShareRecordsDetectACrashAndEndARevokedMember() throws Exception {
     SecureRandom random = new SecureRandom();
-    for (int i = 0; i < 5; i++) {
-      members.add(new Member(random));
+    ca = CertificateAuthority.create(
+        new CertificateAuthority.CaRequest("test", CaConstraints.NONE, Duration.ofDays(2)), NOW.minusSeconds(3600), random);
+    trust = TrustBundle.of(List.of(ca.certificate()));
+    for (int i = 0; i < 6; i++) {
+      members.add(new Member(random, i));
     }
     Member seed = members.get(0);
     for (Member m : members) {
@@ -119,7 +149,19 @@ class LoopbackUdpTest {
         return null;
       });
     }
-    await(() -> all(m -> m.gossip.liveCount() == 5 && m.gossip.records().live().size() == 5), 20_000, "join");
+    await(() -> all(m -> m.gossip.liveCount() == 6 && m.gossip.records().live().size() == 6), 20_000, "join");
+    long fetched = 0;
+    for (Member m : members) {
+      fetched += m.call(() -> m.gossip.stats().certificatesLearned());
+    }
+    assertTrue(fetched > 0, "no certificate was fetched through gossip");
+
+    Member revoked = members.get(5);
+    byte[] revocation = Revocation.issue(ca.certificate(), ca.privateKey(), revoked.certificate, Instant.now()).encoded();
+    assertTrue(members.get(1).call(() -> members.get(1).gossip.revoke(revocation)));
+    members.remove(revoked); // it keeps talking; the others drop what it sends
+    await(() -> all(m -> m.gossip.stateOf(revoked.id) == null && m.gossip.liveCount() == 5), 20_000, "revocation");
+    revoked.close();
 
     Member victim = members.get(3);
     victim.close();
