@@ -65,7 +65,7 @@ final class AntiEntropy {
     }
     // Two entries, not the whole digest: most dead members are really gone, and a full digest
     // every interval to each would cost more than the rest of gossip. A member that is back
-    // sees itself declared dead, refutes, and answers with its full digest, which revives it.
+    // sees itself declared dead, fetches the signed death, refutes it, and answers with its alive.
     out.sendBare(m.id, new Message.Digest(false, 0, List.of(selfEntry(),
         new Message.DigestEntry(m.id, m.incarnation, m.state, records.version(m.id)))));
     stats.digestsSent++;
