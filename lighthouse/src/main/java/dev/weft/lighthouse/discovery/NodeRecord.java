@@ -1,0 +1,186 @@
+package dev.weft.lighthouse.discovery;
+
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a node publishes about itself in its gossip record: where it can be reached (its
+ * candidates), its roles, and the fingerprint of its certificate. Later fields (routes, DNS
+ * records, NAT behaviour) are added as new tags.
+ *
+ * <pre>
+ * record = version(1) field*            ; version 1
+ * field  = tag(varint) length(varint) bytes[length]   ; unknown tags are skipped
+ * tag 1  candidate: kind(1) family(1: 4 or 16) address port(2, big-endian)   ; repeated
+ * tag 2  roles: varint bit set (bit 0 lighthouse, bit 1 relay)
+ * tag 3  certificate fingerprint: 32 bytes (SHA-256 of its DER)
+ * </pre>
+ *
+ * Decoding is bounded (at most {@link #MAX_CANDIDATES} candidates, every length checked against
+ * what is left) and refuses anything malformed with a {@link MalformedRecordException}.
+ */
+public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] certificateFingerprint) {
+  static final int VERSION = 1;
+  public static final int MAX_CANDIDATES = 16;
+  private static final int TAG_CANDIDATE = 1;
+  private static final int TAG_ROLES = 2;
+  private static final int TAG_FINGERPRINT = 3;
+
+  /** What a node does for others. */
+  public enum Role {
+    LIGHTHOUSE,
+    RELAY
+  }
+
+  /** Where a node may be reached, and how it knows. */
+  public record Candidate(InetSocketAddress address, Kind kind) {
+    public enum Kind {
+      /** An address of one of the host's interfaces. */
+      LOCAL,
+      /** The address a lighthouse saw this node's packets come from. */
+      REFLEXIVE,
+      /** Configured ({@code advertise_addrs}). */
+      STATIC
+    }
+
+    public Candidate {
+      if (address.isUnresolved()) {
+        throw new IllegalArgumentException("a candidate is an address, not a name: " + address);
+      }
+    }
+  }
+
+  public NodeRecord {
+    if (candidates.size() > MAX_CANDIDATES) {
+      throw new IllegalArgumentException("at most " + MAX_CANDIDATES + " candidates");
+    }
+    if (certificateFingerprint.length != 32) {
+      throw new IllegalArgumentException("a certificate fingerprint has 32 bytes");
+    }
+    candidates = List.copyOf(candidates);
+    roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
+    certificateFingerprint = certificateFingerprint.clone();
+  }
+
+  @Override
+  public byte[] certificateFingerprint() {
+    return certificateFingerprint.clone();
+  }
+
+  public boolean has(Role role) {
+    return roles.contains(role);
+  }
+
+  public byte[] encode() {
+    Output out = new Output(64, 4096);
+    out.writeByte(VERSION);
+    for (Candidate c : candidates) {
+      byte[] a = c.address().getAddress().getAddress();
+      out.writeVarInt(TAG_CANDIDATE, true);
+      out.writeVarInt(2 + a.length + 2, true);
+      out.writeByte(c.kind().ordinal());
+      out.writeByte(a.length);
+      out.writeBytes(a);
+      out.writeShort(c.address().getPort());
+    }
+    int bits = 0;
+    for (Role r : roles) {
+      bits |= 1 << r.ordinal();
+    }
+    Output roleBits = new Output(5);
+    roleBits.writeVarInt(bits, true);
+    out.writeVarInt(TAG_ROLES, true);
+    out.writeVarInt(roleBits.position(), true);
+    out.writeBytes(roleBits.getBuffer(), 0, roleBits.position());
+    out.writeVarInt(TAG_FINGERPRINT, true);
+    out.writeVarInt(32, true);
+    out.writeBytes(certificateFingerprint);
+    return out.toBytes();
+  }
+
+  public static NodeRecord decode(byte[] bytes) throws MalformedRecordException {
+    if (bytes.length < 1 || bytes[0] != VERSION) {
+      throw new MalformedRecordException("not a version " + VERSION + " node record");
+    }
+    Input in = new Input(bytes);
+    in.setPosition(1);
+    List<Candidate> candidates = new ArrayList<>();
+    EnumSet<Role> roles = EnumSet.noneOf(Role.class);
+    byte[] fingerprint = null;
+    try {
+      while (in.position() < bytes.length) {
+        int tag = in.readVarInt(true);
+        int length = in.readVarInt(true);
+        if (length < 0 || length > bytes.length - in.position()) {
+          throw new MalformedRecordException("field length out of bounds");
+        }
+        int end = in.position() + length;
+        switch (tag) {
+          case TAG_CANDIDATE -> {
+            if (candidates.size() == MAX_CANDIDATES) {
+              throw new MalformedRecordException("more than " + MAX_CANDIDATES + " candidates");
+            }
+            candidates.add(candidate(in, length));
+          }
+          case TAG_ROLES -> {
+            int bits = in.readVarInt(true);
+            for (Role r : Role.values()) {
+              if ((bits & (1 << r.ordinal())) != 0) {
+                roles.add(r);
+              }
+            }
+          }
+          case TAG_FINGERPRINT -> {
+            if (length != 32) {
+              throw new MalformedRecordException("a certificate fingerprint has 32 bytes");
+            }
+            fingerprint = in.readBytes(32);
+          }
+          default -> { } // a field of a newer version
+        }
+        if (in.position() > end) {
+          throw new MalformedRecordException("field overran its length");
+        }
+        in.setPosition(end);
+      }
+    } catch (KryoException e) {
+      throw new MalformedRecordException("truncated node record");
+    }
+    if (fingerprint == null) {
+      throw new MalformedRecordException("no certificate fingerprint");
+    }
+    return new NodeRecord(candidates, roles, fingerprint);
+  }
+
+  private static Candidate candidate(Input in, int length) throws MalformedRecordException {
+    if (length < 2) {
+      throw new MalformedRecordException("candidate too short");
+    }
+    int kind = in.readByte();
+    int family = in.readByte();
+    if (kind < 0 || kind >= Candidate.Kind.values().length) {
+      throw new MalformedRecordException("unknown candidate kind " + kind);
+    }
+    if ((family != 4 && family != 16) || length != 2 + family + 2) {
+      throw new MalformedRecordException("bad candidate address");
+    }
+    byte[] address = in.readBytes(family);
+    int port = in.readShortUnsigned();
+    if (port == 0) {
+      throw new MalformedRecordException("candidate port 0");
+    }
+    try {
+      return new Candidate(new InetSocketAddress(InetAddress.getByAddress(address), port), Candidate.Kind.values()[kind]);
+    } catch (UnknownHostException e) {
+      throw new AssertionError("4 or 16 bytes are an address", e);
+    }
+  }
+}
