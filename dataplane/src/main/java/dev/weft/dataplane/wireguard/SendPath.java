@@ -30,6 +30,10 @@ final class SendPath {
             peer = null;
         }
         if (peer == null) {
+            RouteMissHandler miss = device.routeMissHandler();
+            if (miss != null && miss.onRouteMiss(packet)) {
+                return; // it took the packet: a session may be on its way
+            }
             device.countNoRoute();
             packet.release();
             return;

@@ -331,6 +331,20 @@ public final class WireGuardDevice implements AutoCloseable {
         rateLimited.incrementAndGet();
     }
 
+    private volatile RouteMissHandler routeMissHandler;
+
+    /**
+     * Who hears of packets to addresses that no peer's allowed IPs cover (the node starts sessions
+     * on demand from there); null drops them, counted as no-route.
+     */
+    public void setRouteMissHandler(RouteMissHandler handler) {
+        this.routeMissHandler = handler;
+    }
+
+    RouteMissHandler routeMissHandler() {
+        return routeMissHandler;
+    }
+
     void countNoRoute() {
         noRoute.incrementAndGet();
     }
