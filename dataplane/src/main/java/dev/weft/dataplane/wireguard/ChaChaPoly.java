@@ -1,16 +1,14 @@
 package dev.weft.dataplane.wireguard;
 
-import java.security.GeneralSecurityException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
+import dev.weft.dataplane.crypto.ChaCha20Poly1305;
 
 /**
- * AEAD(key, counter, plaintext, ad) of the whitepaper on byte arrays: ChaCha20-Poly1305
- * (RFC 8439) from the JDK with the nonce 32 zero bits || 64-bit little-endian counter.
+ * AEAD(key, counter, plaintext, ad) of the whitepaper on byte arrays: {@link ChaCha20Poly1305}
+ * with the nonce 32 zero bits || 64-bit little-endian counter.
  * Handshake-path helper; the transport path uses {@link TransportCipher}.
  */
 final class ChaChaPoly {
-    static final int TAG_SIZE = 16;
+    static final int TAG_SIZE = ChaCha20Poly1305.TAG_SIZE;
 
     private ChaChaPoly() {
     }
@@ -28,18 +26,7 @@ final class ChaChaPoly {
     }
 
     static byte[] sealWithNonce(byte[] key, byte[] nonce, byte[] plaintext, byte[] ad) {
-        try {
-            Cipher cipher = Cipher.getInstance("ChaCha20-Poly1305");
-            ChaChaKey k = new ChaChaKey(key);
-            cipher.init(Cipher.ENCRYPT_MODE, k, new IvParameterSpec(nonce));
-            k.destroy();
-            if (ad != null && ad.length > 0) {
-                cipher.updateAAD(ad);
-            }
-            return cipher.doFinal(plaintext);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("ChaCha20-Poly1305 unavailable", e);
-        }
+        return ChaCha20Poly1305.seal(key, nonce, plaintext, ad);
     }
 
     /** The plaintext, or null when authentication fails. */
@@ -48,22 +35,6 @@ final class ChaChaPoly {
     }
 
     static byte[] openWithNonce(byte[] key, byte[] nonce, byte[] ciphertext, byte[] ad) {
-        if (ciphertext.length < TAG_SIZE) {
-            return null;
-        }
-        try {
-            Cipher cipher = Cipher.getInstance("ChaCha20-Poly1305");
-            ChaChaKey k = new ChaChaKey(key);
-            cipher.init(Cipher.DECRYPT_MODE, k, new IvParameterSpec(nonce));
-            k.destroy();
-            if (ad != null && ad.length > 0) {
-                cipher.updateAAD(ad);
-            }
-            return cipher.doFinal(ciphertext);
-        } catch (javax.crypto.AEADBadTagException e) {
-            return null;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("ChaCha20-Poly1305 unavailable", e);
-        }
+        return ChaCha20Poly1305.open(key, nonce, ciphertext, ad);
     }
 }

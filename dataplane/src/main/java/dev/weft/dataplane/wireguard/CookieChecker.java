@@ -1,5 +1,6 @@
 package dev.weft.dataplane.wireguard;
 
+import dev.weft.dataplane.crypto.XChaCha20Poly1305;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.security.SecureRandom;

@@ -1,5 +1,7 @@
 package dev.weft.dataplane.wireguard;
 
+import dev.weft.dataplane.crypto.XChaCha20Poly1305;
+
 /**
  * The initiator side of MAC1/MAC2 for one peer: adds mac1 (keyed with the peer's public
  * key) to every handshake message we send, and mac2 while a cookie from the peer is fresh;

@@ -1,14 +1,14 @@
 package dev.weft.dataplane.wireguard;
 
+import dev.weft.dataplane.crypto.Hkdf;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.bouncycastle.crypto.digests.Blake2sDigest;
-import org.bouncycastle.crypto.macs.HMac;
-import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * The hash, MAC and key-derivation functions of the WireGuard whitepaper (section 5.4):
- * HASH = BLAKE2s-256, MAC = keyed BLAKE2s-128, HMAC = HMAC-BLAKE2s, KDF_n = HKDF over HMAC.
+ * HASH = BLAKE2s-256, MAC = keyed BLAKE2s-128, HMAC = HMAC-BLAKE2s, KDF_n = HKDF over HMAC
+ * (the last two live in the public {@link Hkdf}, which weft's control channel shares).
  * Used on the handshake path only, where a few small allocations per message do not matter.
  */
 final class NoiseHelpers {
@@ -59,30 +59,12 @@ final class NoiseHelpers {
     }
 
     static byte[] hmac(byte[] key, byte[]... parts) {
-        HMac hmac = new HMac(new Blake2sDigest(256));
-        hmac.init(new KeyParameter(key));
-        for (byte[] part : parts) {
-            hmac.update(part, 0, part.length);
-        }
-        byte[] out = new byte[HASH_SIZE];
-        hmac.doFinal(out, 0);
-        return out;
+        return Hkdf.hmac(key, parts);
     }
 
-    /**
-     * KDF_n(key, input): tau0 = HMAC(key, input), tau1 = HMAC(tau0, 0x1),
-     * tau_i = HMAC(tau0, tau_{i-1} || i). Returns tau1..tau_n.
-     */
+    /** KDF_n(key, input): HKDF with the chaining key as salt; returns tau1..tau_n. */
     static byte[][] kdf(int n, byte[] key, byte[] input) {
-        byte[] tau0 = hmac(key, input);
-        byte[][] out = new byte[n][];
-        byte[] previous = new byte[0];
-        for (int i = 1; i <= n; i++) {
-            out[i - 1] = hmac(tau0, previous, new byte[] {(byte) i});
-            previous = out[i - 1];
-        }
-        Arrays.fill(tau0, (byte) 0);
-        return out;
+        return Hkdf.derive(key, input, n);
     }
 
     /** C = KDF1(C, data). */

@@ -4,6 +4,7 @@ import static dev.weft.dataplane.wireguard.NoiseHelpers.kdf;
 import static dev.weft.dataplane.wireguard.NoiseHelpers.mixHash;
 import static dev.weft.dataplane.wireguard.NoiseHelpers.mixKey;
 
+import dev.weft.dataplane.crypto.Curve25519;
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,6 @@
 package dev.weft.dataplane.wireguard;
 
+import dev.weft.dataplane.crypto.Curve25519;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -1,5 +1,6 @@
 package dev.weft.dataplane.wireguard;
 
+import dev.weft.dataplane.crypto.Curve25519;
 import java.security.SecureRandom;
 import java.util.Base64;
 

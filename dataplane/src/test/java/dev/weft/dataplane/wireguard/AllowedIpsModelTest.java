@@ -2,6 +2,7 @@ package dev.weft.dataplane.wireguard;
 
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.weft.dataplane.crypto.Curve25519;
 import io.netty.buffer.ByteBuf;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

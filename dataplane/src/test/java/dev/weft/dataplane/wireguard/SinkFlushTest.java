@@ -3,6 +3,7 @@ package dev.weft.dataplane.wireguard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.dataplane.crypto.Curve25519;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.net.InetSocketAddress;

@@ -1,32 +1,46 @@
-package dev.weft.dataplane.wireguard;
+package dev.weft.dataplane.crypto;
+
+import java.util.Arrays;
 
 /**
- * XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha) for cookie replies: HChaCha20 derives a
- * subkey from the key and the first 16 nonce bytes, then ChaCha20-Poly1305 runs with the
- * nonce 0x00000000 || last 8 nonce bytes.
+ * XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha): HChaCha20 derives a subkey from the key and
+ * the first 16 nonce bytes, then ChaCha20-Poly1305 runs with the nonce 0x00000000 || last 8
+ * nonce bytes. The 24-byte nonce is large enough to be picked at random for every message
+ * (WireGuard cookie replies, weft control messages).
  */
-final class XChaCha20Poly1305 {
-    static final int NONCE_SIZE = 24;
+public final class XChaCha20Poly1305 {
+    public static final int KEY_SIZE = 32;
+    public static final int NONCE_SIZE = 24;
+    public static final int TAG_SIZE = ChaCha20Poly1305.TAG_SIZE;
 
     private XChaCha20Poly1305() {
     }
 
-    static byte[] seal(byte[] key, byte[] nonce, byte[] plaintext, byte[] ad) {
+    /** {@code ciphertext || tag}; {@code ad} may be null. */
+    public static byte[] seal(byte[] key, byte[] nonce, byte[] plaintext, byte[] ad) {
+        checkNonce(nonce);
         byte[] subkey = hChaCha20(key, nonce);
         try {
-            return ChaChaPoly.sealWithNonce(subkey, chachaNonce(nonce), plaintext, ad);
+            return ChaCha20Poly1305.seal(subkey, chachaNonce(nonce), plaintext, ad);
         } finally {
-            NoiseHelpers.zero(subkey);
+            Arrays.fill(subkey, (byte) 0);
         }
     }
 
     /** The plaintext, or null when authentication fails. */
-    static byte[] open(byte[] key, byte[] nonce, byte[] ciphertext, byte[] ad) {
+    public static byte[] open(byte[] key, byte[] nonce, byte[] ciphertext, byte[] ad) {
+        checkNonce(nonce);
         byte[] subkey = hChaCha20(key, nonce);
         try {
-            return ChaChaPoly.openWithNonce(subkey, chachaNonce(nonce), ciphertext, ad);
+            return ChaCha20Poly1305.open(subkey, chachaNonce(nonce), ciphertext, ad);
         } finally {
-            NoiseHelpers.zero(subkey);
+            Arrays.fill(subkey, (byte) 0);
+        }
+    }
+
+    private static void checkNonce(byte[] nonce) {
+        if (nonce.length != NONCE_SIZE) {
+            throw new IllegalArgumentException("XChaCha20-Poly1305 nonces are 24 bytes, not " + nonce.length);
         }
     }
 
@@ -37,7 +51,10 @@ final class XChaCha20Poly1305 {
     }
 
     /** HChaCha20(key, nonce[0..16)): 20 ChaCha rounds, output words 0..3 and 12..15. */
-    static byte[] hChaCha20(byte[] key, byte[] nonce) {
+    public static byte[] hChaCha20(byte[] key, byte[] nonce) {
+        if (key.length != KEY_SIZE || nonce.length < 16) {
+            throw new IllegalArgumentException("XChaCha20-Poly1305 takes a 32-byte key and a 24-byte nonce");
+        }
         int[] x = new int[16];
         x[0] = 0x61707865;
         x[1] = 0x3320646e;
@@ -64,7 +81,7 @@ final class XChaCha20Poly1305 {
             putLe32(out, 4 * i, x[i]);
             putLe32(out, 16 + 4 * i, x[12 + i]);
         }
-        java.util.Arrays.fill(x, 0);
+        Arrays.fill(x, 0);
         return out;
     }
 

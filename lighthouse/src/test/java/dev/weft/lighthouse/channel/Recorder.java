@@ -1,0 +1,31 @@
+package dev.weft.lighthouse.channel;
+
+import dev.weft.certs.NodeIdentity;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A listener that keeps everything it is told. */
+final class Recorder implements ChannelListener {
+    record Message(NodeIdentity peer, InetSocketAddress from, int kind, byte[] payload) {
+    }
+
+    final List<NodeIdentity> verified = new CopyOnWriteArrayList<>();
+    final List<Message> messages = new CopyOnWriteArrayList<>();
+    final List<Pong> pongs = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onPeerVerified(NodeIdentity peer, InetSocketAddress address) {
+        verified.add(peer);
+    }
+
+    @Override
+    public void onMessage(NodeIdentity peer, InetSocketAddress from, int kind, byte[] payload) {
+        messages.add(new Message(peer, from, kind, payload));
+    }
+
+    @Override
+    public void onPong(NodeIdentity peer, InetSocketAddress from, InetSocketAddress reflexive, long rttNanos) {
+        pongs.add(new Pong(peer, from, reflexive, rttNanos));
+    }
+}
