@@ -169,6 +169,15 @@ public final class Gossip {
     return m == null ? null : m.state;
   }
 
+  /** The incarnation this member holds for {@code id}, or -1 when it does not know it. */
+  public long incarnationOf(NodeId id) {
+    if (id.equals(local.id)) {
+      return local.incarnation();
+    }
+    Member m = table.get(id);
+    return m == null ? -1 : m.incarnation;
+  }
+
   /** Number of members this member considers up (alive or suspect), itself included. */
   public int liveCount() {
     return out.liveCount();

@@ -191,6 +191,11 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
         return Optional.ofNullable(peers.getIfPresent(new PeerKey(x25519PublicKey))).map(Peer::info);
     }
 
+    /** The certificate (DER) a verified peer presented in its hello, if it is one. */
+    public Optional<byte[]> certificateOf(byte[] x25519PublicKey) {
+        return Optional.ofNullable(peers.getIfPresent(new PeerKey(x25519PublicKey))).map(p -> p.certificate().clone());
+    }
+
     /** Forgets a peer: it must say hello again before anything it seals is accepted. */
     public void forget(NodeIdentity peer) {
         peers.invalidate(new PeerKey(peer.x25519PublicKey()));

@@ -1,0 +1,579 @@
+package dev.weft.lighthouse;
+
+import dev.weft.certs.CertificateVerifier;
+import dev.weft.certs.CertsException;
+import dev.weft.certs.NodeIdentity;
+import dev.weft.certs.NodeKeys;
+import dev.weft.certs.RevocationSet;
+import dev.weft.certs.TrustBundle;
+import dev.weft.certs.WeftCertificate;
+import dev.weft.dataplane.udp.ControlHandler;
+import dev.weft.dataplane.wireguard.WireGuardDevice;
+import dev.weft.gossip.CertificateDirectory;
+import dev.weft.gossip.ClaimInterner;
+import dev.weft.gossip.ExecutorScheduler;
+import dev.weft.gossip.Gossip;
+import dev.weft.gossip.GossipConfig;
+import dev.weft.gossip.GossipListener;
+import dev.weft.gossip.MemberState;
+import dev.weft.gossip.NodeId;
+import dev.weft.gossip.PersistedState;
+import dev.weft.gossip.Record;
+import dev.weft.lighthouse.channel.ChannelKind;
+import dev.weft.lighthouse.channel.ChannelListener;
+import dev.weft.lighthouse.channel.ControlChannel;
+import dev.weft.lighthouse.channel.DatagramSender;
+import dev.weft.lighthouse.channel.PeerInfo;
+import dev.weft.lighthouse.channel.Pong;
+import dev.weft.lighthouse.discovery.LocalAddresses;
+import dev.weft.lighthouse.discovery.MalformedRecordException;
+import dev.weft.lighthouse.discovery.MeshDirectory;
+import dev.weft.lighthouse.discovery.NodeRecord;
+import dev.weft.lighthouse.discovery.NodeRecord.Candidate;
+import dev.weft.lighthouse.gossip.ChannelTransport;
+import dev.weft.lighthouse.sessions.OnDemandSessions;
+import dev.weft.lighthouse.state.StateStore;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node's part in the mesh: the sealed control channel on the node's socket, gossip over it
+ * (membership, records, revocations), the lighthouses it registers with, the candidates it
+ * publishes, and WireGuard sessions started on demand. Gossip and everything that follows from it
+ * runs on one thread ("weft-gossip"); hello verification on another; the channel's datagrams
+ * arrive on the socket's event loop and are handed to the gossip thread.
+ *
+ * <p>Start order: the channel (so hellos can be answered), gossip with the remembered state, the
+ * lighthouse registrations, the periodic tasks. {@link #close} undoes it in reverse, leaving the
+ * cluster gracefully and saving the state.
+ */
+public final class Mesh implements ControlHandler, AutoCloseable {
+  /**
+   * What the mesh needs to know.
+   *
+   * @param lighthouses underlay addresses of lighthouses (who they are is learned from their hello)
+   * @param advertiseAddrs static addresses to publish as candidates
+   * @param overlayInterface the TUN interface (its addresses are never candidates)
+   * @param localCandidates whether the host's interface addresses are published as candidates
+   *     (tests on a shared host publish only {@code advertiseAddrs})
+   * @param stateDir where {@link StateStore} keeps what a restart needs; null to keep nothing
+   * @param sessionIdle an on-demand session idle this long is closed
+   */
+  public record Settings(NodeKeys keys, WeftCertificate certificate, TrustBundle trust, RevocationSet revocations,
+                         boolean amLighthouse, boolean amRelay, List<InetSocketAddress> lighthouses,
+                         List<InetSocketAddress> advertiseAddrs, boolean localCandidates, int listenPort,
+                         String overlayInterface, Path stateDir, Duration sessionIdle, GossipConfig gossip) {
+    public Settings {
+      lighthouses = List.copyOf(lighthouses);
+      advertiseAddrs = List.copyOf(advertiseAddrs);
+    }
+  }
+
+  /** The answer to {@link #ping}. */
+  public record PingResult(String name, InetSocketAddress endpoint, double rttMillis) {}
+
+  private static final System.Logger LOG = System.getLogger("weft.mesh");
+
+  private final Settings settings;
+  private final NodeId self;
+  private final NodeIdentity selfIdentity;
+  private final byte[] fingerprint;
+  private final ScheduledExecutorService gossipThread;
+  private final ExecutorService verifyThread;
+  private final CertificateDirectory certificates;
+  private final MeshDirectory members = new MeshDirectory();
+  private final ControlChannel channel;
+  private final ChannelTransport transport;
+  private final Gossip gossip;
+  private final OnDemandSessions sessions;
+  private final WireGuardDevice device;
+  private final StateStore store;
+  /** Lighthouse address → its member id, once its hello verified (gossip thread). */
+  private final Map<InetSocketAddress, NodeId> lighthouseIds = new ConcurrentHashMap<>();
+  /** Our address as each lighthouse sees it (gossip thread). */
+  private final Map<NodeId, InetSocketAddress> reflexive = new LinkedHashMap<>();
+  private List<Candidate> published = List.of();
+  private volatile boolean closed;
+
+  private Mesh(Settings settings, WireGuardDevice device, DatagramSender sender, NodeIdentity selfIdentity) {
+    this.settings = settings;
+    this.device = device;
+    this.selfIdentity = selfIdentity;
+    this.self = NodeId.of(settings.keys().x25519Public());
+    this.fingerprint = sha256(settings.certificate().der());
+    this.gossipThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "weft-gossip"));
+    this.verifyThread = Executors.newSingleThreadExecutor(r -> daemon(r, "weft-verify"));
+    this.certificates = new CertificateDirectory(settings.keys(), settings.certificate(), settings.trust(),
+        settings.revocations(), Clock.systemUTC());
+    this.channel = new ControlChannel(settings.keys(), settings.certificate(),
+        () -> new CertificateVerifier(settings.trust(), settings.revocations()), sender, verifyThread, new Listener());
+    this.transport = new ChannelTransport(channel, certificates, members, System::nanoTime);
+    this.gossip = new Gossip(self, settings.gossip(), transport, new ExecutorScheduler(gossipThread), certificates,
+        new Membership(), new SplittableRandom(), new ClaimInterner());
+    this.sessions = new OnDemandSessions(device, members, System::nanoTime, settings.sessionIdle().toNanos(), 64);
+    this.store = settings.stateDir() == null ? null : new StateStore(settings.stateDir());
+  }
+
+  /**
+   * Starts the mesh on a running dataplane: {@code sender} writes to its socket, and the node must
+   * hand this mesh every control datagram ({@link #onControl}).
+   */
+  public static Mesh start(Settings settings, WireGuardDevice device, DatagramSender sender, NodeIdentity selfIdentity) {
+    Mesh mesh = new Mesh(settings, device, sender, selfIdentity);
+    device.setRouteMissHandler(mesh.sessions);
+    try {
+      mesh.gossipThread.submit(mesh::startOnGossipThread).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      mesh.close();
+      throw new IllegalStateException("the mesh did not start: " + e.getMessage(), e);
+    }
+    return mesh;
+  }
+
+  private void startOnGossipThread() {
+    StateStore.State remembered = StateStore.State.EMPTY;
+    if (store != null) {
+      try {
+        remembered = store.load();
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.WARNING, "state_dir: " + e.getMessage() + "; starting from the lighthouses only");
+      }
+    }
+    List<NodeId> known = new ArrayList<>();
+    for (StateStore.KnownMember k : remembered.members()) {
+      NodeId id = remember(k);
+      if (id != null) {
+        known.add(id);
+      }
+    }
+    refreshCandidates(false);
+    gossip.publish(record().encode());
+    PersistedState persisted = remembered.incarnation() < 0 && remembered.revocations().isEmpty()
+        ? PersistedState.EMPTY
+        : new PersistedState(Math.max(0, remembered.incarnation()), known, remembered.revocations());
+    gossip.start(List.of(), persisted);
+    greetLighthouses();
+    every(Duration.ofSeconds(2), this::greetLighthouses);
+    every(Duration.ofSeconds(10), this::pingLighthouses);
+    every(Duration.ofSeconds(15), () -> refreshCandidates(true));
+    every(Duration.ofSeconds(5), sessions::closeIdle);
+    every(Duration.ofSeconds(10), this::saveState);
+    every(Duration.ofSeconds(60), this::revalidate);
+  }
+
+  /** A member from the state file: its certificate verified again, its last address noted. */
+  private NodeId remember(StateStore.KnownMember k) {
+    try {
+      WeftCertificate cert = WeftCertificate.fromDer(k.certificate());
+      NodeId id = NodeId.of(cert.publicKey());
+      if (id.equals(self) || !certificates.introduce(id, k.certificate())) {
+        return null;
+      }
+      members.put(new MeshDirectory.Member(id, certificates.identity(id), MemberState.DEAD, -1, null, k.address()));
+      return id;
+    } catch (CertsException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  // ---------------------------------------------------------------- what the node asks
+
+  /** This node's own entry, as others see it. */
+  public MeshDirectory.Member self() {
+    NodeRecord r = record();
+    return new MeshDirectory.Member(self, selfIdentity, MemberState.ALIVE, gossip.incarnation(), r, null);
+  }
+
+  /** The other members this node knows of (any state). */
+  public List<MeshDirectory.Member> members() {
+    return onGossipThread(() -> {
+      List<MeshDirectory.Member> out = new ArrayList<>();
+      for (MeshDirectory.Member m : members.all()) {
+        MemberState s = gossip.stateOf(m.id());
+        if (s != null) {
+          out.add(m.with(s, gossip.incarnationOf(m.id())));
+        }
+      }
+      return out;
+    });
+  }
+
+  /** The member with this name or overlay address, or null. */
+  public MeshDirectory.Member find(String nameOrAddress) {
+    MeshDirectory.Member m = members.byName(nameOrAddress);
+    if (m == null) {
+      try {
+        if (nameOrAddress.matches("[0-9a-fA-F.:]+")) {
+          m = members.byOverlayAddress(InetAddress.getByName(nameOrAddress));
+        }
+      } catch (java.net.UnknownHostException e) {
+        return null;
+      }
+    }
+    return m;
+  }
+
+  /**
+   * Pings a member over the control channel at the address WireGuard would use: which endpoint
+   * answered and the round trip. Greets it first when the channel does not know it yet.
+   */
+  public CompletableFuture<PingResult> ping(MeshDirectory.Member m) {
+    PeerInfo peer = channel.peer(m.id().bytes()).orElse(null);
+    InetSocketAddress address = peer != null ? peer.address() : bestAddress(m);
+    if (address == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException(m.name() + " has no known address"));
+    }
+    CompletableFuture<Void> greeted = peer != null ? CompletableFuture.completedFuture(null) : greet(m, address);
+    return greeted.thenCompose(v -> channel.ping(m.identity(), address))
+        .thenApply(p -> new PingResult(m.name(), p.from(), p.rttNanos() / 1e6));
+  }
+
+  /** Hands a CA-signed revocation to gossip; false when it does not verify or is known already. */
+  public boolean revoke(byte[] revocation) {
+    return onGossipThread(() -> gossip.revoke(revocation));
+  }
+
+  /** Where a WireGuard session to {@code id} sends, if one exists; for status reports. */
+  public OnDemandSessions sessions() {
+    return sessions;
+  }
+
+  public ControlChannel channel() {
+    return channel;
+  }
+
+  public dev.weft.gossip.GossipStats gossipStats() {
+    return onGossipThread(gossip::stats);
+  }
+
+  // ---------------------------------------------------------------- control datagrams
+
+  @Override
+  public void onControl(ByteBuf message, InetSocketAddress from) {
+    if (closed) {
+      message.release();
+      return;
+    }
+    channel.onControl(message, from);
+  }
+
+  private final class Listener implements ChannelListener {
+    @Override
+    public void onPeerVerified(NodeIdentity peer, InetSocketAddress address) {
+      post(() -> {
+        NodeId id = NodeId.of(peer.x25519PublicKey());
+        introduce(id, address);
+        if (settings.lighthouses().contains(address) && !id.equals(lighthouseIds.put(address, id))) {
+          gossip.join(List.of(id)); // (re)registered: pull the cluster's state from it
+          pingLighthouse(address, id);
+        }
+      });
+    }
+
+    @Override
+    public void onMessage(NodeIdentity peer, InetSocketAddress from, int kind, byte[] payload) {
+      if (kind != ChannelKind.GOSSIP) {
+        return;
+      }
+      post(() -> {
+        NodeId id = NodeId.of(peer.x25519PublicKey());
+        introduce(id, from);
+        gossip.receive(id, payload);
+      });
+    }
+
+    @Override
+    public void onPong(NodeIdentity peer, InetSocketAddress from, InetSocketAddress seen, long rttNanos) {
+      post(() -> {
+        NodeId id = NodeId.of(peer.x25519PublicKey());
+        if (lighthouseIds.containsValue(id) && !seen.equals(reflexive.put(id, seen))) {
+          refreshCandidates(true);
+        }
+      });
+    }
+  }
+
+  /** The control channel verified {@code id}: its certificate goes to gossip, its address to the directory. */
+  private void introduce(NodeId id, InetSocketAddress address) {
+    if (!certificates.knows(id)) {
+      byte[] der = channel.certificateOf(id.bytes()).orElse(null);
+      if (der == null || !certificates.introduce(id, der)) {
+        return;
+      }
+    }
+    MeshDirectory.Member m = members.get(id);
+    if (m == null) {
+      members.put(new MeshDirectory.Member(id, certificates.identity(id), MemberState.DEAD, -1, null, address));
+    } else if (!address.equals(m.lastHeard())) {
+      members.put(m.heardFrom(address)); // only on change: the directory copies on write
+    }
+  }
+
+  private final class Membership implements GossipListener {
+    @Override
+    public void memberUp(NodeId id) {
+      NodeIdentity identity = certificates.identity(id);
+      if (identity == null) {
+        return;
+      }
+      MeshDirectory.Member old = members.get(id);
+      NodeRecord record = gossip.records().get(id).map(Mesh::decode).orElse(old == null ? null : old.record());
+      InetSocketAddress heard = channel.peer(id.bytes()).map(PeerInfo::address).orElse(old == null ? null : old.lastHeard());
+      members.put(new MeshDirectory.Member(id, identity, MemberState.ALIVE, gossip.incarnationOf(id), record, heard));
+    }
+
+    @Override
+    public void memberDown(NodeId id, MemberState state) {
+      MeshDirectory.Member m = members.get(id);
+      if (m != null) {
+        members.put(m.with(state, gossip.incarnationOf(id)));
+      }
+      sessions.close(id);
+    }
+
+    @Override
+    public void memberRevoked(NodeId id) {
+      MeshDirectory.Member m = members.get(id);
+      members.remove(id);
+      sessions.close(id);
+      if (m != null) {
+        channel.forget(m.identity());
+      }
+      LOG.log(System.Logger.Level.INFO, "member " + (m == null ? id : m.name()) + " revoked: its sessions are closed");
+    }
+
+    @Override
+    public void recordChanged(Record record) {
+      MeshDirectory.Member m = members.get(record.origin());
+      NodeRecord r = decode(record);
+      if (m != null && r != null) {
+        members.put(m.with(r));
+      }
+    }
+  }
+
+  private static NodeRecord decode(Record r) {
+    if (r.tombstone()) {
+      return null;
+    }
+    try {
+      return NodeRecord.decode(r.payload());
+    } catch (MalformedRecordException e) {
+      return null;
+    }
+  }
+
+  // ---------------------------------------------------------------- lighthouses and candidates
+
+  private void greetLighthouses() {
+    for (InetSocketAddress lh : settings.lighthouses()) {
+      NodeId id = lighthouseIds.get(lh);
+      MemberState s = id == null ? null : gossip.stateOf(id);
+      if (id == null || s == null || !s.equals(MemberState.ALIVE) && !s.equals(MemberState.SUSPECT)
+          || channel.peer(id.bytes()).isEmpty()) {
+        lighthouseIds.remove(lh); // say hello until it answers: it may be new, or back from a restart
+        channel.hello(lh);
+      }
+    }
+  }
+
+  private void pingLighthouses() {
+    for (Map.Entry<InetSocketAddress, NodeId> e : lighthouseIds.entrySet()) {
+      pingLighthouse(e.getKey(), e.getValue());
+    }
+  }
+
+  private void pingLighthouse(InetSocketAddress address, NodeId id) {
+    NodeIdentity identity = certificates.identity(id);
+    if (identity != null) {
+      channel.ping(identity, address).exceptionally(e -> null); // the pong arrives through the listener
+    }
+  }
+
+  /** Recomputes the candidates; republishes the record when they changed. */
+  private void refreshCandidates(boolean publish) {
+    Set<InetAddress> overlay = new java.util.HashSet<>();
+    for (var ip : selfIdentity.ips()) {
+      overlay.add(ip.inetAddress());
+    }
+    List<Candidate> c = new ArrayList<>();
+    if (settings.localCandidates()) {
+      for (InetAddress a : LocalAddresses.find(settings.overlayInterface(), overlay)) {
+        add(c, new Candidate(new InetSocketAddress(a, settings.listenPort()), Candidate.Kind.LOCAL));
+      }
+    }
+    for (InetSocketAddress r : reflexive.values()) {
+      add(c, new Candidate(r, Candidate.Kind.REFLEXIVE));
+    }
+    for (InetSocketAddress s : settings.advertiseAddrs()) {
+      add(c, new Candidate(s, Candidate.Kind.STATIC));
+    }
+    if (!c.equals(published)) {
+      published = List.copyOf(c);
+      if (publish) {
+        gossip.publish(record().encode());
+      }
+    }
+  }
+
+  private static void add(List<Candidate> list, Candidate c) {
+    for (Candidate o : list) {
+      if (o.address().equals(c.address())) {
+        return;
+      }
+    }
+    if (list.size() < NodeRecord.MAX_CANDIDATES) {
+      list.add(c);
+    }
+  }
+
+  private NodeRecord record() {
+    EnumSet<NodeRecord.Role> roles = EnumSet.noneOf(NodeRecord.Role.class);
+    if (settings.amLighthouse()) {
+      roles.add(NodeRecord.Role.LIGHTHOUSE);
+    }
+    if (settings.amRelay()) {
+      roles.add(NodeRecord.Role.RELAY);
+    }
+    return new NodeRecord(published, roles, fingerprint);
+  }
+
+  private static InetSocketAddress bestAddress(MeshDirectory.Member m) {
+    if (m.lastHeard() != null) {
+      return m.lastHeard();
+    }
+    return m.record() == null || m.record().candidates().isEmpty() ? null : m.record().candidates().get(0).address();
+  }
+
+  /** Says hello and completes once the channel verified the member (or after a second). */
+  private CompletableFuture<Void> greet(MeshDirectory.Member m, InetSocketAddress address) {
+    channel.hello(address);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    long deadline = System.nanoTime() + 1_000_000_000L;
+    Runnable[] check = new Runnable[1];
+    check[0] = () -> {
+      if (channel.peer(m.id().bytes()).isPresent() || System.nanoTime() > deadline) {
+        done.complete(null);
+      } else {
+        gossipThread.schedule(check[0], 20, TimeUnit.MILLISECONDS);
+      }
+    };
+    gossipThread.execute(check[0]);
+    return done;
+  }
+
+  // ---------------------------------------------------------------- state and upkeep
+
+  private void saveState() {
+    if (store == null) {
+      return;
+    }
+    PersistedState p = gossip.persistentState();
+    List<StateStore.KnownMember> known = new ArrayList<>();
+    for (NodeId id : p.knownMembers()) {
+      byte[] der = certificates.certificate(id);
+      MeshDirectory.Member m = members.get(id);
+      InetSocketAddress a = m == null ? null : bestAddress(m);
+      if (der != null && a != null) {
+        known.add(new StateStore.KnownMember(der, a));
+      }
+    }
+    try {
+      store.save(new StateStore.State(p.incarnation(), known, p.revocations()));
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "state_dir: cannot save " + store.file() + ": " + e.getMessage());
+    }
+  }
+
+  private void revalidate() {
+    for (NodeIdentity dropped : channel.revalidate()) {
+      sessions.close(NodeId.of(dropped.x25519PublicKey()));
+    }
+  }
+
+  private void every(Duration period, Runnable task) {
+    gossipThread.scheduleWithFixedDelay(() -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "mesh upkeep failed: " + e, e);
+      }
+    }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void post(Runnable task) {
+    if (!closed) {
+      try {
+        gossipThread.execute(task);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
+  private <T> T onGossipThread(java.util.concurrent.Callable<T> task) {
+    try {
+      return gossipThread.submit(task).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("the gossip thread did not answer: " + e.getMessage(), e);
+    }
+  }
+
+  /** Leaves the cluster (a signed leave, then a moment for it to spread), saves the state, stops. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    try {
+      gossipThread.submit(() -> {
+        saveState();
+        gossip.leave();
+      }).get(2, TimeUnit.SECONDS);
+      Thread.sleep(300);
+      gossipThread.submit(gossip::stop).get(2, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // stopping anyway
+    }
+    closed = true;
+    device.setRouteMissHandler(null);
+    gossipThread.shutdownNow();
+    verifyThread.shutdownNow();
+    channel.close();
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private static byte[] sha256(byte[] der) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(der);
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+}
