@@ -38,25 +38,25 @@ final class GsoSplitter {
     }
 
     /**
-     * Splits {@code packet} (its readable bytes: the IP packet after the virtio-net header) and
-     * releases it. Returns how many packets went to {@code out}, or -1 when the packet is
-     * malformed (nothing went out).
+     * Splits {@code packet} (its readable bytes: the IP packet after the virtio-net header) into
+     * fresh buffers; {@code packet} stays the caller's (the TUN reader reuses one 64 KiB buffer).
+     * Returns how many packets went to {@code out}, or -1 when the packet is malformed (nothing
+     * went out).
      */
     int split(VirtioNetHeader h, ByteBuf packet, Output out) {
         int gso = h.gsoType() & ~VirtioNetHeader.GSO_ECN;
         if (gso == VirtioNetHeader.GSO_NONE) {
             if (h.needsChecksum() && !completeChecksum(h, packet)) {
-                packet.release();
                 return -1;
             }
-            out.segment(packet);
+            int length = packet.readableBytes();
+            ByteBuf copy = allocator.directBuffer(headroom + length + tailroom);
+            copy.setIndex(headroom, headroom);
+            copy.writeBytes(packet, packet.readerIndex(), length);
+            out.segment(copy);
             return 1;
         }
-        try {
-            return segment(h, gso, packet, out);
-        } finally {
-            packet.release();
-        }
+        return segment(h, gso, packet, out);
     }
 
     private static boolean completeChecksum(VirtioNetHeader h, ByteBuf p) {
