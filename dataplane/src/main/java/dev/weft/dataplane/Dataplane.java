@@ -56,7 +56,7 @@ public final class Dataplane implements PacketSink, AutoCloseable {
      * and starts the threads. On failure everything made so far is undone.
      */
     public static Dataplane start(DataplaneSettings settings) {
-        TunDevice tun = TunDevice.open(settings.tunName(), settings.mtu());
+        TunDevice tun = TunDevice.open(settings.tunName(), settings.mtu(), settings.tunOffloads());
         Netlink netlink = null;
         Dataplane dataplane = null;
         try {
@@ -110,6 +110,21 @@ public final class Dataplane implements PacketSink, AutoCloseable {
     /** The TUN interface's name. */
     public String interfaceName() {
         return tun.name();
+    }
+
+    /** Whether the TUN device reads super-packets (offloads asked for and granted by the kernel). */
+    public boolean tunOffloads() {
+        return tun.offloads();
+    }
+
+    /** TUN reads that returned a super-packet. */
+    public long tunSuperPackets() {
+        return tun.superPackets();
+    }
+
+    /** TUN super-packets refused as malformed (never expected from a kernel). */
+    public long tunRefusedSuperPackets() {
+        return tun.refusedSuperPackets();
     }
 
     /** The bound UDP port. */

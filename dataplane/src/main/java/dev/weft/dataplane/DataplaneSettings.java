@@ -16,9 +16,19 @@ import java.util.Objects;
  * @param addresses the interface's own addresses, each with the prefix length of its network
  * @param options WireGuard protocol constants ({@code WireGuardOptions.standard()} normally)
  * @param control receives weft control messages from the UDP socket
+ * @param tunOffloads TUN offloads (virtio-net header, TSO and USO: 64 KiB reads cut into packets
+ *     before encryption); false keeps the plain one-packet-per-read device. A kernel without
+ *     them gets the plain device either way.
  */
 public record DataplaneSettings(byte[] privateKey, String tunName, int mtu, int listenPort,
-                                List<InterfaceAddress> addresses, WireGuardOptions options, ControlHandler control) {
+                                List<InterfaceAddress> addresses, WireGuardOptions options, ControlHandler control,
+                                boolean tunOffloads) {
+
+    /** Settings with TUN offloads on. */
+    public DataplaneSettings(byte[] privateKey, String tunName, int mtu, int listenPort,
+                             List<InterfaceAddress> addresses, WireGuardOptions options, ControlHandler control) {
+        this(privateKey, tunName, mtu, listenPort, addresses, options, control, true);
+    }
 
     /** Validates and copies. */
     public DataplaneSettings {
@@ -45,7 +55,7 @@ public record DataplaneSettings(byte[] privateKey, String tunName, int mtu, int 
 
     @Override
     public String toString() {
-        return "DataplaneSettings[tun=" + tunName + ", mtu=" + mtu + ", port=" + listenPort + ", addresses=" + addresses + "]";
+        return "DataplaneSettings[tun=" + tunName + ", mtu=" + mtu + ", port=" + listenPort + ", addresses=" + addresses + ", tunOffloads=" + tunOffloads + "]";
     }
 
     /**

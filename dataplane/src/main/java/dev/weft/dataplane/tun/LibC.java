@@ -17,6 +17,10 @@ public interface LibC {
     @SaveError
     int ioctl(int fd, long request, byte[] arg);
 
+    /** An ioctl whose argument is a value, not a pointer (TUNSETOFFLOAD). */
+    @SaveError
+    int ioctl(int fd, long request, long arg);
+
     @SaveError
     long read(int fd, long address, long count);
 

@@ -34,8 +34,19 @@ public final class TunDevice implements AutoCloseable {
     public static final int MAX_NAME_LENGTH = 15;
 
     private static final long TUNSETIFF = 0x400454caL;
+    private static final long TUNSETOFFLOAD = 0x400454d0L;
     private static final short IFF_TUN = 0x0001;
     private static final short IFF_NO_PI = 0x1000;
+    private static final short IFF_VNET_HDR = 0x4000;
+    private static final int TUN_F_CSUM = 0x01;
+    private static final int TUN_F_TSO4 = 0x02;
+    private static final int TUN_F_TSO6 = 0x04;
+    private static final int TUN_F_USO4 = 0x20;
+    private static final int TUN_F_USO6 = 0x40;
+    /** The largest read with offloads: the virtio-net header and a 64 KiB super-packet. */
+    private static final int OFFLOAD_READ = VirtioNetHeader.SIZE + 65535;
+    /** Super-packets per readiness event: 8 x 64 KiB stays under the UDP socket's send queue mark. */
+    private static final int OFFLOAD_BATCH = 8;
     private static final int O_RDWR = 02;
     private static final int O_NONBLOCK = 04000;
     private static final int O_CLOEXEC = 02000000;
@@ -47,16 +58,21 @@ public final class TunDevice implements AutoCloseable {
     private final String name;
     private final int maxPacket;
     private final ThreadLocal<ByteBuf> writeScratch;
+    /** Offload flags in effect (0: opened without IFF_VNET_HDR, the plain path). */
+    private final int offloads;
+    private final java.util.concurrent.atomic.AtomicLong refusedSuperPackets = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong superPackets = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
     private Reader reader;
 
-    private TunDevice(LibC libc, int fd, String name, int maxPacket) {
+    private TunDevice(LibC libc, int fd, String name, int maxPacket, int offloads) {
         this.libc = libc;
         this.fd = fd;
         this.name = name;
         this.maxPacket = maxPacket;
+        this.offloads = offloads;
         this.writeScratch = ThreadLocal.withInitial(
-                () -> io.netty.buffer.Unpooled.directBuffer(65535));
+                () -> io.netty.buffer.Unpooled.directBuffer(VirtioNetHeader.SIZE + 65535));
     }
 
     /**
@@ -67,6 +83,21 @@ public final class TunDevice implements AutoCloseable {
      * @throws TunException with the failing call and errno (EPERM without CAP_NET_ADMIN)
      */
     public static TunDevice open(String name, int maxPacket) {
+        return open(name, maxPacket, false);
+    }
+
+    /**
+     * Creates (or attaches to) the TUN interface {@code name}, with offloads when asked: the
+     * virtio-net header ({@code IFF_VNET_HDR}) and TSO4/TSO6 plus USO4/USO6 (both or neither),
+     * so that reads return TCP and UDP super-packets of up to 64 KiB, which the reader cuts into
+     * MTU-sized packets ({@link GsoSplitter}) before handing them on. A kernel that refuses the
+     * offloads gets the plain device ({@link #offloads()} says which).
+     *
+     * @param name the interface name, 1..15 characters; a {@code %d} lets the kernel number it
+     * @param maxPacket the largest packet to read without offloads (the interface MTU)
+     * @throws TunException with the failing call and errno (EPERM without CAP_NET_ADMIN)
+     */
+    public static TunDevice open(String name, int maxPacket, boolean offloads) {
         Objects.requireNonNull(name, "name");
         byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         if (nameBytes.length == 0 || nameBytes.length > MAX_NAME_LENGTH || name.contains("/")
@@ -77,13 +108,31 @@ public final class TunDevice implements AutoCloseable {
             throw new IllegalArgumentException("maxPacket " + maxPacket + " out of range 576..65535");
         }
         LibC libc = Native.libc();
+        if (offloads) {
+            Opened o = openFd(libc, name, nameBytes, (short) (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR));
+            int[] choices = {TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_USO4 | TUN_F_USO6,
+                TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6};
+            for (int flags : choices) {
+                if (libc.ioctl(o.fd(), TUNSETOFFLOAD, (long) flags) == 0) {
+                    return new TunDevice(libc, o.fd(), o.name(), maxPacket, flags);
+                }
+            }
+            libc.close(o.fd()); // no offloads here: the plain device below
+        }
+        Opened o = openFd(libc, name, nameBytes, (short) (IFF_TUN | IFF_NO_PI));
+        return new TunDevice(libc, o.fd(), o.name(), maxPacket, 0);
+    }
+
+    private record Opened(int fd, String name) {
+    }
+
+    private static Opened openFd(LibC libc, String name, byte[] nameBytes, short flags) {
         int fd = libc.open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0) {
             throw new TunException(Native.describe("open(/dev/net/tun)", Native.errno()));
         }
         byte[] ifr = new byte[40];
         System.arraycopy(nameBytes, 0, ifr, 0, nameBytes.length);
-        short flags = IFF_TUN | IFF_NO_PI;
         ifr[16] = (byte) flags;
         ifr[17] = (byte) (flags >> 8);
         if (libc.ioctl(fd, TUNSETIFF, ifr) < 0) {
@@ -95,8 +144,7 @@ public final class TunDevice implements AutoCloseable {
         while (end < 16 && ifr[end] != 0) {
             end++;
         }
-        String actual = new String(ifr, 0, end, StandardCharsets.US_ASCII);
-        return new TunDevice(libc, fd, actual, maxPacket);
+        return new Opened(fd, new String(ifr, 0, end, StandardCharsets.US_ASCII));
     }
 
     /** The interface name the kernel gave (as requested unless it contained {@code %d}). */
@@ -107,6 +155,26 @@ public final class TunDevice implements AutoCloseable {
     /** The largest packet read. */
     public int maxPacket() {
         return maxPacket;
+    }
+
+    /** Whether reads return super-packets (virtio-net header, TSO and USO on). */
+    public boolean offloads() {
+        return offloads != 0;
+    }
+
+    /** The offload flags set with TUNSETOFFLOAD (0 without offloads). */
+    int offloadFlags() {
+        return offloads;
+    }
+
+    /** Reads that returned a GSO super-packet (cut into segments unless refused). */
+    public long superPackets() {
+        return superPackets.get();
+    }
+
+    /** Super-packets refused because their headers did not fit or disagreed (never expected). */
+    public long refusedSuperPackets() {
+        return refusedSuperPackets.get();
     }
 
     /** Receives packets read from the interface, on the reader thread. */
@@ -151,6 +219,7 @@ public final class TunDevice implements AutoCloseable {
         private final FileDescriptor descriptor = new FileDescriptor(fd);
         private final int capacity = HEADROOM + maxPacket + TAILROOM;
         private final IoEventLoop loop;
+        private final GsoSplitter splitter;
         private IoRegistration registration; // set under TunDevice's lock, read after it
         private ByteBuf spare;
 
@@ -158,6 +227,7 @@ public final class TunDevice implements AutoCloseable {
             this.handler = handler;
             this.allocator = allocator;
             this.loop = loop;
+            this.splitter = new GsoSplitter(allocator, HEADROOM, TAILROOM);
         }
 
         @Override
@@ -168,17 +238,24 @@ public final class TunDevice implements AutoCloseable {
         @Override
         public void handle(IoRegistration registration, IoEvent event) {
             int batch = 0;
+            int limit = offloads != 0 ? OFFLOAD_BATCH : BATCH;
             try {
-                while (batch < BATCH && !closed) {
+                while (batch < limit && !closed) {
                     if (spare == null) {
-                        spare = allocator.directBuffer(capacity, capacity);
+                        spare = offloads != 0 ? allocator.directBuffer(OFFLOAD_READ, OFFLOAD_READ)
+                                : allocator.directBuffer(capacity, capacity);
                     }
-                    long n = libc.read(fd, spare.memoryAddress() + HEADROOM, maxPacket);
+                    long n = offloads != 0 ? libc.read(fd, spare.memoryAddress(), OFFLOAD_READ)
+                            : libc.read(fd, spare.memoryAddress() + HEADROOM, maxPacket);
                     if (n > 0) {
+                        batch++;
+                        if (offloads != 0) {
+                            splitAndHandOn((int) n);
+                            continue;
+                        }
                         spare.setIndex(HEADROOM, HEADROOM + (int) n);
                         ByteBuf packet = spare;
                         spare = null;
-                        batch++;
                         handler.onPacket(packet);
                         continue;
                     }
@@ -196,6 +273,22 @@ public final class TunDevice implements AutoCloseable {
                 if (batch > 0) {
                     handler.onBatchEnd();
                 }
+            }
+        }
+
+        /** One read with offloads: the 64 KiB buffer is kept, its packets are copied out. */
+        private void splitAndHandOn(int n) {
+            if (n < VirtioNetHeader.SIZE) {
+                refusedSuperPackets.incrementAndGet();
+                return;
+            }
+            VirtioNetHeader h = VirtioNetHeader.read(spare, 0);
+            spare.setIndex(VirtioNetHeader.SIZE, n);
+            if (h.gsoType() != VirtioNetHeader.GSO_NONE) {
+                superPackets.lazySet(superPackets.get() + 1); // one writer: the loop
+            }
+            if (splitter.split(h, spare, handler::onPacket) < 0) {
+                refusedSuperPackets.incrementAndGet();
             }
         }
 
@@ -219,7 +312,8 @@ public final class TunDevice implements AutoCloseable {
 
     /**
      * Writes one IP packet (the buffer's readable bytes) to the interface and releases the
-     * buffer, as every other sink does. A full queue or a malformed packet drops it (as a
+     * buffer, as every other sink does. With offloads the virtio-net header goes into the 10
+     * bytes before the packet when the buffer is direct and has them, else through a copy. A full queue or a malformed packet drops it (as a
      * network would).
      *
      * @return false when the kernel refused the packet or the device is closed
@@ -229,20 +323,28 @@ public final class TunDevice implements AutoCloseable {
             if (closed) {
                 return false;
             }
+            int header = offloads != 0 ? VirtioNetHeader.SIZE : 0;
             int length = packet.readableBytes();
+            int at = packet.readerIndex();
             long address;
-            if (packet.hasMemoryAddress()) {
-                address = packet.memoryAddress() + packet.readerIndex();
+            if (packet.hasMemoryAddress() && (header == 0 || (at >= header && packet.refCnt() == 1
+                    && !packet.isReadOnly()))) {
+                // With offloads every write starts with a virtio-net header; all zero says a
+                // plain packet with complete checksums. It goes into the headroom (the
+                // WireGuard header there is spent once the packet is decrypted).
+                packet.setZero(at - header, header);
+                address = packet.memoryAddress() + at - header;
             } else {
                 ByteBuf scratch = writeScratch.get();
-                if (length > scratch.capacity()) {
+                if (length + header > scratch.capacity()) {
                     return false;
                 }
                 scratch.clear();
-                scratch.writeBytes(packet, packet.readerIndex(), length);
+                scratch.writeZero(header);
+                scratch.writeBytes(packet, at, length);
                 address = scratch.memoryAddress();
             }
-            return libc.write(fd, address, length) == length;
+            return libc.write(fd, address, length + header) == length + header;
         } finally {
             packet.release();
         }

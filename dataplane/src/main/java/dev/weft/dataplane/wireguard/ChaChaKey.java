@@ -36,6 +36,15 @@ final class ChaChaKey implements SecretKey {
         return destroyed ? null : key.clone();
     }
 
+    /** Copies the key into {@code dst} (32 bytes) without allocating (for an engine that, unlike the JDK, takes raw bytes); false once destroyed. */
+    synchronized boolean copyTo(byte[] dst) {
+        if (destroyed) {
+            return false;
+        }
+        System.arraycopy(key, 0, dst, 0, 32);
+        return true;
+    }
+
     @Override
     public synchronized void destroy() {
         Arrays.fill(key, (byte) 0);

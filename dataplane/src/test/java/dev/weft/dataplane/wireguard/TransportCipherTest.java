@@ -1,0 +1,129 @@
+package dev.weft.dataplane.wireguard;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A transport cipher against the array AEAD of {@link ChaChaPoly} (checked against RFC 8439 in
+ * {@link CryptoKatTest}): the same bytes for every length around block and tag boundaries, heap
+ * and direct buffers; tampering refused without decrypting. Run for {@link TransportCipher}
+ * here and for the benchmark's candidate in {@link BcTransportCipherTest}.
+ */
+class TransportCipherTest {
+    /** The shape both implementations have. */
+    interface Cipher {
+        boolean seal(ChaChaKey key, long counter, ByteBuf buf, int offset, int length);
+
+        int open(ChaChaKey key, long counter, ByteBuf buf, int offset, int length);
+    }
+
+    final Cipher cipher = implementation();
+
+    Cipher implementation() {
+        TransportCipher c = new TransportCipher();
+        return new Cipher() {
+            public boolean seal(ChaChaKey k, long n, ByteBuf b, int o, int l) {
+                return c.seal(k, n, b, o, l);
+            }
+
+            public int open(ChaChaKey k, long n, ByteBuf b, int o, int l) {
+                return c.open(k, n, b, o, l);
+            }
+        };
+    }
+
+    static ByteBuf buffer(boolean direct, int capacity) {
+        return direct ? Unpooled.directBuffer(capacity) : Unpooled.buffer(capacity);
+    }
+
+    private void roundTrip(byte[] key, long counter, byte[] plain, boolean direct) {
+        byte[] expected = ChaChaPoly.seal(key, counter, plain, null);
+        ByteBuf buf = buffer(direct, plain.length + 40);
+        try {
+            buf.setBytes(7, plain);
+            assertTrue(cipher.seal(new ChaChaKey(key), counter, buf, 7, plain.length));
+            byte[] got = new byte[expected.length];
+            buf.getBytes(7, got);
+            assertArrayEquals(expected, got, "length " + plain.length);
+            assertEquals(plain.length, cipher.open(new ChaChaKey(key), counter, buf, 7, expected.length));
+            byte[] back = new byte[plain.length];
+            buf.getBytes(7, back);
+            assertArrayEquals(plain, back);
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void sameBytesAsTheJdkForEveryLengthAroundBlockBoundaries() {
+        Random random = new Random(8439);
+        int[] more = {1419, 1420, 1421, 1436, 4096, 65_000, 65_536};
+        for (int length = 0; length <= 300 + more.length; length++) {
+            int n = length <= 300 ? length : more[length - 301];
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            byte[] plain = new byte[n];
+            random.nextBytes(plain);
+            long counter = random.nextLong();
+            roundTrip(key, counter, plain, false);
+            // A new nonce: the JDK refuses to encrypt again with the key and nonce it last saw.
+            roundTrip(key, counter + 1, plain, true);
+        }
+    }
+
+    @Property(tries = 200)
+    void sameBytesAsTheJdk(@ForAll byte[] plain, @ForAll long counter, @ForAll long keySeed,
+                           @ForAll boolean direct) {
+        byte[] key = new byte[32];
+        new Random(keySeed).nextBytes(key);
+        roundTrip(key, counter, plain, direct);
+    }
+
+    @Property(tries = 300)
+    void anyFlippedBitIsRefusedAndNothingIsDecrypted(@ForAll @IntRange(min = 0, max = 200) int length,
+                                                     @ForAll int bitSeed, @ForAll boolean direct) {
+        byte[] key = new byte[32];
+        key[5] = 9;
+        byte[] plain = new byte[length];
+        new Random(length).nextBytes(plain);
+        ByteBuf buf = buffer(direct, length + 16);
+        try {
+            buf.setBytes(0, plain);
+            assertTrue(cipher.seal(new ChaChaKey(key), 3, buf, 0, length));
+            int bit = Math.floorMod(bitSeed, (length + 16) * 8);
+            buf.setByte(bit / 8, buf.getByte(bit / 8) ^ (1 << (bit % 8)));
+            byte[] tampered = new byte[length + 16];
+            buf.getBytes(0, tampered);
+            assertEquals(-1, cipher.open(new ChaChaKey(key), 3, buf, 0, length + 16));
+            byte[] after = new byte[length + 16];
+            buf.getBytes(0, after);
+            assertArrayEquals(tampered, after, "a refused packet is left as it was");
+            buf.setByte(bit / 8, buf.getByte(bit / 8) ^ (1 << (bit % 8)));
+            assertEquals(-1, cipher.open(new ChaChaKey(key), 4, buf, 0, length + 16), "wrong counter");
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void aDestroyedKeyNeitherSealsNorOpens() {
+        ChaChaKey key = new ChaChaKey(new byte[32]);
+        ByteBuf buf = Unpooled.buffer(64);
+        assertTrue(cipher.seal(key, 1, buf, 0, 16));
+        key.destroy();
+        assertFalse(cipher.seal(key, 2, buf, 0, 16));
+        assertEquals(-1, cipher.open(key, 1, buf, 0, 32));
+        buf.release();
+    }
+}
