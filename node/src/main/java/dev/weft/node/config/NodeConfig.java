@@ -85,6 +85,7 @@ public record NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int li
     /**
      * Reads and validates a file; relative paths in it are relative to its directory. Refusals
      * name the file first ({@code node.yml:3:7: not valid YAML: ...}, {@code node.yml: no such file}).
+     * A valid file that group or others may access is refused too ({@code chmod 600} it).
      */
     public static NodeConfig load(Path file) throws NodeConfigException {
         String text;
@@ -98,11 +99,17 @@ public record NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int li
             throw new NodeConfigException(file + ": cannot read: " + reason(e));
         }
         Path base = file.toAbsolutePath().getParent();
+        NodeConfig config;
         try {
-            return parse(text, base);
+            config = parse(text, base);
         } catch (NodeConfigException e) {
             throw e.in(file);
         }
+        String loose = OwnerOnly.problem(file); // after parsing: a file that is wrong anyway is reported as such first
+        if (loose != null) {
+            throw new NodeConfigException(loose + " (the configuration may hold keys)");
+        }
+        return config;
     }
 
     /** The reason without the file name, which the caller has already printed. */

@@ -18,6 +18,7 @@ import dev.weft.dataplane.wireguard.WireGuardOptions;
 import dev.weft.node.admin.AdminServer;
 import dev.weft.node.admin.AdminSocketInUseException;
 import dev.weft.node.config.NodeConfig;
+import dev.weft.node.config.OwnerOnly;
 import dev.weft.node.config.StaticPeer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -153,6 +154,10 @@ public final class NodeDaemon implements AutoCloseable {
     }
 
     private static byte[] privateKey(NodeConfig config, NodeIdentity identity) throws NodeStartException {
+        String loose = OwnerOnly.problem(config.keyFile());
+        if (loose != null) {
+            throw new NodeStartException("pki.key: " + loose, null);
+        }
         NodeKeys keys;
         try {
             keys = NodeKeys.load(config.keyFile());

@@ -98,6 +98,7 @@ class NodeStartConflictsTest {
     private static Path config(String name, String dev, String more) throws Exception {
         Path file = dir.resolve(name);
         Files.writeString(file, "pki: {ca: ca.crt, cert: n.crt, key: n.key}\ntun: {dev: " + dev + "}\n" + more);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return file;
     }
 
