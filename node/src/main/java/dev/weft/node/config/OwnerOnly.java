@@ -45,8 +45,8 @@ public final class OwnerOnly {
         return file + " has mode " + octal(mode) + " (" + who + "): run chmod 600 " + file;
     }
 
-    /** {@code 0644}. */
-    static String octal(Set<PosixFilePermission> mode) {
+    /** The mode as chmod takes it: {@code 0644}. */
+    public static String octal(Set<PosixFilePermission> mode) {
         int bits = 0;
         for (PosixFilePermission p : mode) {
             bits |= 1 << (8 - p.ordinal()); // OWNER_READ is ordinal 0 and bit 0400

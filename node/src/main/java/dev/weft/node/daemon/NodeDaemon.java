@@ -40,15 +40,15 @@ public final class NodeDaemon implements AutoCloseable {
     private final NodeIdentity identity;
     private final Dataplane dataplane;
     private final List<InterfaceAddress> addresses;
-    private final AdminServer admin;
+    private final Services services;
 
     private NodeDaemon(NodeConfig config, NodeIdentity identity, Dataplane dataplane, List<InterfaceAddress> addresses,
-                       AdminServer admin) {
+                       Services services) {
         this.config = config;
         this.identity = identity;
         this.dataplane = dataplane;
         this.addresses = addresses;
-        this.admin = admin;
+        this.services = services;
     }
 
     /**
@@ -75,18 +75,18 @@ public final class NodeDaemon implements AutoCloseable {
                 throw new AssertionError("4 or 16 bytes are an address", e);
             }
         }
+        Services services = new Services();
         Dataplane dataplane;
         try {
-            dataplane = Dataplane.start(new DataplaneSettings(privateKey, config.tunDev(), config.tunMtu(),
-                    config.listenPort(), addresses, options, ControlHandler.discarding()));
+            dataplane = services.add(Dataplane.start(new DataplaneSettings(privateKey, config.tunDev(), config.tunMtu(),
+                    config.listenPort(), addresses, options, ControlHandler.discarding())));
         } catch (Exception e) { // Netty's bind failure is a checked exception it throws undeclared
             throw new NodeStartException(dataplaneFailure(config, e), e);
         } finally {
             Arrays.fill(privateKey, (byte) 0);
         }
-        AdminServer admin = null;
         try {
-            for (StaticPeer peer : config.peers()) {
+            for (StaticPeer peer : config.peers()) { // removed with the dataplane
                 dataplane.device().addPeer(peer.toPeerConfig());
                 for (IpPrefix prefix : peer.allowedIps()) {
                     if (prefix.length() > 0) { // a default route would capture the underlay too
@@ -94,15 +94,12 @@ public final class NodeDaemon implements AutoCloseable {
                     }
                 }
             }
-            NodeDaemon[] self = new NodeDaemon[1];
-            admin = AdminServer.start(config.adminSocket(), command -> self[0].handle(command));
-            self[0] = new NodeDaemon(config, identity, dataplane, List.copyOf(addresses), admin);
-            return self[0];
+            NodeDaemon node = new NodeDaemon(config, identity, dataplane, List.copyOf(addresses), services);
+            // last: the socket answers only for a node that exists and is complete
+            services.add(AdminServer.start(config.adminSocket(), node::handle));
+            return node;
         } catch (IOException | RuntimeException e) {
-            if (admin != null) {
-                admin.close();
-            }
-            dataplane.close();
+            services.close();
             if (e instanceof AdminSocketInUseException) { // another node took it since the preflight check
                 throw new NodeStartException(Preflight.socketInUse(config), e);
             }
@@ -193,10 +190,9 @@ public final class NodeDaemon implements AutoCloseable {
         return config;
     }
 
-    /** Stops the admin socket and the dataplane; removes the interface and the socket file. */
+    /** Stops what it started in reverse order: the admin socket (its file removed), then the dataplane (the interface removed). */
     @Override
     public void close() {
-        admin.close();
-        dataplane.close();
+        services.close();
     }
 }
