@@ -5,6 +5,7 @@ import dev.weft.certs.CertsException;
 import dev.weft.certs.CertificateVerifier;
 import dev.weft.certs.NodeIdentity;
 import dev.weft.certs.NodeKeys;
+import dev.weft.certs.Revocation;
 import dev.weft.certs.RevocationSet;
 import dev.weft.certs.TrustBundle;
 import dev.weft.certs.Verdict;
@@ -138,7 +139,7 @@ public final class NodeDaemon implements AutoCloseable {
         } catch (CertsException e) {
             throw new NodeStartException("pki.cert: " + e.getMessage(), e);
         }
-        Verdict verdict = new CertificateVerifier(trust, new RevocationSet()).verify(cert, clock.instant());
+        Verdict verdict = new CertificateVerifier(trust, revocations(config, trust)).verify(cert, clock.instant());
         if (verdict instanceof Verdict.Invalid invalid) {
             throw new NodeStartException("pki.cert: " + config.certFile() + " is not valid under pki.ca: "
                     + invalid.reason(), null);
@@ -148,6 +149,29 @@ public final class NodeDaemon implements AutoCloseable {
             throw new NodeStartException("pki.cert: the certificate has no overlay IP address", null);
         }
         return identity;
+    }
+
+    /** {@code pki.blocklist} and {@code pki.revocations}, each revocation checked against the CAs. */
+    static RevocationSet revocations(NodeConfig config, TrustBundle trust) throws NodeStartException {
+        RevocationSet set = new RevocationSet();
+        if (config.blocklistFile() != null) {
+            try {
+                set.addBlocklist(config.blocklistFile());
+            } catch (CertsException e) {
+                throw new NodeStartException("pki.blocklist: " + e.getMessage(), e);
+            }
+        }
+        List<java.nio.file.Path> files = config.revocationFiles();
+        for (int i = 0; i < files.size(); i++) {
+            try {
+                for (Revocation r : Revocation.load(files.get(i))) {
+                    set.add(r, trust);
+                }
+            } catch (CertsException e) {
+                throw new NodeStartException("pki.revocations[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        return set;
     }
 
     private static byte[] privateKey(NodeConfig config, NodeIdentity identity) throws NodeStartException {

@@ -77,6 +77,23 @@ class SecretFileModesTest {
         }
     }
 
+    @Test
+    void meshKeysThatAreNotUsedYetAreNamedAtStart() throws Exception {
+        Path socket = dir.resolve("held2.sock");
+        try (var held = dev.weft.node.admin.AdminServer.start(socket,
+                c -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())) {
+            Path file = dir.resolve("mesh.yml");
+            Files.writeString(file, "pki: {ca: ca.crt, cert: n.crt, key: n.key}\ntun: {dev: wtmode3}\nlisten: {port: 0}\n"
+                    + "admin: {socket: " + socket + "}\nlighthouse: {hosts: ['192.0.2.1:4242']}\nrelay: {am_relay: true}\n");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            WeftCli.Run r = weft("node", "--config", file.toString());
+            assertEquals(1, r.exit(), r.err());
+            assertEquals("weft node: lighthouse, relay: read and checked, but not used yet (this version has no discovery, "
+                    + "gossip or relays: it talks to its wireguard.peers only)", r.errLines().get(0));
+            assertTrue(r.errLines().get(1).contains("is in use"), r.err());
+        }
+    }
+
     private static Path config(String name, String dev, String key, String mode) throws Exception {
         Path file = dir.resolve(name);
         Files.writeString(file, "pki: {ca: ca.crt, cert: n.crt, key: " + key + "}\ntun: {dev: " + dev + "}\nlisten: {port: 0}\n"
