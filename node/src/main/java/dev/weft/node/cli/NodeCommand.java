@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code weft node --config node.yml}: runs a node until SIGTERM or SIGINT (SIGHUP only prints a notice). */
 @Command(name = "node", mixinStandardHelpOptions = true,
         description = {"Run a weft node (TUN interface, WireGuard, admin socket) until SIGTERM or SIGINT.",
-            "SIGHUP does not stop it: reload is not supported yet, so it prints a notice; restart to apply config changes."})
+            "SIGHUP does not stop it: reload is not supported yet, so it prints a notice; restart to apply config changes.",
+            "Every config key, its default and an example: docs/config.md; examples/node.yml and examples/lighthouse.yml."})
 public final class NodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -44,6 +45,10 @@ public final class NodeCommand implements Callable<Integer> {
         if (!options.equals(WireGuardOptions.standard())) {
             spec.commandLine().getErr().println("weft node: " + TestTimers.VARIABLE + " is set: shortened WireGuard "
                     + "timers for tests (rekey after " + options.rekeyAfterTime().toMillis() + " ms); never use this in production");
+        }
+        String unused = NotYetUsed.notice(cfg);
+        if (unused != null) {
+            spec.commandLine().getErr().println("weft node: " + unused);
         }
         HangupNotice.install(spec.commandLine().getErr());
         NodeDaemon daemon;

@@ -1,10 +1,6 @@
 package dev.weft.node.config;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -19,9 +15,14 @@ import java.util.List;
  *
  * <pre>
  * pki:       { ca: ca.crt, cert: node.crt, key: node.key }   # paths relative to the file
+ *                 # also revocations: [FILE, ...], blocklist: FILE
  * listen:    { port: 4242 }
  * tun:       { dev: weft0, mtu: 1420 }
  * admin:     { socket: /run/weft/weft0.sock }
+ * lighthouse: { am_lighthouse: false, hosts: ["192.0.2.1:4242"] }
+ * advertise_addrs: ["203.0.113.7:4242"]
+ * state_dir: /var/lib/weft/weft0
+ * relay:     { am_relay: false, use_relays: true }
  * wireguard:
  *   peers:
  *     - public_key: base64 (as wg prints it)
@@ -39,9 +40,19 @@ import java.util.List;
  * @param tunMtu the TUN MTU
  * @param adminSocket the admin socket path
  * @param peers static WireGuard peers
+ * @param lighthouse {@code lighthouse}: am_lighthouse and the lighthouses to register with
+ * @param advertiseAddrs {@code advertise_addrs}: static public addresses published as candidates
+ * @param stateDir {@code state_dir}: where the node remembers members and revocations across restarts
+ * @param revocationFiles {@code pki.revocations}: CA-signed revocation files loaded at start
+ * @param blocklistFile {@code pki.blocklist}: the local blocklist file, or null for none
+ * @param relay {@code relay}: am_relay and use_relays
+ *
+ * <p>The full list of keys, with defaults and examples, is {@code docs/config.md}.
  */
 public record NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int listenPort, String tunDev, int tunMtu,
-                         Path adminSocket, List<StaticPeer> peers) {
+                         Path adminSocket, List<StaticPeer> peers, LighthouseConfig lighthouse,
+                         List<HostPort> advertiseAddrs, Path stateDir, List<Path> revocationFiles, Path blocklistFile,
+                         RelayConfig relay) {
     /** Default UDP port. */
     public static final int DEFAULT_PORT = 4242;
     /** Default TUN interface name. */
@@ -50,16 +61,31 @@ public record NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int li
     public static final int DEFAULT_MTU = 1420;
     /** Where admin sockets live by default: {@code /run/weft/<tun.dev>.sock}. */
     public static final Path ADMIN_DIR = Path.of("/run/weft");
+    /** Where state directories live by default: {@code /var/lib/weft/<tun.dev>}. */
+    public static final Path STATE_ROOT = Path.of("/var/lib/weft");
 
     /** Copies lists. */
     public NodeConfig {
         caFiles = List.copyOf(caFiles);
         peers = List.copyOf(peers);
+        advertiseAddrs = List.copyOf(advertiseAddrs);
+        revocationFiles = List.copyOf(revocationFiles);
+        java.util.Objects.requireNonNull(lighthouse, "lighthouse");
+        java.util.Objects.requireNonNull(stateDir, "stateDir");
+        java.util.Objects.requireNonNull(relay, "relay");
+    }
+
+    /** A node with the mesh keys at their defaults (no lighthouse, no revocation files, state in the default place). */
+    public NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int listenPort, String tunDev, int tunMtu,
+                      Path adminSocket, List<StaticPeer> peers) {
+        this(caFiles, certFile, keyFile, listenPort, tunDev, tunMtu, adminSocket, peers, LighthouseConfig.NONE,
+                List.of(), defaultStateDir(tunDev), List.of(), null, RelayConfig.DEFAULT);
     }
 
     /**
      * Reads and validates a file; relative paths in it are relative to its directory. Refusals
      * name the file first ({@code node.yml:3:7: not valid YAML: ...}, {@code node.yml: no such file}).
+     * A valid file that group or others may access is refused too ({@code chmod 600} it).
      */
     public static NodeConfig load(Path file) throws NodeConfigException {
         String text;
@@ -73,11 +99,17 @@ public record NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int li
             throw new NodeConfigException(file + ": cannot read: " + reason(e));
         }
         Path base = file.toAbsolutePath().getParent();
+        NodeConfig config;
         try {
-            return parse(text, base);
+            config = parse(text, base);
         } catch (NodeConfigException e) {
             throw e.in(file);
         }
+        String loose = OwnerOnly.problem(file); // after parsing: a file that is wrong anyway is reported as such first
+        if (loose != null) {
+            throw new NodeConfigException(loose + " (the configuration may hold keys)");
+        }
+        return config;
     }
 
     /** The reason without the file name, which the caller has already printed. */
@@ -90,19 +122,21 @@ public record NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int li
 
     /** Parses YAML text; relative paths resolve against {@code base}. A key given twice is refused. */
     public static NodeConfig parse(String yaml, Path base) throws NodeConfigException {
-        JsonNode root;
-        try {
-            ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
-            mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-            root = mapper.readTree(yaml);
-        } catch (JacksonException e) {
-            throw YamlSyntax.refusal(e);
+        StrictYaml strict = new StrictYaml();
+        JsonNode root = strict.tree(yaml);
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new NodeConfigException("the configuration is empty; pki.ca, pki.cert and pki.key are required");
         }
-        return new ConfigReader(base).read(root);
+        return new ConfigReader(base).read(strict.file(root));
     }
 
     /** The admin socket's default path for an interface name. */
     public static Path defaultAdminSocket(String dev) {
         return ADMIN_DIR.resolve(dev + ".sock");
+    }
+
+    /** The state directory's default path for an interface name. */
+    public static Path defaultStateDir(String dev) {
+        return STATE_ROOT.resolve(dev);
     }
 }

@@ -5,6 +5,7 @@ import dev.weft.certs.CertsException;
 import dev.weft.certs.CertificateVerifier;
 import dev.weft.certs.NodeIdentity;
 import dev.weft.certs.NodeKeys;
+import dev.weft.certs.Revocation;
 import dev.weft.certs.RevocationSet;
 import dev.weft.certs.TrustBundle;
 import dev.weft.certs.Verdict;
@@ -18,6 +19,7 @@ import dev.weft.dataplane.wireguard.WireGuardOptions;
 import dev.weft.node.admin.AdminServer;
 import dev.weft.node.admin.AdminSocketInUseException;
 import dev.weft.node.config.NodeConfig;
+import dev.weft.node.config.OwnerOnly;
 import dev.weft.node.config.StaticPeer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -39,15 +41,15 @@ public final class NodeDaemon implements AutoCloseable {
     private final NodeIdentity identity;
     private final Dataplane dataplane;
     private final List<InterfaceAddress> addresses;
-    private final AdminServer admin;
+    private final Services services;
 
     private NodeDaemon(NodeConfig config, NodeIdentity identity, Dataplane dataplane, List<InterfaceAddress> addresses,
-                       AdminServer admin) {
+                       Services services) {
         this.config = config;
         this.identity = identity;
         this.dataplane = dataplane;
         this.addresses = addresses;
-        this.admin = admin;
+        this.services = services;
     }
 
     /**
@@ -74,18 +76,18 @@ public final class NodeDaemon implements AutoCloseable {
                 throw new AssertionError("4 or 16 bytes are an address", e);
             }
         }
+        Services services = new Services();
         Dataplane dataplane;
         try {
-            dataplane = Dataplane.start(new DataplaneSettings(privateKey, config.tunDev(), config.tunMtu(),
-                    config.listenPort(), addresses, options, ControlHandler.discarding()));
+            dataplane = services.add(Dataplane.start(new DataplaneSettings(privateKey, config.tunDev(), config.tunMtu(),
+                    config.listenPort(), addresses, options, ControlHandler.discarding())));
         } catch (Exception e) { // Netty's bind failure is a checked exception it throws undeclared
             throw new NodeStartException(dataplaneFailure(config, e), e);
         } finally {
             Arrays.fill(privateKey, (byte) 0);
         }
-        AdminServer admin = null;
         try {
-            for (StaticPeer peer : config.peers()) {
+            for (StaticPeer peer : config.peers()) { // removed with the dataplane
                 dataplane.device().addPeer(peer.toPeerConfig());
                 for (IpPrefix prefix : peer.allowedIps()) {
                     if (prefix.length() > 0) { // a default route would capture the underlay too
@@ -93,15 +95,12 @@ public final class NodeDaemon implements AutoCloseable {
                     }
                 }
             }
-            NodeDaemon[] self = new NodeDaemon[1];
-            admin = AdminServer.start(config.adminSocket(), command -> self[0].handle(command));
-            self[0] = new NodeDaemon(config, identity, dataplane, List.copyOf(addresses), admin);
-            return self[0];
+            NodeDaemon node = new NodeDaemon(config, identity, dataplane, List.copyOf(addresses), services);
+            // last: the socket answers only for a node that exists and is complete
+            services.add(AdminServer.start(config.adminSocket(), node::handle));
+            return node;
         } catch (IOException | RuntimeException e) {
-            if (admin != null) {
-                admin.close();
-            }
-            dataplane.close();
+            services.close();
             if (e instanceof AdminSocketInUseException) { // another node took it since the preflight check
                 throw new NodeStartException(Preflight.socketInUse(config), e);
             }
@@ -140,7 +139,7 @@ public final class NodeDaemon implements AutoCloseable {
         } catch (CertsException e) {
             throw new NodeStartException("pki.cert: " + e.getMessage(), e);
         }
-        Verdict verdict = new CertificateVerifier(trust, new RevocationSet()).verify(cert, clock.instant());
+        Verdict verdict = new CertificateVerifier(trust, revocations(config, trust)).verify(cert, clock.instant());
         if (verdict instanceof Verdict.Invalid invalid) {
             throw new NodeStartException("pki.cert: " + config.certFile() + " is not valid under pki.ca: "
                     + invalid.reason(), null);
@@ -152,7 +151,34 @@ public final class NodeDaemon implements AutoCloseable {
         return identity;
     }
 
+    /** {@code pki.blocklist} and {@code pki.revocations}, each revocation checked against the CAs. */
+    static RevocationSet revocations(NodeConfig config, TrustBundle trust) throws NodeStartException {
+        RevocationSet set = new RevocationSet();
+        if (config.blocklistFile() != null) {
+            try {
+                set.addBlocklist(config.blocklistFile());
+            } catch (CertsException e) {
+                throw new NodeStartException("pki.blocklist: " + e.getMessage(), e);
+            }
+        }
+        List<java.nio.file.Path> files = config.revocationFiles();
+        for (int i = 0; i < files.size(); i++) {
+            try {
+                for (Revocation r : Revocation.load(files.get(i))) {
+                    set.add(r, trust);
+                }
+            } catch (CertsException e) {
+                throw new NodeStartException("pki.revocations[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        return set;
+    }
+
     private static byte[] privateKey(NodeConfig config, NodeIdentity identity) throws NodeStartException {
+        String loose = OwnerOnly.problem(config.keyFile());
+        if (loose != null) {
+            throw new NodeStartException("pki.key: " + loose, null);
+        }
         NodeKeys keys;
         try {
             keys = NodeKeys.load(config.keyFile());
@@ -188,10 +214,9 @@ public final class NodeDaemon implements AutoCloseable {
         return config;
     }
 
-    /** Stops the admin socket and the dataplane; removes the interface and the socket file. */
+    /** Stops what it started in reverse order: the admin socket (its file removed), then the dataplane (the interface removed). */
     @Override
     public void close() {
-        admin.close();
-        dataplane.close();
+        services.close();
     }
 }

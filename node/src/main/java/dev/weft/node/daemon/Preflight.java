@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Checks, before the node creates anything, the two things another node on the same host most
- * often already holds: the admin socket and the UDP port. Failing here gives one line naming
+ * often already holds: the admin socket and the UDP port; and that the admin socket's directory
+ * is the running user's own (mode 0700; created so when missing). Failing here gives one line naming
  * the config key to change, and leaves no interface behind (the TUN is created only after).
  * A race with another program between this check and the real bind is still reported, by
  * {@link NodeDaemon}, with the same messages.
@@ -24,6 +25,11 @@ final class Preflight {
     /** Every conflict found, joined in one line. */
     static void check(NodeConfig config) throws NodeStartException {
         List<String> problems = new ArrayList<>();
+        try {
+            AdminServer.prepareDirectory(config.adminSocket());
+        } catch (IOException e) {
+            problems.add(e.getMessage());
+        }
         try {
             AdminServer.requireFree(config.adminSocket());
         } catch (AdminSocketInUseException e) {

@@ -39,6 +39,7 @@ class NodeHangupTest {
         Path config = dir.resolve("node.yml");
         Files.writeString(config, "pki: {ca: ca.crt, cert: n.crt, key: n.key}\ntun: {dev: " + DEV + "}\n"
                 + "listen: {port: 0}\nadmin: {socket: " + socket + "}\n");
+        Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         node = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "node", "--config", config.toString()).start();

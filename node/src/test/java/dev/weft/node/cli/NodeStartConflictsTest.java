@@ -95,9 +95,23 @@ class NodeStartConflictsTest {
         assertFalse(Files.exists(dir.resolve("busy.sock")));
     }
 
+    @Test
+    void anAdminSocketDirectoryOthersCanEnterIsOneLineAndNothingIsCreated() throws Exception {
+        Path open = Files.createDirectories(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path config = config("open.yml", "wtopen0", "listen: {port: 0}\nadmin: {socket: " + open.resolve("n.sock") + "}\n");
+        WeftCli.Run r = weft("node", "--config", config.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertEquals(List.of("weft node: admin socket directory " + open + " has mode 0777 (group or others can enter it and "
+                + "reach the socket): run chmod 700 " + open + ", or set admin.socket in a directory only its owner can enter"),
+                r.errLines());
+        assertFalse(Files.exists(Path.of("/sys/class/net/wtopen0")), "the interface was created");
+    }
+
     private static Path config(String name, String dev, String more) throws Exception {
         Path file = dir.resolve(name);
         Files.writeString(file, "pki: {ca: ca.crt, cert: n.crt, key: n.key}\ntun: {dev: " + dev + "}\n" + more);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return file;
     }
 
