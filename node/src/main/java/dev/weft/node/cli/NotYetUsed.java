@@ -1,14 +1,13 @@
 package dev.weft.node.cli;
 
-import dev.weft.node.config.LighthouseConfig;
 import dev.weft.node.config.NodeConfig;
 import dev.weft.node.config.RelayConfig;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The mesh keys a config sets that this node reads and checks but does not act on yet, so that
- * a user is told rather than left wondering why no lighthouse is contacted.
+ * The mesh keys a config sets that this node reads and checks but does not act on yet (relays),
+ * so that a user is told rather than left wondering why no relay is used.
  */
 final class NotYetUsed {
     private NotYetUsed() {
@@ -16,15 +15,6 @@ final class NotYetUsed {
 
     static List<String> keys(NodeConfig c) {
         List<String> keys = new ArrayList<>();
-        if (!c.lighthouse().equals(LighthouseConfig.NONE)) {
-            keys.add("lighthouse");
-        }
-        if (!c.advertiseAddrs().isEmpty()) {
-            keys.add("advertise_addrs");
-        }
-        if (!c.stateDir().equals(NodeConfig.defaultStateDir(c.tunDev()))) {
-            keys.add("state_dir");
-        }
         if (!c.relay().equals(RelayConfig.DEFAULT)) {
             keys.add("relay");
         }
@@ -35,6 +25,6 @@ final class NotYetUsed {
     static String notice(NodeConfig c) {
         List<String> keys = keys(c);
         return keys.isEmpty() ? null : String.join(", ", keys) + ": read and checked, but not used yet "
-                + "(this version has no discovery, gossip or relays: it talks to its wireguard.peers only)";
+                + "(relays come with NAT traversal; this version connects members directly)";
     }
 }

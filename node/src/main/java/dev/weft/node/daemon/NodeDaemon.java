@@ -19,6 +19,11 @@ import dev.weft.dataplane.wireguard.WireGuardOptions;
 import dev.weft.node.admin.AdminServer;
 import dev.weft.node.admin.AdminSocketInUseException;
 import dev.weft.node.config.NodeConfig;
+import dev.weft.node.config.HostPort;
+import dev.weft.lighthouse.Mesh;
+import dev.weft.lighthouse.discovery.MeshDirectory;
+import dev.weft.gossip.GossipConfig;
+import io.netty.buffer.Unpooled;
 import dev.weft.node.config.OwnerOnly;
 import dev.weft.node.config.StaticPeer;
 import java.io.IOException;
@@ -42,14 +47,34 @@ public final class NodeDaemon implements AutoCloseable {
     private final Dataplane dataplane;
     private final List<InterfaceAddress> addresses;
     private final Services services;
+    private final Mesh mesh;
 
     private NodeDaemon(NodeConfig config, NodeIdentity identity, Dataplane dataplane, List<InterfaceAddress> addresses,
-                       Services services) {
+                       Services services, Mesh mesh) {
         this.config = config;
         this.identity = identity;
         this.dataplane = dataplane;
         this.addresses = addresses;
         this.services = services;
+        this.mesh = mesh;
+    }
+
+    /** The PKI a node runs with: what it trusts, what it refuses, and who it is. */
+    private record Pki(TrustBundle trust, RevocationSet revocations, WeftCertificate certificate, NodeIdentity identity) {}
+
+    /** Control datagrams arrive before the mesh exists (the socket is bound first): dropped until then. */
+    private static final class DeferredControl implements ControlHandler {
+        private volatile ControlHandler target;
+
+        @Override
+        public void onControl(io.netty.buffer.ByteBuf message, java.net.InetSocketAddress from) {
+            ControlHandler t = target;
+            if (t == null) {
+                message.release();
+            } else {
+                t.onControl(message, from);
+            }
+        }
     }
 
     /**
@@ -65,9 +90,12 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Starts a node with other WireGuard protocol options (shortened timers in tests). */
     public static NodeDaemon start(NodeConfig config, Clock clock, WireGuardOptions options) throws NodeStartException {
-        NodeIdentity identity = verifiedIdentity(config, clock);
+        Pki pki = verifiedIdentity(config, clock);
+        NodeIdentity identity = pki.identity();
         Preflight.check(config);
-        byte[] privateKey = privateKey(config, identity);
+        NodeKeys keys = keys(config, identity);
+        byte[] privateKey = keys.x25519Private();
+        DeferredControl control = new DeferredControl();
         List<InterfaceAddress> addresses = new ArrayList<>();
         for (dev.weft.certs.IpPrefix ip : identity.ips()) {
             try {
@@ -80,7 +108,7 @@ public final class NodeDaemon implements AutoCloseable {
         Dataplane dataplane;
         try {
             dataplane = services.add(Dataplane.start(new DataplaneSettings(privateKey, config.tunDev(), config.tunMtu(),
-                    config.listenPort(), addresses, options, ControlHandler.discarding())));
+                    config.listenPort(), addresses, options, control)));
         } catch (Exception e) { // Netty's bind failure is a checked exception it throws undeclared
             throw new NodeStartException(dataplaneFailure(config, e), e);
         } finally {
@@ -95,7 +123,10 @@ public final class NodeDaemon implements AutoCloseable {
                     }
                 }
             }
-            NodeDaemon node = new NodeDaemon(config, identity, dataplane, List.copyOf(addresses), services);
+            Mesh mesh = services.add(Mesh.start(meshSettings(config, keys, pki), dataplane.device(),
+                    (bytes, to) -> dataplane.sendDatagram(Unpooled.wrappedBuffer(bytes), to), identity));
+            control.target = mesh;
+            NodeDaemon node = new NodeDaemon(config, identity, dataplane, List.copyOf(addresses), services, mesh);
             // last: the socket answers only for a node that exists and is complete
             services.add(AdminServer.start(config.adminSocket(), node::handle));
             return node;
@@ -126,7 +157,49 @@ public final class NodeDaemon implements AutoCloseable {
         return "cannot set up interface " + config.tunDev() + " and UDP port " + config.listenPort() + ": " + reason;
     }
 
-    private static NodeIdentity verifiedIdentity(NodeConfig config, Clock clock) throws NodeStartException {
+    private static Mesh.Settings meshSettings(NodeConfig config, NodeKeys keys, Pki pki) throws NodeStartException {
+        List<java.net.InetSocketAddress> lighthouses = new ArrayList<>();
+        List<HostPort> hosts = config.lighthouse().hosts();
+        for (int i = 0; i < hosts.size(); i++) {
+            lighthouses.add(resolve(hosts.get(i), "lighthouse.hosts[" + i + "]"));
+        }
+        List<java.net.InetSocketAddress> advertised = new ArrayList<>();
+        for (int i = 0; i < config.advertiseAddrs().size(); i++) {
+            advertised.add(resolve(config.advertiseAddrs().get(i), "advertise_addrs[" + i + "]"));
+        }
+        return new Mesh.Settings(keys, pki.certificate(), pki.trust(), pki.revocations(), config.lighthouse().amLighthouse(),
+                config.relay().amRelay(), lighthouses, advertised, true, config.listenPort(), config.tunDev(),
+                config.stateDir(), sessionIdle(System.getenv(SESSION_IDLE_VARIABLE)), GossipConfig.defaults());
+    }
+
+    /** Test-only: a shorter idle time for on-demand sessions, so the lab sees them close and come back. */
+    static final String SESSION_IDLE_VARIABLE = "WEFT_TEST_SESSION_IDLE_SECONDS";
+    static final java.time.Duration SESSION_IDLE = java.time.Duration.ofMinutes(5);
+
+    static java.time.Duration sessionIdle(String seconds) throws NodeStartException {
+        if (seconds == null || seconds.isBlank()) {
+            return SESSION_IDLE;
+        }
+        try {
+            long s = Long.parseLong(seconds.strip());
+            if (s < 1 || s > 3600) {
+                throw new NumberFormatException();
+            }
+            return java.time.Duration.ofSeconds(s);
+        } catch (NumberFormatException e) {
+            throw new NodeStartException(SESSION_IDLE_VARIABLE + ": '" + seconds + "' is not 1..3600 seconds", e);
+        }
+    }
+
+    private static java.net.InetSocketAddress resolve(HostPort h, String key) throws NodeStartException {
+        try {
+            return h.resolve();
+        } catch (UnknownHostException e) {
+            throw new NodeStartException(key + ": cannot resolve " + h.host(), e);
+        }
+    }
+
+    private static Pki verifiedIdentity(NodeConfig config, Clock clock) throws NodeStartException {
         TrustBundle trust;
         try {
             trust = TrustBundle.load(config.caFiles());
@@ -139,7 +212,8 @@ public final class NodeDaemon implements AutoCloseable {
         } catch (CertsException e) {
             throw new NodeStartException("pki.cert: " + e.getMessage(), e);
         }
-        Verdict verdict = new CertificateVerifier(trust, revocations(config, trust)).verify(cert, clock.instant());
+        RevocationSet revocations = revocations(config, trust);
+        Verdict verdict = new CertificateVerifier(trust, revocations).verify(cert, clock.instant());
         if (verdict instanceof Verdict.Invalid invalid) {
             throw new NodeStartException("pki.cert: " + config.certFile() + " is not valid under pki.ca: "
                     + invalid.reason(), null);
@@ -148,7 +222,7 @@ public final class NodeDaemon implements AutoCloseable {
         if (identity.ips().isEmpty()) {
             throw new NodeStartException("pki.cert: the certificate has no overlay IP address", null);
         }
-        return identity;
+        return new Pki(trust, revocations, cert, identity);
     }
 
     /** {@code pki.blocklist} and {@code pki.revocations}, each revocation checked against the CAs. */
@@ -174,7 +248,7 @@ public final class NodeDaemon implements AutoCloseable {
         return set;
     }
 
-    private static byte[] privateKey(NodeConfig config, NodeIdentity identity) throws NodeStartException {
+    private static NodeKeys keys(NodeConfig config, NodeIdentity identity) throws NodeStartException {
         String loose = OwnerOnly.problem(config.keyFile());
         if (loose != null) {
             throw new NodeStartException("pki.key: " + loose, null);
@@ -189,19 +263,60 @@ public final class NodeDaemon implements AutoCloseable {
             throw new NodeStartException("pki.key: " + config.keyFile() + " is not the key of the certificate "
                     + config.certFile() + " (its X25519 public key differs)", null);
         }
-        return keys.x25519Private();
+        return keys;
     }
 
     private JsonNode handle(String command) {
-        if (!command.equals("status")) {
-            throw new IllegalArgumentException("unknown command '" + command + "' (known: status)");
-        }
-        return status();
+        String[] words = command.split(" ", 2);
+        return switch (words[0]) {
+            case "status" -> status();
+            case "members" -> MeshReport.members(mesh);
+            case "ping" -> ping(words.length > 1 ? words[1] : "");
+            case "revoke" -> revoke(words.length > 1 ? words[1] : "");
+            default -> throw new IllegalArgumentException(
+                    "unknown command '" + words[0] + "' (known: status, members, ping, revoke)");
+        };
     }
 
     /** The status report (as {@code weft status --json} prints it). */
     public JsonNode status() {
-        return StatusReport.of(identity.name(), dataplane, addresses);
+        com.fasterxml.jackson.databind.node.ObjectNode s = StatusReport.of(identity.name(), dataplane, addresses);
+        MeshReport.annotatePeers(s, mesh);
+        return s;
+    }
+
+    private JsonNode ping(String target) {
+        MeshDirectory.Member m = mesh.find(target.strip());
+        if (m == null) {
+            throw new IllegalArgumentException("no member named or addressed '" + target.strip() + "'");
+        }
+        try {
+            return MeshReport.ping(mesh.ping(m).get(3, java.util.concurrent.TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalArgumentException(m.name() + " did not answer: "
+                    + (e.getCause() == null ? "timeout" : e.getCause().getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalArgumentException("interrupted");
+        }
+    }
+
+    private JsonNode revoke(String base64) {
+        byte[] bytes;
+        try {
+            bytes = java.util.Base64.getDecoder().decode(base64.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a revocation (base64 expected)");
+        }
+        boolean fresh = mesh.revoke(bytes);
+        com.fasterxml.jackson.databind.node.ObjectNode o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        o.put("accepted", fresh);
+        return o;
+    }
+
+    /** The node's part in the mesh. */
+    public Mesh mesh() {
+        return mesh;
     }
 
     /** The running dataplane. */

@@ -107,7 +107,7 @@ final class StatusReport {
         return sb.toString();
     }
 
-    private static String endpoint(InetSocketAddress a) {
+    static String endpoint(InetSocketAddress a) {
         if (a == null) {
             return null;
         }

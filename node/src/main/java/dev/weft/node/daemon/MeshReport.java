@@ -1,0 +1,107 @@
+package dev.weft.node.daemon;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.certs.IpPrefix;
+import dev.weft.gossip.MemberState;
+import dev.weft.lighthouse.Mesh;
+import dev.weft.lighthouse.discovery.MeshDirectory;
+import dev.weft.lighthouse.discovery.NodeRecord;
+import java.net.InetSocketAddress;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/** The JSON of {@code weft members}, and the mesh's part of {@code weft status}. */
+final class MeshReport {
+  private MeshReport() {}
+
+  /** {@code {"members": [{name, overlay_ips, state, incarnation, endpoints, roles}, ...]}}, this node first. */
+  static ObjectNode members(Mesh mesh) {
+    ObjectNode root = new ObjectMapper().createObjectNode();
+    ArrayNode list = root.putArray("members");
+    member(list.addObject(), mesh.self(), true);
+    List<MeshDirectory.Member> others = new java.util.ArrayList<>(mesh.members());
+    others.sort(Comparator.comparing(MeshDirectory.Member::name));
+    for (MeshDirectory.Member m : others) {
+      member(list.addObject(), m, false);
+    }
+    return root;
+  }
+
+  private static void member(ObjectNode o, MeshDirectory.Member m, boolean self) {
+    o.put("name", m.name());
+    ArrayNode ips = o.putArray("overlay_ips");
+    for (IpPrefix ip : m.identity().ips()) {
+      ips.add(StatusReport.address(ip.inetAddress()));
+    }
+    o.put("state", state(m.state()));
+    o.put("incarnation", m.incarnation());
+    ArrayNode endpoints = o.putArray("endpoints");
+    if (m.record() != null) {
+      for (NodeRecord.Candidate c : m.record().candidates()) {
+        endpoints.add(StatusReport.endpoint(c.address()));
+      }
+    }
+    ArrayNode roles = o.putArray("roles");
+    if (m.record() != null) {
+      for (NodeRecord.Role r : m.record().roles()) {
+        roles.add(r.name().toLowerCase(Locale.ROOT));
+      }
+    }
+    o.put("public_key", Base64.getEncoder().encodeToString(m.id().bytes()));
+    if (self) {
+      o.put("self", true);
+    }
+  }
+
+  static String state(MemberState s) {
+    return s.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Adds name, overlay_ips, path, via and rtt_ms to each peer of a status report that is a member. */
+  static void annotatePeers(ObjectNode status, Mesh mesh) {
+    for (var p : status.withArray("peers")) {
+      ObjectNode peer = (ObjectNode) p;
+      MeshDirectory.Member m = null;
+      byte[] key = Base64.getDecoder().decode(peer.path("public_key").asText());
+      for (MeshDirectory.Member candidate : mesh.members()) {
+        if (java.util.Arrays.equals(candidate.id().bytes(), key)) {
+          m = candidate;
+          break;
+        }
+      }
+      if (m == null) {
+        peer.putNull("name");
+        peer.putArray("overlay_ips");
+      } else {
+        peer.put("name", m.name());
+        ArrayNode ips = peer.putArray("overlay_ips");
+        for (IpPrefix ip : m.identity().ips()) {
+          ips.add(StatusReport.address(ip.inetAddress()));
+        }
+      }
+      peer.put("path", "direct"); // relays come with NAT traversal
+      peer.putNull("via");
+      peer.putNull("rtt_ms");
+    }
+    status.put("members_alive", mesh.members().stream().filter(m -> m.state() == MemberState.ALIVE).count() + 1);
+    status.put("sessions_on_demand", mesh.sessions().sessions().size());
+  }
+
+  static ObjectNode ping(Mesh.PingResult r) {
+    ObjectNode o = new ObjectMapper().createObjectNode();
+    o.put("name", r.name());
+    o.put("path", "direct");
+    o.putNull("via");
+    o.put("endpoint", StatusReport.endpoint(r.endpoint()));
+    o.put("rtt_ms", Math.round(r.rttMillis() * 1000) / 1000.0);
+    return o;
+  }
+
+  static String endpointText(InetSocketAddress a) {
+    return StatusReport.endpoint(a);
+  }
+}
