@@ -42,6 +42,8 @@ final class Pki {
         String pki = "pki: {ca: ca.crt, cert: " + name + ".crt, key: " + name + ".key}\n";
         try {
             Files.writeString(file, pki + yaml);
+            // weft node refuses a config that group or others can read (it may hold keys)
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
