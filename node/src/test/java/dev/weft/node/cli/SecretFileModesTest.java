@@ -88,8 +88,8 @@ class SecretFileModesTest {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             WeftCli.Run r = weft("node", "--config", file.toString());
             assertEquals(1, r.exit(), r.err());
-            assertEquals("weft node: lighthouse, relay: read and checked, but not used yet (this version has no discovery, "
-                    + "gossip or relays: it talks to its wireguard.peers only)", r.errLines().get(0));
+            assertEquals("weft node: relay: read and checked, but not used yet "
+                    + "(relays come with NAT traversal; this version connects members directly)", r.errLines().get(0));
             assertTrue(r.errLines().get(1).contains("is in use"), r.err());
         }
     }
