@@ -16,6 +16,9 @@ import java.util.List;
 
 /** Talks to a running node's admin socket. */
 public final class AdminClient {
+    /** How long a command waits for the node's answer. */
+    static final java.time.Duration DEADLINE = java.time.Duration.ofSeconds(10);
+
     private AdminClient() {
     }
 
@@ -30,8 +33,22 @@ public final class AdminClient {
             String req = json.writeValueAsString(json.createObjectNode().put("command", command)) + "\n";
             Channels.newOutputStream(c).write(req.getBytes(StandardCharsets.UTF_8));
             c.shutdownOutput();
-            byte[] reply = Channels.newInputStream(c).readAllBytes();
-            return json.readTree(reply);
+            // A frozen node must not freeze the command: a Unix socket read has no timeout of its
+            // own, so the read runs on a virtual thread and the channel is closed at the deadline.
+            java.util.concurrent.FutureTask<byte[]> read = new java.util.concurrent.FutureTask<>(
+                    () -> Channels.newInputStream(c).readAllBytes());
+            Thread.ofVirtual().start(read);
+            try {
+                return json.readTree(read.get(DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+            } catch (java.util.concurrent.TimeoutException e) {
+                c.close();
+                throw new IOException("the node at " + socket + " did not answer within " + DEADLINE.toSeconds() + " s", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
         } catch (java.net.SocketException e) {
             throw new IOException("the node at " + socket + " does not answer (" + e.getMessage() + ")", e);
         }

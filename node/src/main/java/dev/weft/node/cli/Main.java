@@ -42,6 +42,9 @@ public final class Main implements Runnable {
     CertsCli.addTo(cl, env);
     cl.addSubcommand("node", new NodeCommand());
     cl.addSubcommand("status", new StatusCommand());
+    cl.addSubcommand("members", new MembersCommand());
+    cl.addSubcommand("ping", new PingCommand());
+    cl.addSubcommand("revoke", new RevokeCommand());
     cl.addSubcommand("version", new VersionCommand());
     HelpWidth.apply(cl);
     cl.setParameterExceptionHandler(new UnknownOptionsFirst(cl.getParameterExceptionHandler()));

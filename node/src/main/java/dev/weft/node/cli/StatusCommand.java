@@ -76,7 +76,8 @@ public final class StatusCommand implements Callable<Integer> {
                 + s.path("rejected_bad_mac1").asLong() + " bad mac1, " + s.path("rejected_malformed").asLong() + " malformed");
         for (JsonNode p : s.path("peers")) {
             out.println();
-            out.println("peer: " + p.path("public_key").asText());
+            out.println("peer: " + p.path("public_key").asText()
+                    + (p.path("name").isTextual() ? " (" + p.path("name").asText() + ", " + p.path("path").asText() + ")" : ""));
             out.println("  endpoint: " + (p.path("endpoint").isNull() ? "(none)" : p.path("endpoint").asText()));
             out.println("  allowed ips: " + String.join(", ", texts(p.path("allowed_ips"))));
             String hs = p.path("last_handshake").isNull() ? "never" : p.path("last_handshake").asText()
