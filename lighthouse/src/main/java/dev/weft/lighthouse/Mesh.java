@@ -141,6 +141,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   public static Mesh start(Settings settings, WireGuardDevice device, DatagramSender sender, NodeIdentity selfIdentity) {
     Mesh mesh = new Mesh(settings, device, sender, selfIdentity);
     device.setRouteMissHandler(mesh.sessions);
+    device.setUnknownPeerHandler(mesh.sessions);
     try {
       mesh.gossipThread.submit(mesh::startOnGossipThread).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -557,6 +558,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     }
     closed = true;
     device.setRouteMissHandler(null);
+    device.setUnknownPeerHandler(null);
     gossipThread.shutdownNow();
     verifyThread.shutdownNow();
     channel.close();

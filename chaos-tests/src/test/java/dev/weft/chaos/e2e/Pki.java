@@ -36,6 +36,14 @@ final class Pki {
         }
     }
 
+    /** Writes {@code <name>.revoked}, the CA's revocation of {@code name}'s certificate; returns its path. */
+    Path revoke(String name) {
+        Path out = dir.resolve(name + ".revoked");
+        weft("ca", "revoke", "--ca-crt", dir.resolve("ca.crt").toString(), "--ca-key", dir.resolve("ca.key").toString(),
+                "--cert", dir.resolve(name + ".crt").toString(), "--out", out.toString());
+        return out;
+    }
+
     /** Writes {@code <name>.yml} with the PKI files and the given extra YAML; returns its path. */
     Path config(String name, String yaml) {
         Path file = dir.resolve(name + ".yml");

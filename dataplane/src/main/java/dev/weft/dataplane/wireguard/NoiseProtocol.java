@@ -99,6 +99,9 @@ final class NoiseProtocol {
         hash = mixHash(hash, encryptedStatic);
         Peer peer = device.peerByKey(peerPublic);
         if (peer == null) {
+            peer = device.admitUnknownPeer(peerPublic);
+        }
+        if (peer == null) {
             device.countUnknownPeer();
             return null;
         }

@@ -333,6 +333,30 @@ public final class WireGuardDevice implements AutoCloseable {
     }
 
     private volatile RouteMissHandler routeMissHandler;
+    private volatile UnknownPeerHandler unknownPeerHandler;
+
+    /**
+     * Who decides about an initiation from a static key that is not a peer (a mesh admits its
+     * members as peers on demand); null refuses them all, counted as unknown peer.
+     */
+    public void setUnknownPeerHandler(UnknownPeerHandler handler) {
+        this.unknownPeerHandler = handler;
+    }
+
+    /** The peer the handler admits for {@code publicKey}, added now; or null. */
+    Peer admitUnknownPeer(byte[] publicKey) {
+        UnknownPeerHandler h = unknownPeerHandler;
+        PeerConfig config = h == null ? null : h.onUnknownPeer(publicKey.clone());
+        if (config == null || !java.security.MessageDigest.isEqual(config.publicKey(), publicKey)) {
+            return null;
+        }
+        try {
+            addPeer(config);
+        } catch (IllegalArgumentException e) {
+            // added meanwhile (two initiations at once), or refused: look it up either way
+        }
+        return peerByKey(publicKey);
+    }
 
     /**
      * Who hears of packets to addresses that no peer's allowed IPs cover (the node starts sessions

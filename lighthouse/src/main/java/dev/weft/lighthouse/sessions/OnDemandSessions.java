@@ -4,6 +4,7 @@ import dev.weft.certs.IpPrefix;
 import dev.weft.dataplane.wireguard.PeerConfig;
 import dev.weft.dataplane.wireguard.PeerStatus;
 import dev.weft.dataplane.wireguard.RouteMissHandler;
+import dev.weft.dataplane.wireguard.UnknownPeerHandler;
 import dev.weft.dataplane.wireguard.WireGuardDevice;
 import dev.weft.gossip.NodeId;
 import dev.weft.lighthouse.discovery.MeshDirectory;
@@ -25,9 +26,11 @@ import java.util.function.LongSupplier;
  * that no peer routes ({@link RouteMissHandler}) is looked up among the members' certificates;
  * the member becomes a WireGuard peer (its overlay addresses as allowed IPs, its best known
  * endpoint) and the packet is sent again, which stages it (WireGuard's bounded queue) and starts
- * the handshake. Static peers from the config are never touched.
+ * the handshake. The other side admits the initiator the same way when its initiation arrives
+ * ({@link UnknownPeerHandler}): a member that is up becomes a peer, anyone else is refused.
+ * Static peers from the config are never touched.
  */
-public final class OnDemandSessions implements RouteMissHandler {
+public final class OnDemandSessions implements RouteMissHandler, UnknownPeerHandler {
   private final WireGuardDevice device;
   private final MeshDirectory directory;
   private final LongSupplier nanoClock;
@@ -86,6 +89,18 @@ public final class OnDemandSessions implements RouteMissHandler {
     starts.incrementAndGet();
     device.sendPacket(packet); // routed now: staged until the handshake completes
     return true;
+  }
+
+  @Override
+  public PeerConfig onUnknownPeer(byte[] publicKey) {
+    NodeId id = NodeId.of(publicKey);
+    MeshDirectory.Member m = directory.get(id);
+    if (m == null || !m.isUp() || !tryStart()) {
+      return null;
+    }
+    started.putIfAbsent(id, new Activity(nanoClock.getAsLong()));
+    starts.incrementAndGet();
+    return new PeerConfig(publicKey, null, endpointOf(m), allowedIps(m), 0);
   }
 
   /** Closes sessions idle for longer than the idle time, and those of members gone. Call periodically. */
