@@ -28,9 +28,10 @@ public final class GossipBenchmark {
       sizes = List.of(100, 1_000, 3_000); // 10,000 needs 20 GB of heap and hours
     }
     GossipConfig config = GossipConfig.defaults();
-    System.out.println("weft gossip benchmark (simulated; latency 1-10 ms; times are virtual; 99.9% of members)");
+    System.out.println("weft gossip benchmark (simulated; latency 1-10 ms; times are virtual; 99.9% of members;"
+        + " * median of three crashes)");
     System.out.printf(Locale.ROOT, "%-7s %9s %9s %9s %10s %10s %10s %10s %12s %8s%n",
-        "N", "join s", "leave s", "crash s", "FP 0%", "FP 5%", "FP 10%", "FP 1%slow", "B/node/s", "wall s");
+        "N", "join s", "leave s", "crash s*", "FP 0%", "FP 5%", "FP 10%", "FP 1%slow", "B/node/s", "wall s");
     for (int n : sizes) {
       long wall = System.nanoTime();
       Row r = measure(n, config, 42);
@@ -62,11 +63,20 @@ public final class GossipBenchmark {
     progress(c, "leave known after " + secs(leave) + " s");
     c.crash(leaver);
     c.run(20_000);
-    SimNode victim = c.node(n / 2);
-    c.crash(victim);
-    long crash = c.runUntil(() -> c.fractionSeeing(victim, MemberState.DEAD) >= TARGET, 50, 300_000);
-    progress(c, "crash known after " + secs(crash) + " s");
-    c.run(30_000);
+    // Three crashes, one after another: when a crash is first noticed depends on who happens to
+    // probe the victim first (about one member a second), so one crash varies by seconds; the
+    // median of three says more about the detector.
+    long[] crashes = new long[3];
+    for (int i = 0; i < crashes.length; i++) {
+      SimNode victim = c.node(n / 4 * (i + 1));
+      c.crash(victim);
+      crashes[i] = c.runUntil(() -> c.fractionSeeing(victim, MemberState.DEAD) >= TARGET, 50, 300_000);
+      progress(c, "crash " + (i + 1) + " known after " + secs(crashes[i]) + " s");
+      c.run(30_000);
+    }
+    long[] sorted = crashes.clone();
+    java.util.Arrays.sort(sorted);
+    long crash = sorted[1];
 
     long before = c.falseDeaths();
     long bytesBefore = totalSent(c);
