@@ -113,6 +113,8 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   /** Our address as each lighthouse sees it (gossip thread). */
   private final Map<NodeId, InetSocketAddress> reflexive = new LinkedHashMap<>();
   private List<Candidate> published = List.of();
+  /** Members remembered from the last run (gossip thread): greeted while no member is up, so a restart rejoins without lighthouses. */
+  private List<StateStore.KnownMember> remembered = List.of();
   private volatile boolean closed;
 
   private Mesh(Settings settings, WireGuardDevice device, DatagramSender sender, NodeIdentity selfIdentity) {
@@ -160,6 +162,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
         LOG.log(System.Logger.Level.WARNING, "state_dir: " + e.getMessage() + "; starting from the lighthouses only");
       }
     }
+    this.remembered = remembered.members();
     List<NodeId> known = new ArrayList<>();
     for (StateStore.KnownMember k : remembered.members()) {
       NodeId id = remember(k);
@@ -284,9 +287,12 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       post(() -> {
         NodeId id = NodeId.of(peer.x25519PublicKey());
         introduce(id, address);
-        if (settings.lighthouses().contains(address) && !id.equals(lighthouseIds.put(address, id))) {
+        boolean lighthouse = settings.lighthouses().contains(address);
+        if (lighthouse && !id.equals(lighthouseIds.put(address, id))) {
           gossip.join(List.of(id)); // (re)registered: pull the cluster's state from it
           pingLighthouse(address, id);
+        } else if (!lighthouse && !isUp(gossip.stateOf(id))) {
+          gossip.join(List.of(id)); // a member back, or one remembered: exchange state with it now
         }
       });
     }
@@ -386,7 +392,16 @@ public final class Mesh implements ControlHandler, AutoCloseable {
 
   // ---------------------------------------------------------------- lighthouses and candidates
 
+  private static boolean isUp(MemberState s) {
+    return s == MemberState.ALIVE || s == MemberState.SUSPECT;
+  }
+
   private void greetLighthouses() {
+    if (gossip.liveCount() == 1) {
+      for (StateStore.KnownMember k : remembered) {
+        channel.hello(k.address()); // alone: the members of the last run may still be there
+      }
+    }
     for (InetSocketAddress lh : settings.lighthouses()) {
       NodeId id = lighthouseIds.get(lh);
       MemberState s = id == null ? null : gossip.stateOf(id);
@@ -498,6 +513,11 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       if (der != null && a != null) {
         known.add(new StateStore.KnownMember(der, a));
       }
+    }
+    if (known.isEmpty()) {
+      known = remembered; // alone now: keep whom to try next time rather than forget them
+    } else {
+      remembered = known;
     }
     try {
       store.save(new StateStore.State(p.incarnation(), known, p.revocations()));
