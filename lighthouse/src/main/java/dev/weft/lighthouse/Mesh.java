@@ -106,6 +106,9 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   private final ChannelTransport transport;
   private final Gossip gossip;
   private final OnDemandSessions sessions;
+  private final dev.weft.lighthouse.sessions.SessionEvents events = new dev.weft.lighthouse.sessions.SessionEvents();
+  /** The last round trip a pong measured per member, in nanoseconds (any thread). */
+  private final Map<NodeId, Long> lastRtt = new ConcurrentHashMap<>();
   private final WireGuardDevice device;
   private final StateStore store;
   /** Lighthouse address → its member id, once its hello verified (gossip thread). */
@@ -144,6 +147,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     Mesh mesh = new Mesh(settings, device, sender, selfIdentity);
     device.setRouteMissHandler(mesh.sessions);
     device.setUnknownPeerHandler(mesh.sessions);
+    device.setPeerEvents(mesh.events);
     try {
       mesh.gossipThread.submit(mesh::startOnGossipThread).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -266,6 +270,17 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     return channel;
   }
 
+  /** Endpoints and counts the dataplane reported about sessions. */
+  public dev.weft.lighthouse.sessions.SessionEvents sessionEvents() {
+    return events;
+  }
+
+  /** The last round trip measured to {@code id} over the control channel, in ms, or null. */
+  public Double lastRttMillis(NodeId id) {
+    Long n = lastRtt.get(id);
+    return n == null ? null : n / 1e6;
+  }
+
   public dev.weft.gossip.GossipStats gossipStats() {
     return onGossipThread(gossip::stats);
   }
@@ -311,6 +326,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
 
     @Override
     public void onPong(NodeIdentity peer, InetSocketAddress from, InetSocketAddress seen, long rttNanos) {
+      lastRtt.put(NodeId.of(peer.x25519PublicKey()), rttNanos);
       post(() -> {
         NodeId id = NodeId.of(peer.x25519PublicKey());
         if (lighthouseIds.containsValue(id) && !seen.equals(reflexive.put(id, seen))) {
@@ -579,6 +595,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     closed = true;
     device.setRouteMissHandler(null);
     device.setUnknownPeerHandler(null);
+    device.setPeerEvents(null);
     gossipThread.shutdownNow();
     verifyThread.shutdownNow();
     channel.close();

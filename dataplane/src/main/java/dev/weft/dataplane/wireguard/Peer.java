@@ -26,7 +26,7 @@ final class Peer {
     volatile Keypair previous;
     volatile Keypair current;
     volatile Keypair next;
-    volatile InetSocketAddress endpoint;
+    volatile Endpoint endpoint;
     volatile int persistentKeepaliveSeconds;
     volatile Instant lastHandshake;
     volatile boolean removed;
@@ -161,10 +161,25 @@ final class Peer {
         }
     }
 
-    /** Roaming: the newest authenticated packet's source becomes the endpoint. */
+    /**
+     * Roaming, as WireGuard does: the newest authenticated packet's source becomes a direct
+     * endpoint. Allocates only when the address changes, which is rare; observers hear of it.
+     */
     void setEndpointFromPacket(InetSocketAddress from) {
-        if (from != null && !from.equals(endpoint)) {
-            endpoint = from;
+        Endpoint before = endpoint;
+        if (from != null && (before == null || !from.equals(before.address()))) {
+            Endpoint after = new Endpoint.Direct(from);
+            endpoint = after;
+            device.events().endpointChanged(publicKey.clone(), before, after);
+        }
+    }
+
+    /** Moves the session to {@code to} (path selection); observers hear of it. */
+    void setEndpoint(Endpoint to) {
+        Endpoint before = endpoint;
+        endpoint = to;
+        if (to != null && !to.equals(before)) {
+            device.events().endpointChanged(publicKey.clone(), before, to);
         }
     }
 }

@@ -78,6 +78,7 @@ final class PeerTimers {
         handshakeAttempts = 0;
         sentLastMinuteHandshake = false;
         peer.lastHandshake = peer.device.clock().now();
+        peer.device.events().handshakeCompleted(peer.publicKey.clone());
     }
 
     void sessionDerived(long now) {

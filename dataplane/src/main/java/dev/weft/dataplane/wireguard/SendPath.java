@@ -100,7 +100,7 @@ final class SendPath {
         synchronized (peer.sendLock) {
             now = device.clock().nanoTime();
             keypair = peer.current;
-            InetSocketAddress endpoint = peer.endpoint;
+            Endpoint endpoint = peer.endpoint;
             if (endpoint == null || !usable(keypair, now)) {
                 return false;
             }
@@ -115,7 +115,7 @@ final class SendPath {
                 return true;
             }
             peer.txBytes.addAndGet(datagram.readableBytes());
-            device.sink().sendDatagram(datagram, endpoint);
+            device.sink().sendDatagram(datagram, endpoint.address());
         }
         PeerTimers timers = peer.timers;
         timers.anyAuthenticatedPacketTraversal(now);
@@ -174,7 +174,7 @@ final class SendPath {
         StaticIdentity identity = device.identity();
         long now = device.clock().nanoTime();
         byte[] msg;
-        InetSocketAddress endpoint;
+        Endpoint endpoint;
         synchronized (peer.lock) {
             if (!isRetry) {
                 peer.timers.handshakeAttempts = 0;
@@ -199,7 +199,7 @@ final class SendPath {
         }
         peer.timers.anyAuthenticatedPacketTraversal(now);
         peer.timers.anyAuthenticatedPacketSent();
-        sendBytes(peer, msg, endpoint);
+        sendBytes(peer, msg, endpoint.address());
         peer.timers.handshakeInitiated(now);
     }
 

@@ -132,7 +132,7 @@ public final class WireGuardDevice implements AutoCloseable {
             peer.handshake.presharedKey = psk == null ? new byte[32] : psk;
         }
         if (config.endpoint() != null) {
-            peer.endpoint = config.endpoint();
+            peer.setEndpoint(new Endpoint.Direct(config.endpoint()));
         }
         int oldKeepalive = peer.persistentKeepaliveSeconds;
         peer.persistentKeepaliveSeconds = config.persistentKeepaliveSeconds();
@@ -192,7 +192,8 @@ public final class WireGuardDevice implements AutoCloseable {
     public List<PeerStatus> peers() {
         List<PeerStatus> out = new ArrayList<>();
         for (Peer p : peers.values()) {
-            out.add(new PeerStatus(p.publicKey, p.endpoint, allowedIps.prefixesOf(p), p.persistentKeepaliveSeconds,
+            Endpoint e = p.endpoint;
+            out.add(new PeerStatus(p.publicKey, e == null ? null : e.address(), allowedIps.prefixesOf(p), p.persistentKeepaliveSeconds,
                     p.lastHandshake, p.rxBytes.get(), p.txBytes.get(), p.rejectedReplay.get(),
                     p.rejectedBadMac.get(), p.rejectedOther.get()));
         }
@@ -333,6 +334,29 @@ public final class WireGuardDevice implements AutoCloseable {
     }
 
     private volatile RouteMissHandler routeMissHandler;
+    private volatile PeerEvents events = new PeerEvents() {};
+
+    /** Who hears of completed handshakes and endpoint changes (null: nobody). */
+    public void setPeerEvents(PeerEvents events) {
+        this.events = events == null ? new PeerEvents() {} : events;
+    }
+
+    PeerEvents events() {
+        return events;
+    }
+
+    /**
+     * Moves a peer's session to {@code endpoint} (path selection); false when there is no such
+     * peer. Roaming may move it again when the peer's authenticated packets come from elsewhere.
+     */
+    public boolean setEndpoint(byte[] publicKey, Endpoint endpoint) {
+        Peer p = peerByKey(publicKey);
+        if (p == null) {
+            return false;
+        }
+        p.setEndpoint(endpoint);
+        return true;
+    }
     private volatile UnknownPeerHandler unknownPeerHandler;
 
     /**

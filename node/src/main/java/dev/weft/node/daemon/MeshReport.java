@@ -83,12 +83,20 @@ final class MeshReport {
           ips.add(StatusReport.address(ip.inetAddress()));
         }
       }
-      peer.put("path", "direct"); // relays come with NAT traversal
-      peer.putNull("via");
-      peer.putNull("rtt_ms");
+      String path = m == null ? null : dev.weft.lighthouse.sessions.SessionEvents.path(mesh.sessionEvents().endpointOf(m.id()));
+      peer.put("path", path == null ? "direct" : path); // a static peer's endpoint is direct too
+      peer.putNull("via"); // the relay's name, once relays exist
+      Double rtt = m == null ? null : mesh.lastRttMillis(m.id());
+      if (rtt == null) {
+        peer.putNull("rtt_ms");
+      } else {
+        peer.put("rtt_ms", Math.round(rtt * 1000) / 1000.0);
+      }
     }
     status.put("members_alive", mesh.members().stream().filter(m -> m.state() == MemberState.ALIVE).count() + 1);
     status.put("sessions_on_demand", mesh.sessions().sessions().size());
+    status.put("handshakes_completed", mesh.sessionEvents().handshakes());
+    status.put("endpoint_changes", mesh.sessionEvents().endpointChanges());
   }
 
   static ObjectNode ping(Mesh.PingResult r) {
