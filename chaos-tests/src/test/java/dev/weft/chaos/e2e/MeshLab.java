@@ -117,6 +117,7 @@ final class MeshLab {
         for (Member m : members) {
             try {
                 b.append("\n").append(m.name()).append(" sees ").append(states(m));
+                b.append("\n  control: ").append(admin(m, "status").path("control"));
             } catch (AssertionError e) {
                 b.append("\n").append(m.name()).append(": ").append(e.getMessage());
             }

@@ -96,6 +96,10 @@ final class MeshReport {
     status.put("members_alive", mesh.members().stream().filter(m -> m.state() == MemberState.ALIVE).count() + 1);
     status.put("sessions_on_demand", mesh.sessions().sessions().size());
     status.put("handshakes_completed", mesh.sessionEvents().handshakes());
+    ObjectNode control = status.putObject("control");
+    for (var e : mesh.channel().counters().snapshot().entrySet()) {
+      control.put(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
+    }
     status.put("endpoint_changes", mesh.sessionEvents().endpointChanges());
   }
 
