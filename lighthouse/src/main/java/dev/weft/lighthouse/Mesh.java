@@ -119,6 +119,9 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   /** Members remembered from the last run (gossip thread): greeted while no member is up, so a restart rejoins without lighthouses. */
   private List<StateStore.KnownMember> remembered = List.of();
   private volatile boolean closed;
+  /** Kernel address notifications, when this node publishes its interfaces' addresses. */
+  private dev.weft.dataplane.netlink.AddressEvents addressEvents;
+  private final java.util.concurrent.atomic.AtomicBoolean refreshPending = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Mesh(Settings settings, WireGuardDevice device, DatagramSender sender, NodeIdentity selfIdentity) {
     this.settings = settings;
@@ -183,7 +186,15 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     greetLighthouses();
     every(Duration.ofSeconds(2), this::greetLighthouses);
     every(Duration.ofSeconds(10), this::pingLighthouses);
-    every(Duration.ofSeconds(15), () -> refreshCandidates(true));
+    every(Duration.ofSeconds(15), () -> refreshCandidates(true)); // also catches what events missed
+    if (settings.localCandidates()) {
+      try {
+        addressEvents = dev.weft.dataplane.netlink.AddressEvents.start(this::addressesChanged);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "no address notifications (" + e.getMessage()
+            + "): candidates are refreshed every 15 s");
+      }
+    }
     every(Duration.ofSeconds(5), sessions::closeIdle);
     every(Duration.ofSeconds(10), this::saveState);
     every(Duration.ofSeconds(60), this::revalidate);
@@ -468,6 +479,20 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     }
   }
 
+  /** An address came or went: republish soon (a burst of changes costs one refresh). */
+  private void addressesChanged() {
+    if (refreshPending.compareAndSet(false, true)) {
+      try {
+        gossipThread.schedule(() -> {
+          refreshPending.set(false);
+          refreshCandidates(true);
+        }, 200, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
   private static void add(List<Candidate> list, Candidate c) {
     for (Candidate o : list) {
       if (o.address().equals(c.address())) {
@@ -593,6 +618,9 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       // stopping anyway
     }
     closed = true;
+    if (addressEvents != null) {
+      addressEvents.close();
+    }
     device.setRouteMissHandler(null);
     device.setUnknownPeerHandler(null);
     device.setPeerEvents(null);

@@ -69,6 +69,15 @@ class MeshE2eTest {
             assertFalse(p.path("name").isNull(), p.toString());
         }
 
+        // A new address on a node's interface is published at once (netlink events), not at the next periodic look.
+        Member mover = members.get(2);
+        String extra = mover.host().ipv4().getHostAddress().replaceAll("\\.\\d+$", ".222");
+        mover.host().exec("ip", "address", "add", extra + "/24", "dev", mover.host().links().get(0).interfaceName()).requireOk();
+        long added = System.nanoTime();
+        mesh.await(() -> endpointsSeenBy(members.get(1), mover.name()).contains(extra + ":4242"), Duration.ofSeconds(5),
+                "a new local address is published within 5 s");
+        System.err.printf("new address published after %.1f s%n", (System.nanoTime() - added) / 1e9);
+
         Member victim = members.get(5);
         victim.process().process.kill(); // SIGKILL: no leave
         long killed = System.nanoTime();
@@ -92,4 +101,12 @@ class MeshE2eTest {
         }
     }
 
+    private static String endpointsSeenBy(Member m, String name) {
+        for (JsonNode n : MeshLab.admin(m, "members").path("members")) {
+            if (n.path("name").asText().equals(name)) {
+                return n.path("endpoints").toString();
+            }
+        }
+        return "";
+    }
 }
