@@ -70,6 +70,7 @@ public final class MeshBenchmark {
     private final Map<String, String> environment;
     private final List<Member> members = new ArrayList<>(); // members.get(0) is the lighthouse
     private final List<String[]> table = new ArrayList<>();
+    private final String loadAtStart = loadAverage();
 
     private MeshBenchmark(Lab lab, int nodes, int idleSeconds, int pairs, String javaOpts) {
         this.lab = lab;
@@ -188,7 +189,9 @@ public final class MeshBenchmark {
         Arrays.fill(full, Double.NaN);
         long deadline = t0 + FORM_DEADLINE.toNanos();
         double allTogether = Double.NaN;
+        int rounds = 0;
         while (System.nanoTime() < deadline) {
+            rounds++;
             boolean all = true;
             for (int i = 0; i < members.size(); i++) {
                 Member m = members.get(i);
@@ -216,18 +219,25 @@ public final class MeshBenchmark {
         }
         List<Double> ups = new ArrayList<>();
         List<Double> fulls = new ArrayList<>();
+        List<Double> joins = new ArrayList<>();
         for (int i = 1; i < members.size(); i++) {
             ups.add(up[i]);
             fulls.add(full[i]);
+            joins.add(full[i] - up[i]);
         }
+        Stats join = Stats.of(joins);
         double lastUp = Stats.of(ups).max;
         note("formed: last interface up %.1f s after the first node started; every node saw all %d others alive"
                 + " at %.1f s (per node, first full view: median %.1f s, max %.1f s)", lastUp, others, allTogether,
                 Stats.of(fulls).median, Stats.of(fulls).max);
+        note("join: from a node's own TUN up to its full view: median %.1f s, max %.1f s; all %d members polled"
+                + " every %.0f ms on average (%d rounds)", join.median, join.max, members.size(),
+                allTogether * 1000 / rounds, rounds);
         row("mesh formed (all see all alive)", "%.1f s", allTogether,
                 ("from launching the first of %d nodes (lighthouse already up); all %d processes launched at once;"
                         + " last TUN up at %.1f s, so %.1f s after the last node came up").formatted(nodes, nodes,
                         lastUp, allTogether - lastUp));
+        row("join (own TUN up to full view)", "%.1f s", join.median, "per node: median; max %.1f".formatted(join.max));
         // Cross-check with the real CLI once: the same view, through the command users run.
         ExecResult cli = members.get(1).host.exec(Lab.weft("members", "--json", "--dev", members.get(1).dev),
                 Duration.ofSeconds(60));
@@ -491,6 +501,15 @@ public final class MeshBenchmark {
         }
     }
 
+    /** The 1-minute load average: the machine is shared, and a busy one slows every number here. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
     private static double since(long t0) {
         return (System.nanoTime() - t0) / 1e9;
     }
@@ -505,8 +524,8 @@ public final class MeshBenchmark {
 
     private void print(String javaOpts, double wallSeconds) {
         System.out.printf(Locale.ROOT, "%nweft mesh benchmark: a lighthouse and %d nodes on one lab segment, %d cores,"
-                + " WEFT_JAVA_OPTS=%s, wall time %.0f s%n%n", nodes, Runtime.getRuntime().availableProcessors(), javaOpts,
-                wallSeconds);
+                + " WEFT_JAVA_OPTS=%s, wall time %.0f s, load average at the start %s, at the end %s%n%n", nodes,
+                Runtime.getRuntime().availableProcessors(), javaOpts, wallSeconds, loadAtStart, loadAverage());
         System.out.println("| measure | value | how |");
         System.out.println("|---|---|---|");
         for (String[] r : table) {
