@@ -147,6 +147,11 @@ public final class Dataplane implements PacketSink, AutoCloseable {
         netlink.replaceRoute(linkIndex, prefix.address(), prefix.length());
     }
 
+    /** Removes the kernel route to {@code prefix} through the TUN interface. */
+    public void removeRoute(IpPrefix prefix) {
+        netlink.deleteRoute(linkIndex, prefix.address(), prefix.length());
+    }
+
     @Override
     public void sendDatagram(ByteBuf datagram, InetSocketAddress to) {
         UdpEndpoint u = udp;

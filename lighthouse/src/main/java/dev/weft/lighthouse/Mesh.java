@@ -33,6 +33,7 @@ import dev.weft.lighthouse.discovery.NodeRecord.Candidate;
 import dev.weft.lighthouse.gossip.ChannelTransport;
 import dev.weft.lighthouse.sessions.OnDemandSessions;
 import dev.weft.lighthouse.state.StateStore;
+import dev.weft.lighthouse.routes.RouteTable;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -82,10 +83,22 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   public record Settings(NodeKeys keys, WeftCertificate certificate, TrustBundle trust, RevocationSet revocations,
                          boolean amLighthouse, boolean amRelay, List<InetSocketAddress> lighthouses,
                          List<InetSocketAddress> advertiseAddrs, boolean localCandidates, int listenPort,
-                         String overlayInterface, Path stateDir, Duration sessionIdle, GossipConfig gossip) {
+                         String overlayInterface, Path stateDir, Duration sessionIdle, GossipConfig gossip,
+                         List<dev.weft.certs.IpPrefix> advertiseRoutes, RouteTable.Policy routePolicy,
+                         RouteTable.Installer routeInstaller) {
     public Settings {
       lighthouses = List.copyOf(lighthouses);
       advertiseAddrs = List.copyOf(advertiseAddrs);
+      advertiseRoutes = List.copyOf(advertiseRoutes);
+    }
+
+    /** Without routes (advertised or installed). */
+    public Settings(NodeKeys keys, WeftCertificate certificate, TrustBundle trust, RevocationSet revocations,
+                    boolean amLighthouse, boolean amRelay, List<InetSocketAddress> lighthouses,
+                    List<InetSocketAddress> advertiseAddrs, boolean localCandidates, int listenPort,
+                    String overlayInterface, Path stateDir, Duration sessionIdle, GossipConfig gossip) {
+      this(keys, certificate, trust, revocations, amLighthouse, amRelay, lighthouses, advertiseAddrs, localCandidates,
+          listenPort, overlayInterface, stateDir, sessionIdle, gossip, List.of(), RouteTable.Policy.ALL, null);
     }
   }
 
@@ -106,6 +119,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   private final ChannelTransport transport;
   private final Gossip gossip;
   private final OnDemandSessions sessions;
+  private final RouteTable routes;
   private final dev.weft.lighthouse.sessions.SessionEvents events = new dev.weft.lighthouse.sessions.SessionEvents();
   /** The last round trip a pong measured per member, in nanoseconds (any thread). */
   private final Map<NodeId, Long> lastRtt = new ConcurrentHashMap<>();
@@ -139,6 +153,15 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     this.gossip = new Gossip(self, settings.gossip(), transport, new ExecutorScheduler(gossipThread), certificates,
         new Membership(), new SplittableRandom(), new ClaimInterner());
     this.sessions = new OnDemandSessions(device, members, System::nanoTime, settings.sessionIdle().toNanos(), 64);
+    RouteTable.Installer installer = settings.routeInstaller();
+    this.routes = new RouteTable(self, settings.routePolicy(), installer != null ? installer : new RouteTable.Installer() {
+      @Override
+      public void install(dev.weft.certs.IpPrefix prefix) {}
+
+      @Override
+      public void remove(dev.weft.certs.IpPrefix prefix) {}
+    });
+    sessions.useRoutes(routes);
     this.store = settings.stateDir() == null ? null : new StateStore(settings.stateDir());
   }
 
@@ -267,6 +290,18 @@ public final class Mesh implements ControlHandler, AutoCloseable {
         .thenApply(p -> new PingResult(m.name(), p.from(), p.rttNanos() / 1e6));
   }
 
+  /** The routes members advertise and what this node does with each. */
+  public List<RouteTable.Route> routes() {
+    return onGossipThread(routes::all);
+  }
+
+  /** Membership or records changed: recompute the routes; sessions follow the advertiser used. */
+  private void updateRoutes() {
+    if (routes.update(members.all())) {
+      sessions.refreshAllowedIps();
+    }
+  }
+
   /** Hands a CA-signed revocation to gossip; false when it does not verify or is known already. */
   public boolean revoke(byte[] revocation) {
     return onGossipThread(() -> gossip.revoke(revocation));
@@ -374,6 +409,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       NodeRecord record = gossip.records().get(id).map(Mesh::decode).orElse(old == null ? null : old.record());
       InetSocketAddress heard = channel.peer(id.bytes()).map(PeerInfo::address).orElse(old == null ? null : old.lastHeard());
       members.put(new MeshDirectory.Member(id, identity, MemberState.ALIVE, gossip.incarnationOf(id), record, heard));
+      updateRoutes();
     }
 
     @Override
@@ -383,6 +419,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
         members.put(m.with(state, gossip.incarnationOf(id)));
       }
       sessions.close(id);
+      updateRoutes();
     }
 
     @Override
@@ -393,6 +430,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       if (m != null) {
         channel.forget(m.identity());
       }
+      updateRoutes();
       LOG.log(System.Logger.Level.INFO, "member " + (m == null ? id : m.name()) + " revoked: its sessions are closed");
     }
 
@@ -402,6 +440,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       NodeRecord r = decode(record);
       if (m != null && r != null) {
         members.put(m.with(r));
+        updateRoutes();
       }
     }
   }
@@ -512,7 +551,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     if (settings.amRelay()) {
       roles.add(NodeRecord.Role.RELAY);
     }
-    return new NodeRecord(published, roles, fingerprint);
+    return new NodeRecord(published, roles, fingerprint, settings.advertiseRoutes());
   }
 
   private static InetSocketAddress bestAddress(MeshDirectory.Member m) {
@@ -611,6 +650,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       gossipThread.submit(() -> {
         saveState();
         gossip.leave();
+        routes.removeAll(); // this node's installed routes go before the node does
       }).get(2, TimeUnit.SECONDS);
       Thread.sleep(300);
       gossipThread.submit(gossip::stop).get(2, TimeUnit.SECONDS);

@@ -18,6 +18,31 @@ import java.util.Set;
 public final class LocalAddresses {
   private LocalAddresses() {}
 
+  /** The networks of the host's interfaces other than {@code overlayInterface} and loopback (for route overlap checks). */
+  public static List<dev.weft.certs.IpPrefix> networks(String overlayInterface) {
+    List<dev.weft.certs.IpPrefix> out = new ArrayList<>();
+    try {
+      for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!nif.isUp() || nif.isLoopback() || nif.getName().equals(overlayInterface)) {
+          continue;
+        }
+        for (InterfaceAddress ia : nif.getInterfaceAddresses()) {
+          InetAddress a = ia.getAddress();
+          if (a.isLinkLocalAddress() || a.isLoopbackAddress()) {
+            continue;
+          }
+          dev.weft.certs.IpPrefix p = new dev.weft.certs.IpPrefix(a.getAddress(), ia.getNetworkPrefixLength()).network();
+          if (!out.contains(p)) {
+            out.add(p);
+          }
+        }
+      }
+    } catch (SocketException e) {
+      return out;
+    }
+    return out;
+  }
+
   public static List<InetAddress> find(String overlayInterface, Set<InetAddress> overlayAddresses) {
     List<InetAddress> out = new ArrayList<>();
     try {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import dev.weft.certs.IpPrefix;
 
 /**
  * What a node publishes about itself in its gossip record: where it can be reached (its
@@ -22,17 +23,20 @@ import java.util.Set;
  * tag 1  candidate: kind(1) family(1: 4 or 16) address port(2, big-endian)   ; repeated
  * tag 2  roles: varint bit set (bit 0 lighthouse, bit 1 relay)
  * tag 3  certificate fingerprint: 32 bytes (SHA-256 of its DER)
+ * tag 4  advertised route: family(1: 4 or 16) network address, prefix length(1)   ; repeated
  * </pre>
  *
  * Decoding is bounded (at most {@link #MAX_CANDIDATES} candidates, every length checked against
  * what is left) and refuses anything malformed with a {@link MalformedRecordException}.
  */
-public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] certificateFingerprint) {
+public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] certificateFingerprint, List<IpPrefix> routes) {
   static final int VERSION = 1;
   public static final int MAX_CANDIDATES = 16;
+  public static final int MAX_ROUTES = 64;
   private static final int TAG_CANDIDATE = 1;
   private static final int TAG_ROLES = 2;
   private static final int TAG_FINGERPRINT = 3;
+  private static final int TAG_ROUTE = 4;
 
   /** What a node does for others. */
   public enum Role {
@@ -65,9 +69,18 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
     if (certificateFingerprint.length != 32) {
       throw new IllegalArgumentException("a certificate fingerprint has 32 bytes");
     }
+    if (routes.size() > MAX_ROUTES) {
+      throw new IllegalArgumentException("at most " + MAX_ROUTES + " routes");
+    }
     candidates = List.copyOf(candidates);
+    routes = List.copyOf(routes);
     roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
     certificateFingerprint = certificateFingerprint.clone();
+  }
+
+  /** A record without routes. */
+  public NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] certificateFingerprint) {
+    this(candidates, roles, certificateFingerprint, List.of());
   }
 
   @Override
@@ -103,6 +116,14 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
     out.writeVarInt(TAG_FINGERPRINT, true);
     out.writeVarInt(32, true);
     out.writeBytes(certificateFingerprint);
+    for (IpPrefix r : routes) {
+      byte[] a = r.network().address();
+      out.writeVarInt(TAG_ROUTE, true);
+      out.writeVarInt(1 + a.length + 1, true);
+      out.writeByte(a.length);
+      out.writeBytes(a);
+      out.writeByte(r.length());
+    }
     return out.toBytes();
   }
 
@@ -115,6 +136,7 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
     List<Candidate> candidates = new ArrayList<>();
     EnumSet<Role> roles = EnumSet.noneOf(Role.class);
     byte[] fingerprint = null;
+    List<IpPrefix> routes = new ArrayList<>();
     try {
       while (in.position() < bytes.length) {
         int tag = in.readVarInt(true);
@@ -144,6 +166,12 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
             }
             fingerprint = in.readBytes(32);
           }
+          case TAG_ROUTE -> {
+            if (routes.size() == MAX_ROUTES) {
+              throw new MalformedRecordException("more than " + MAX_ROUTES + " routes");
+            }
+            routes.add(route(in, length));
+          }
           default -> { } // a field of a newer version
         }
         if (in.position() > end) {
@@ -157,7 +185,24 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
     if (fingerprint == null) {
       throw new MalformedRecordException("no certificate fingerprint");
     }
-    return new NodeRecord(candidates, roles, fingerprint);
+    return new NodeRecord(candidates, roles, fingerprint, routes);
+  }
+
+  private static IpPrefix route(Input in, int length) throws MalformedRecordException {
+    int family = length < 1 ? -1 : in.readByte();
+    if ((family != 4 && family != 16) || length != 1 + family + 1) {
+      throw new MalformedRecordException("bad route");
+    }
+    byte[] address = in.readBytes(family);
+    int prefixLength = in.readByte() & 0xff;
+    if (prefixLength > family * 8) {
+      throw new MalformedRecordException("route prefix length " + prefixLength + " too long");
+    }
+    IpPrefix p = new IpPrefix(address, prefixLength);
+    if (!p.equals(p.network())) {
+      throw new MalformedRecordException("route " + p + " has host bits set");
+    }
+    return p;
   }
 
   private static Candidate candidate(Input in, int length) throws MalformedRecordException {

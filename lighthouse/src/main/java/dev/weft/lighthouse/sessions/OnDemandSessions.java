@@ -42,6 +42,8 @@ public final class OnDemandSessions implements RouteMissHandler, UnknownPeerHand
   private final AtomicLong idleClosed = new AtomicLong();
   private final AtomicLong unknownDestination = new AtomicLong();
   private final AtomicLong rateLimited = new AtomicLong();
+  /** Advertised routes: which member a non-member destination goes through; null without routes. */
+  private volatile dev.weft.lighthouse.routes.RouteTable routes;
   private long windowStart;
   private int windowStarts;
 
@@ -68,10 +70,20 @@ public final class OnDemandSessions implements RouteMissHandler, UnknownPeerHand
     this.maxStartsPerSecond = maxStartsPerSecond;
   }
 
+  /** Routes advertised by members: a packet for one of their prefixes starts a session to the advertiser used. */
+  public void useRoutes(dev.weft.lighthouse.routes.RouteTable table) {
+    this.routes = table;
+  }
+
   @Override
   public boolean onRouteMiss(ByteBuf packet) {
     InetAddress destination = destination(packet);
     MeshDirectory.Member m = destination == null ? null : directory.byOverlayAddress(destination);
+    dev.weft.lighthouse.routes.RouteTable table = routes;
+    if (m == null && destination != null && table != null) {
+      NodeId via = table.viaFor(destination);
+      m = via == null ? null : directory.get(via);
+    }
     if (m == null || !m.isUp()) {
       unknownDestination.incrementAndGet();
       return false;
@@ -101,6 +113,23 @@ public final class OnDemandSessions implements RouteMissHandler, UnknownPeerHand
     started.putIfAbsent(id, new Activity(nanoClock.getAsLong()));
     starts.incrementAndGet();
     return new PeerConfig(publicKey, null, endpointOf(m), allowedIps(m), 0);
+  }
+
+  /**
+   * The routes changed: each session's allowed IPs become the member's overlay addresses plus the
+   * prefixes now routed through it (a standby advertiser takes over without a new handshake).
+   */
+  public void refreshAllowedIps() {
+    for (NodeId id : started.keySet()) {
+      MeshDirectory.Member m = directory.get(id);
+      if (m != null) {
+        try {
+          device.updatePeer(new PeerConfig(id.bytes(), null, null, allowedIps(m), 0));
+        } catch (IllegalArgumentException e) {
+          // removed meanwhile
+        }
+      }
+    }
   }
 
   /** Closes sessions idle for longer than the idle time, and those of members gone. Call periodically. */
@@ -191,11 +220,17 @@ public final class OnDemandSessions implements RouteMissHandler, UnknownPeerHand
     return r.candidates().get(0).address();
   }
 
-  private static List<dev.weft.dataplane.wireguard.IpPrefix> allowedIps(MeshDirectory.Member m) {
+  private List<dev.weft.dataplane.wireguard.IpPrefix> allowedIps(MeshDirectory.Member m) {
     List<dev.weft.dataplane.wireguard.IpPrefix> out = new ArrayList<>();
     for (IpPrefix ip : m.identity().ips()) {
       InetAddress a = ip.inetAddress();
       out.add(new dev.weft.dataplane.wireguard.IpPrefix(a, ip.isIpv4() ? 32 : 128));
+    }
+    dev.weft.lighthouse.routes.RouteTable table = routes;
+    if (table != null) {
+      for (IpPrefix p : table.routedVia(m.id())) {
+        out.add(new dev.weft.dataplane.wireguard.IpPrefix(p.network().inetAddress(), p.length()));
+      }
     }
     return out;
   }

@@ -23,7 +23,8 @@ class NodeRecordTest {
         new Candidate(new InetSocketAddress(InetAddress.getByName("192.0.2.10"), 4242), Candidate.Kind.LOCAL),
         new Candidate(new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 4242), Candidate.Kind.LOCAL),
         new Candidate(new InetSocketAddress(InetAddress.getByName("203.0.113.7"), 61000), Candidate.Kind.REFLEXIVE)),
-        EnumSet.of(NodeRecord.Role.LIGHTHOUSE), fp);
+        EnumSet.of(NodeRecord.Role.LIGHTHOUSE), fp,
+        List.of(dev.weft.certs.IpPrefix.parse("198.51.100.0/24"), dev.weft.certs.IpPrefix.parse("fd00:99::/64")));
   }
 
   @Test
@@ -32,6 +33,7 @@ class NodeRecordTest {
     NodeRecord back = NodeRecord.decode(r.encode());
     assertEquals(r.candidates(), back.candidates());
     assertEquals(r.roles(), back.roles());
+    assertEquals(r.routes(), back.routes());
     assertArrayEquals(r.certificateFingerprint(), back.certificateFingerprint());
     assertEquals(Set.of(), NodeRecord.decode(new NodeRecord(List.of(), Set.of(), new byte[32]).encode()).roles());
   }

@@ -45,6 +45,7 @@ public final class Main implements Runnable {
     cl.addSubcommand("members", new MembersCommand());
     cl.addSubcommand("ping", new PingCommand());
     cl.addSubcommand("revoke", new RevokeCommand());
+    cl.addSubcommand("routes", new RoutesCommand());
     cl.addSubcommand("version", new VersionCommand());
     HelpWidth.apply(cl);
     cl.setParameterExceptionHandler(new UnknownOptionsFirst(cl.getParameterExceptionHandler()));

@@ -9,7 +9,7 @@ import java.util.List;
  * checked by {@link ConfigReader}, which knows each key's path. An absent key or section is null.
  */
 record ConfigFile(Pki pki, Listen listen, Tun tun, Admin admin, Wireguard wireguard, Lighthouse lighthouse,
-                  List<String> advertiseAddrs, String stateDir, Relay relay) {
+                  List<String> advertiseAddrs, String stateDir, Relay relay, Routes routes) {
 
     /** {@code pki}: trust, identity and revocation files. */
     record Pki(@JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> ca,
@@ -40,6 +40,10 @@ record ConfigFile(Pki pki, Listen listen, Tun tun, Admin admin, Wireguard wiregu
 
     /** {@code lighthouse}: whether this node is one, and where the others are. */
     record Lighthouse(Boolean amLighthouse, List<String> hosts) {
+    }
+
+    /** {@code routes}: advertised subnets, and which to install ({@code accept}: a boolean or a list). */
+    record Routes(List<String> advertise, Object accept) {
     }
 
     /** {@code relay}: whether this node relays for others, and whether it uses relays. */

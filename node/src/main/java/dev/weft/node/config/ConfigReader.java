@@ -81,8 +81,60 @@ final class ConfigReader {
         if (f.relay() != null) {
             relay = new RelayConfig(Boolean.TRUE.equals(f.relay().amRelay()), !Boolean.FALSE.equals(f.relay().useRelays()));
         }
+        RoutesConfig routes = routes(f.routes());
         return new NodeConfig(cas, cert, key, port, dev, mtu, socket, peers, lighthouse, advertise, stateDir,
-                revocations, blocklist, relay);
+                revocations, blocklist, relay, routes);
+    }
+
+    private static RoutesConfig routes(ConfigFile.Routes r) throws NodeConfigException {
+        if (r == null) {
+            return RoutesConfig.DEFAULT;
+        }
+        List<dev.weft.certs.IpPrefix> advertise = r.advertise() == null ? List.of() : cidrs(r.advertise(), "routes.advertise");
+        boolean acceptAll = true;
+        List<dev.weft.certs.IpPrefix> only = List.of();
+        if (r.accept() instanceof Boolean b) {
+            acceptAll = b;
+        } else if (r.accept() instanceof List<?> list) {
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                if (!(list.get(i) instanceof String s)) {
+                    throw new NodeConfigException("routes.accept[" + i + "]: must be a CIDR string");
+                }
+                texts.add(s);
+            }
+            acceptAll = false;
+            only = cidrs(texts, "routes.accept");
+        } else if (r.accept() != null) {
+            throw new NodeConfigException("routes.accept: must be true, false or a list of CIDRs");
+        }
+        return new RoutesConfig(advertise, acceptAll, only);
+    }
+
+    /** Network prefixes (no host bits), no duplicates. */
+    private static List<dev.weft.certs.IpPrefix> cidrs(List<String> texts, String at) throws NodeConfigException {
+        List<dev.weft.certs.IpPrefix> out = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            String where = at + "[" + i + "]";
+            String t = notNull(texts.get(i), where);
+            dev.weft.certs.IpPrefix p;
+            try {
+                p = dev.weft.certs.IpPrefix.parse(t.strip());
+            } catch (dev.weft.certs.CertsException e) {
+                throw new NodeConfigException(where + ": not a CIDR prefix ('" + t + "')");
+            }
+            if (!t.contains("/")) {
+                throw new NodeConfigException(where + ": needs a prefix length ('" + t + "/24', for example)");
+            }
+            if (!p.equals(p.network())) {
+                throw new NodeConfigException(where + ": " + t + " has host bits set (the network is " + p.network() + ")");
+            }
+            if (out.contains(p)) {
+                throw new NodeConfigException(where + ": " + t + " is listed twice");
+            }
+            out.add(p);
+        }
+        return out;
     }
 
     private StaticPeer peer(ConfigFile.Peer node, String at) throws NodeConfigException {

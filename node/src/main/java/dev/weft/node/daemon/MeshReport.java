@@ -103,6 +103,24 @@ final class MeshReport {
     status.put("endpoint_changes", mesh.sessionEvents().endpointChanges());
   }
 
+  /** {@code {"routes": [{prefix, via, state, reason}, ...]}}: what members advertise and what this node does with it. */
+  static ObjectNode routes(Mesh mesh) {
+    ObjectNode root = new ObjectMapper().createObjectNode();
+    ArrayNode list = root.putArray("routes");
+    for (dev.weft.lighthouse.routes.RouteTable.Route r : mesh.routes()) {
+      ObjectNode o = list.addObject();
+      o.put("prefix", r.prefix().toString());
+      o.put("via", r.viaName());
+      o.put("state", r.state().name().toLowerCase(Locale.ROOT));
+      if (r.reason() == null) {
+        o.putNull("reason");
+      } else {
+        o.put("reason", r.reason());
+      }
+    }
+    return root;
+  }
+
   static ObjectNode ping(Mesh.PingResult r) {
     ObjectNode o = new ObjectMapper().createObjectNode();
     o.put("name", r.name());

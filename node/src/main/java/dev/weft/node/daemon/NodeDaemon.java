@@ -21,6 +21,7 @@ import dev.weft.node.admin.AdminSocketInUseException;
 import dev.weft.node.config.NodeConfig;
 import dev.weft.node.config.HostPort;
 import dev.weft.lighthouse.Mesh;
+import dev.weft.lighthouse.routes.RouteTable;
 import dev.weft.lighthouse.discovery.MeshDirectory;
 import dev.weft.gossip.GossipConfig;
 import io.netty.buffer.Unpooled;
@@ -123,7 +124,18 @@ public final class NodeDaemon implements AutoCloseable {
                     }
                 }
             }
-            Mesh mesh = services.add(Mesh.start(meshSettings(config, keys, pki), dataplane.device(),
+            RouteTable.Installer installer = new RouteTable.Installer() {
+                @Override
+                public void install(dev.weft.certs.IpPrefix prefix) {
+                    dataplane.addRoute(new IpPrefix(prefix.network().inetAddress(), prefix.length()));
+                }
+
+                @Override
+                public void remove(dev.weft.certs.IpPrefix prefix) {
+                    dataplane.removeRoute(new IpPrefix(prefix.network().inetAddress(), prefix.length()));
+                }
+            };
+            Mesh mesh = services.add(Mesh.start(meshSettings(config, keys, pki, installer), dataplane.device(),
                     (bytes, to) -> dataplane.sendDatagram(Unpooled.wrappedBuffer(bytes), to), identity));
             control.target = mesh;
             NodeDaemon node = new NodeDaemon(config, identity, dataplane, List.copyOf(addresses), services, mesh);
@@ -157,7 +169,8 @@ public final class NodeDaemon implements AutoCloseable {
         return "cannot set up interface " + config.tunDev() + " and UDP port " + config.listenPort() + ": " + reason;
     }
 
-    private static Mesh.Settings meshSettings(NodeConfig config, NodeKeys keys, Pki pki) throws NodeStartException {
+    private static Mesh.Settings meshSettings(NodeConfig config, NodeKeys keys, Pki pki, RouteTable.Installer installer)
+            throws NodeStartException {
         List<java.net.InetSocketAddress> lighthouses = new ArrayList<>();
         List<HostPort> hosts = config.lighthouse().hosts();
         for (int i = 0; i < hosts.size(); i++) {
@@ -167,9 +180,19 @@ public final class NodeDaemon implements AutoCloseable {
         for (int i = 0; i < config.advertiseAddrs().size(); i++) {
             advertised.add(resolve(config.advertiseAddrs().get(i), "advertise_addrs[" + i + "]"));
         }
+        for (int i = 0; i < config.routes().advertise().size(); i++) {
+            dev.weft.certs.IpPrefix p = config.routes().advertise().get(i);
+            if (!pki.identity().mayAdvertise(p)) {
+                throw new NodeStartException("routes.advertise[" + i + "]: " + p + " is outside the certificate's subnets "
+                        + pki.identity().subnets() + " (sign the certificate with --subnets to advertise it)", null);
+            }
+        }
+        List<dev.weft.certs.IpPrefix> local = dev.weft.lighthouse.discovery.LocalAddresses.networks(config.tunDev());
+        RouteTable.Policy policy = new RouteTable.Policy(config.routes().acceptAll(), config.routes().acceptOnly(), local);
         return new Mesh.Settings(keys, pki.certificate(), pki.trust(), pki.revocations(), config.lighthouse().amLighthouse(),
                 config.relay().amRelay(), lighthouses, advertised, true, config.listenPort(), config.tunDev(),
-                config.stateDir(), sessionIdle(System.getenv(SESSION_IDLE_VARIABLE)), GossipConfig.defaults());
+                config.stateDir(), sessionIdle(System.getenv(SESSION_IDLE_VARIABLE)), GossipConfig.defaults(),
+                config.routes().advertise(), policy, installer);
     }
 
     /** Test-only: a shorter idle time for on-demand sessions, so the lab sees them close and come back. */
@@ -273,8 +296,9 @@ public final class NodeDaemon implements AutoCloseable {
             case "members" -> MeshReport.members(mesh);
             case "ping" -> ping(words.length > 1 ? words[1] : "");
             case "revoke" -> revoke(words.length > 1 ? words[1] : "");
+            case "routes" -> MeshReport.routes(mesh);
             default -> throw new IllegalArgumentException(
-                    "unknown command '" + words[0] + "' (known: status, members, ping, revoke)");
+                    "unknown command '" + words[0] + "' (known: status, members, ping, revoke, routes)");
         };
     }
 

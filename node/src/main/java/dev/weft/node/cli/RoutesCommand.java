@@ -1,0 +1,56 @@
+package dev.weft.node.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code weft routes [--json]}: the subnets members advertise and what this node does with each. */
+@Command(name = "routes", mixinStandardHelpOptions = true,
+        description = {"List the routes members advertise, as a running node sees them: prefix, the member it goes",
+            "through, and its state: installed (a kernel route and the member's allowed IPs), standby (another",
+            "advertiser is used) or refused (with the reason)."},
+        footer = {"", "Examples:", "  weft routes", "  weft routes --dev weft1 --json"})
+public final class RoutesCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print JSON: {\"routes\": [{prefix, via, state, reason}, ...]}.")
+    boolean json;
+
+    @ArgGroup(exclusive = true)
+    AdminTarget target;
+
+    @Override
+    public Integer call() {
+        JsonNode reply;
+        try {
+            reply = AdminTarget.request(target, "routes");
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("weft routes: " + e.getMessage());
+            return 1;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            try {
+                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(reply));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            out.printf("%-24s %-20s %-10s %s%n", "PREFIX", "VIA", "STATE", "REASON");
+            for (JsonNode r : reply.path("routes")) {
+                out.printf("%-24s %-20s %-10s %s%n", r.path("prefix").asText(), r.path("via").asText(),
+                        r.path("state").asText(), r.path("reason").isNull() ? "" : r.path("reason").asText());
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}
