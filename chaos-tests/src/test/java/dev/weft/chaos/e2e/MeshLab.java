@@ -45,9 +45,19 @@ final class MeshLab {
     }
 
     Member start(Host host, String name, int i, String extra, Map<String, String> environment) throws IOException {
+        return start(host, name, i, extra, environment, null);
+    }
+
+    /** A node whose certificate may advertise {@code subnets} (null: none). */
+    Member start(Host host, String name, int i, String extra, Map<String, String> environment, String subnets)
+            throws IOException {
         String v4 = "100.64.0." + i;
         String v6 = "fd00:77::" + i;
-        pki.node(name, v4 + "/10," + v6 + "/48");
+        if (subnets == null) {
+            pki.node(name, v4 + "/10," + v6 + "/48");
+        } else {
+            pki.node(name, v4 + "/10," + v6 + "/48", subnets);
+        }
         String dev = lab.interfaceName("m");
         Path state = Files.createDirectories(host.dir().resolve("state-" + name));
         Path config = pki.config(name, "tun: {dev: " + dev + "}\nstate_dir: " + state + "\n" + extra);

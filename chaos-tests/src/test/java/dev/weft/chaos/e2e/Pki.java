@@ -18,10 +18,30 @@ final class Pki {
     }
 
     static Pki create(Path dir) {
+        return create(dir, new String[0]);
+    }
+
+    /** A CA with more {@code weft ca init} options (e.g. {@code --subnets 198.51.100.0/24}). */
+    static Pki create(Path dir, String... caOptions) {
         Pki pki = new Pki(dir);
-        pki.weft("ca", "init", "--name", "lab", "--networks", "100.64.0.0/10,fd00:77::/48",
-                "--out-crt", dir.resolve("ca.crt").toString(), "--out-key", dir.resolve("ca.key").toString());
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("ca", "init", "--name", "lab", "--networks",
+                "100.64.0.0/10,fd00:77::/48", "--out-crt", dir.resolve("ca.crt").toString(), "--out-key",
+                dir.resolve("ca.key").toString()));
+        args.addAll(java.util.List.of(caOptions));
+        pki.weft(args.toArray(String[]::new));
         return pki;
+    }
+
+    /** As {@link #node(String, String)}, allowed to advertise {@code subnets}. */
+    String node(String name, String ips, String subnets) {
+        weft("cert", "sign", "--ca-crt", dir.resolve("ca.crt").toString(), "--ca-key", dir.resolve("ca.key").toString(),
+                "--name", name, "--ip", ips, "--subnets", subnets, "--out-key", dir.resolve(name + ".key").toString(),
+                "--out-crt", dir.resolve(name + ".crt").toString());
+        try {
+            return NodeKeys.load(dir.resolve(name + ".key")).x25519PublicBase64();
+        } catch (CertsException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Signs {@code name} with the given overlay IPs; returns the node's WireGuard public key (base64). */
