@@ -107,6 +107,11 @@ public final class RouteTable {
         continue;
       }
       for (IpPrefix p : m.record().routes()) {
+        if (p.length() == 0) {
+          // A default route through the tunnel would capture the underlay path to the mesh itself.
+          out.add(new Route(p, m.id(), m.name(), State.REFUSED, "default routes (exit nodes) are not supported yet"));
+          continue;
+        }
         if (!m.identity().mayAdvertise(p)) {
           out.add(new Route(p, m.id(), m.name(), State.REFUSED, "outside " + m.name() + "'s certificate subnets"));
           logOnce(m.name() + " " + p, "route " + p + " from " + m.name() + " refused: outside its certificate's subnets");

@@ -80,13 +80,16 @@ class RouteTableTest {
     var b = member("b", 2, MemberState.ALIVE, List.of("198.51.100.0/24"), List.of("198.51.100.0/24"));
     var a = member("a", 3, MemberState.ALIVE, List.of("198.51.100.0/24"), List.of("198.51.100.0/24"));
     var evil = member("evil", 4, MemberState.ALIVE, List.of(), List.of("198.51.100.128/25", "0.0.0.0/0"));
-    assertTrue(t.update(List.of(b, a, evil)));
+    var exit = member("exit", 6, MemberState.ALIVE, List.of("0.0.0.0/0"), List.of("0.0.0.0/0"));
+    assertTrue(t.update(List.of(b, a, evil, exit)));
     assertEquals(List.of("+198.51.100.0/24"), kernel);
     assertEquals(a.id(), t.viaFor(InetAddress.getByName("198.51.100.7")), "the lowest name among the live advertisers");
     assertNull(t.viaFor(InetAddress.getByName("203.0.113.1")), "the hijacker's 0.0.0.0/0 was refused");
     assertEquals(List.of(p("198.51.100.0/24")), t.routedVia(a.id()));
     long refused = t.all().stream().filter(r -> r.state() == RouteTable.State.REFUSED).count();
-    assertEquals(2, refused, t.all().toString());
+    assertEquals(3, refused, t.all().toString());
+    assertTrue(t.all().stream().anyMatch(r -> r.via().equals(exit.id()) && r.reason().contains("exit nodes")),
+        "a default route is never installed, even when the certificate allows it");
     assertTrue(t.all().stream().anyMatch(r -> r.via().equals(b.id()) && r.state() == RouteTable.State.STANDBY));
 
     // a dies: b takes over, the kernel route stays

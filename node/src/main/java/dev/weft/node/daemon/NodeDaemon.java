@@ -182,6 +182,10 @@ public final class NodeDaemon implements AutoCloseable {
         }
         for (int i = 0; i < config.routes().advertise().size(); i++) {
             dev.weft.certs.IpPrefix p = config.routes().advertise().get(i);
+            if (p.length() == 0) {
+                throw new NodeStartException("routes.advertise[" + i + "]: " + p + ": exit nodes (default routes) are not "
+                        + "supported yet", null);
+            }
             if (!pki.identity().mayAdvertise(p)) {
                 throw new NodeStartException("routes.advertise[" + i + "]: " + p + " is outside the certificate's subnets "
                         + pki.identity().subnets() + " (sign the certificate with --subnets to advertise it)", null);
