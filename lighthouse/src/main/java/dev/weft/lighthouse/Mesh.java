@@ -85,11 +85,12 @@ public final class Mesh implements ControlHandler, AutoCloseable {
                          List<InetSocketAddress> advertiseAddrs, boolean localCandidates, int listenPort,
                          String overlayInterface, Path stateDir, Duration sessionIdle, GossipConfig gossip,
                          List<dev.weft.certs.IpPrefix> advertiseRoutes, RouteTable.Policy routePolicy,
-                         RouteTable.Installer routeInstaller) {
+                         RouteTable.Installer routeInstaller, byte[] dnsRecords) {
     public Settings {
       lighthouses = List.copyOf(lighthouses);
       advertiseAddrs = List.copyOf(advertiseAddrs);
       advertiseRoutes = List.copyOf(advertiseRoutes);
+      dnsRecords = dnsRecords.clone();
     }
 
     /** Without routes (advertised or installed). */
@@ -98,7 +99,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
                     List<InetSocketAddress> advertiseAddrs, boolean localCandidates, int listenPort,
                     String overlayInterface, Path stateDir, Duration sessionIdle, GossipConfig gossip) {
       this(keys, certificate, trust, revocations, amLighthouse, amRelay, lighthouses, advertiseAddrs, localCandidates,
-          listenPort, overlayInterface, stateDir, sessionIdle, gossip, List.of(), RouteTable.Policy.ALL, null);
+          listenPort, overlayInterface, stateDir, sessionIdle, gossip, List.of(), RouteTable.Policy.ALL, null, new byte[0]);
     }
   }
 
@@ -288,6 +289,11 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     CompletableFuture<Void> greeted = peer != null ? CompletableFuture.completedFuture(null) : greet(m, address);
     return greeted.thenCompose(v -> channel.ping(m.identity(), address))
         .thenApply(p -> new PingResult(m.name(), p.from(), p.rttNanos() / 1e6));
+  }
+
+  /** The members as the packet paths see them (thread-safe snapshots; the DNS server reads it). */
+  public MeshDirectory directory() {
+    return members;
   }
 
   /** The routes members advertise and what this node does with each. */
@@ -551,7 +557,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     if (settings.amRelay()) {
       roles.add(NodeRecord.Role.RELAY);
     }
-    return new NodeRecord(published, roles, fingerprint, settings.advertiseRoutes());
+    return new NodeRecord(published, roles, fingerprint, settings.advertiseRoutes(), settings.dnsRecords());
   }
 
   private static InetSocketAddress bestAddress(MeshDirectory.Member m) {

@@ -24,19 +24,23 @@ import dev.weft.certs.IpPrefix;
  * tag 2  roles: varint bit set (bit 0 lighthouse, bit 1 relay)
  * tag 3  certificate fingerprint: 32 bytes (SHA-256 of its DER)
  * tag 4  advertised route: family(1: 4 or 16) network address, prefix length(1)   ; repeated
+ * tag 5  DNS records the node publishes: opaque to this module (the node's DNS layer encodes them)
  * </pre>
  *
  * Decoding is bounded (at most {@link #MAX_CANDIDATES} candidates, every length checked against
  * what is left) and refuses anything malformed with a {@link MalformedRecordException}.
  */
-public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] certificateFingerprint, List<IpPrefix> routes) {
+public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] certificateFingerprint, List<IpPrefix> routes,
+                         byte[] dns) {
   static final int VERSION = 1;
   public static final int MAX_CANDIDATES = 16;
   public static final int MAX_ROUTES = 64;
+  public static final int MAX_DNS_BYTES = 12 * 1024;
   private static final int TAG_CANDIDATE = 1;
   private static final int TAG_ROLES = 2;
   private static final int TAG_FINGERPRINT = 3;
   private static final int TAG_ROUTE = 4;
+  private static final int TAG_DNS = 5;
 
   /** What a node does for others. */
   public enum Role {
@@ -72,15 +76,29 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
     if (routes.size() > MAX_ROUTES) {
       throw new IllegalArgumentException("at most " + MAX_ROUTES + " routes");
     }
+    if (dns.length > MAX_DNS_BYTES) {
+      throw new IllegalArgumentException("DNS records of " + dns.length + " bytes; at most " + MAX_DNS_BYTES);
+    }
     candidates = List.copyOf(candidates);
     routes = List.copyOf(routes);
+    dns = dns.clone();
     roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
     certificateFingerprint = certificateFingerprint.clone();
   }
 
   /** A record without routes. */
   public NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] certificateFingerprint) {
-    this(candidates, roles, certificateFingerprint, List.of());
+    this(candidates, roles, certificateFingerprint, List.of(), new byte[0]);
+  }
+
+  /** A record without DNS records. */
+  public NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] certificateFingerprint, List<IpPrefix> routes) {
+    this(candidates, roles, certificateFingerprint, routes, new byte[0]);
+  }
+
+  @Override
+  public byte[] dns() {
+    return dns.clone();
   }
 
   @Override
@@ -124,6 +142,11 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
       out.writeBytes(a);
       out.writeByte(r.length());
     }
+    if (dns.length > 0) {
+      out.writeVarInt(TAG_DNS, true);
+      out.writeVarInt(dns.length, true);
+      out.writeBytes(dns);
+    }
     return out.toBytes();
   }
 
@@ -137,6 +160,7 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
     EnumSet<Role> roles = EnumSet.noneOf(Role.class);
     byte[] fingerprint = null;
     List<IpPrefix> routes = new ArrayList<>();
+    byte[] dns = new byte[0];
     try {
       while (in.position() < bytes.length) {
         int tag = in.readVarInt(true);
@@ -172,6 +196,12 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
             }
             routes.add(route(in, length));
           }
+          case TAG_DNS -> {
+            if (length > MAX_DNS_BYTES) {
+              throw new MalformedRecordException("DNS records too long");
+            }
+            dns = in.readBytes(length);
+          }
           default -> { } // a field of a newer version
         }
         if (in.position() > end) {
@@ -185,7 +215,7 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
     if (fingerprint == null) {
       throw new MalformedRecordException("no certificate fingerprint");
     }
-    return new NodeRecord(candidates, roles, fingerprint, routes);
+    return new NodeRecord(candidates, roles, fingerprint, routes, dns);
   }
 
   private static IpPrefix route(Input in, int length) throws MalformedRecordException {

@@ -9,7 +9,7 @@ import java.util.List;
  * checked by {@link ConfigReader}, which knows each key's path. An absent key or section is null.
  */
 record ConfigFile(Pki pki, Listen listen, Tun tun, Admin admin, Wireguard wireguard, Lighthouse lighthouse,
-                  List<String> advertiseAddrs, String stateDir, Relay relay, Routes routes) {
+                  List<String> advertiseAddrs, String stateDir, Relay relay, Routes routes, Dns dns) {
 
     /** {@code pki}: trust, identity and revocation files. */
     record Pki(@JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> ca,
@@ -44,6 +44,11 @@ record ConfigFile(Pki pki, Listen listen, Tun tun, Admin admin, Wireguard wiregu
 
     /** {@code routes}: advertised subnets, and which to install ({@code accept}: a boolean or a list). */
     record Routes(List<String> advertise, Object accept) {
+    }
+
+    /** {@code dns}: the embedded DNS server (records are maps checked by the DNS layer's parser). */
+    record Dns(Boolean enabled, String domain, List<String> listen, List<String> upstreams,
+               java.util.Map<String, List<String>> forward, List<Object> records, Integer ttl) {
     }
 
     /** {@code relay}: whether this node relays for others, and whether it uses relays. */

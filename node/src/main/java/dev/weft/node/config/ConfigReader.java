@@ -82,8 +82,57 @@ final class ConfigReader {
             relay = new RelayConfig(Boolean.TRUE.equals(f.relay().amRelay()), !Boolean.FALSE.equals(f.relay().useRelays()));
         }
         RoutesConfig routes = routes(f.routes());
+        DnsConfig dns = dns(f.dns());
         return new NodeConfig(cas, cert, key, port, dev, mtu, socket, peers, lighthouse, advertise, stateDir,
-                revocations, blocklist, relay, routes);
+                revocations, blocklist, relay, routes, dns);
+    }
+
+    private static DnsConfig dns(ConfigFile.Dns d) throws NodeConfigException {
+        if (d == null) {
+            return DnsConfig.DEFAULT;
+        }
+        String domain = d.domain() == null ? DnsConfig.DEFAULT.domain() : d.domain().strip().toLowerCase(java.util.Locale.ROOT);
+        if (!domain.matches("([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?")) {
+            throw new NodeConfigException("dns.domain: not a domain name ('" + d.domain() + "')");
+        }
+        List<InetSocketAddress> listen = servers(d.listen(), "dns.listen");
+        List<InetSocketAddress> upstreams = servers(d.upstreams(), "dns.upstreams");
+        java.util.Map<String, List<InetSocketAddress>> forward = new java.util.LinkedHashMap<>();
+        if (d.forward() != null) {
+            for (var e : d.forward().entrySet()) {
+                String suffix = e.getKey().strip().toLowerCase(java.util.Locale.ROOT);
+                List<InetSocketAddress> to = servers(e.getValue(), "dns.forward." + e.getKey());
+                if (to.isEmpty()) {
+                    throw new NodeConfigException("dns.forward." + e.getKey() + ": needs at least one server");
+                }
+                forward.put(suffix, to);
+            }
+        }
+        List<dev.weft.node.dns.PublishedRecord> records;
+        try {
+            records = dev.weft.node.dns.PublishedRecords.parse(d.records());
+        } catch (IllegalArgumentException e) {
+            throw new NodeConfigException(e.getMessage());
+        }
+        int ttl = range(d.ttl(), "dns.ttl", 5, 1, 3600);
+        return new DnsConfig(!Boolean.FALSE.equals(d.enabled()), domain, listen, upstreams, forward, records,
+                java.time.Duration.ofSeconds(ttl));
+    }
+
+    private static List<InetSocketAddress> servers(List<String> entries, String at) throws NodeConfigException {
+        List<InetSocketAddress> out = new ArrayList<>();
+        if (entries == null) {
+            return out;
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            String where = at + "[" + i + "]";
+            try {
+                out.add(dev.weft.node.dns.DnsOptions.parseServer(notNull(entries.get(i), where).strip()));
+            } catch (IllegalArgumentException e) {
+                throw new NodeConfigException(where + ": " + e.getMessage());
+            }
+        }
+        return out;
     }
 
     private static RoutesConfig routes(ConfigFile.Routes r) throws NodeConfigException {

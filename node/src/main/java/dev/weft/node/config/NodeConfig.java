@@ -47,13 +47,14 @@ import java.util.List;
  * @param blocklistFile {@code pki.blocklist}: the local blocklist file, or null for none
  * @param relay {@code relay}: am_relay and use_relays
  * @param routes {@code routes}: advertised subnets and what to install
+ * @param dns {@code dns}: the embedded DNS server
  *
  * <p>The full list of keys, with defaults and examples, is {@code docs/config.md}.
  */
 public record NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int listenPort, String tunDev, int tunMtu,
                          Path adminSocket, List<StaticPeer> peers, LighthouseConfig lighthouse,
                          List<HostPort> advertiseAddrs, Path stateDir, List<Path> revocationFiles, Path blocklistFile,
-                         RelayConfig relay, RoutesConfig routes) {
+                         RelayConfig relay, RoutesConfig routes, DnsConfig dns) {
     /** Default UDP port. */
     public static final int DEFAULT_PORT = 4242;
     /** Default TUN interface name. */
@@ -75,13 +76,14 @@ public record NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int li
         java.util.Objects.requireNonNull(stateDir, "stateDir");
         java.util.Objects.requireNonNull(relay, "relay");
         java.util.Objects.requireNonNull(routes, "routes");
+        java.util.Objects.requireNonNull(dns, "dns");
     }
 
     /** A node with the mesh keys at their defaults (no lighthouse, no revocation files, state in the default place). */
     public NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int listenPort, String tunDev, int tunMtu,
                       Path adminSocket, List<StaticPeer> peers) {
         this(caFiles, certFile, keyFile, listenPort, tunDev, tunMtu, adminSocket, peers, LighthouseConfig.NONE,
-                List.of(), defaultStateDir(tunDev), List.of(), null, RelayConfig.DEFAULT, RoutesConfig.DEFAULT);
+                List.of(), defaultStateDir(tunDev), List.of(), null, RelayConfig.DEFAULT, RoutesConfig.DEFAULT, DnsConfig.DEFAULT);
     }
 
     /**

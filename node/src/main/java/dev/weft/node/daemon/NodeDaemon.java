@@ -138,6 +138,9 @@ public final class NodeDaemon implements AutoCloseable {
             Mesh mesh = services.add(Mesh.start(meshSettings(config, keys, pki, installer), dataplane.device(),
                     (bytes, to) -> dataplane.sendDatagram(Unpooled.wrappedBuffer(bytes), to), identity));
             control.target = mesh;
+            if (config.dns().enabled()) {
+                services.add(startDns(config, mesh, identity));
+            }
             NodeDaemon node = new NodeDaemon(config, identity, dataplane, List.copyOf(addresses), services, mesh);
             // last: the socket answers only for a node that exists and is complete
             services.add(AdminServer.start(config.adminSocket(), node::handle));
@@ -147,7 +150,10 @@ public final class NodeDaemon implements AutoCloseable {
             if (e instanceof AdminSocketInUseException) { // another node took it since the preflight check
                 throw new NodeStartException(Preflight.socketInUse(config), e);
             }
-            String what = e instanceof IOException ? "admin socket " + config.adminSocket() : "peers and routes";
+            if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).startsWith("dns.listen:")) {
+                throw new NodeStartException(e.getMessage(), e);
+            }
+            String what = e instanceof IOException ? "admin socket " + config.adminSocket() : "peers, routes and the mesh";
             throw new NodeStartException("cannot set up " + what + ": " + e.getMessage(), e);
         }
     }
@@ -196,7 +202,28 @@ public final class NodeDaemon implements AutoCloseable {
         return new Mesh.Settings(keys, pki.certificate(), pki.trust(), pki.revocations(), config.lighthouse().amLighthouse(),
                 config.relay().amRelay(), lighthouses, advertised, true, config.listenPort(), config.tunDev(),
                 config.stateDir(), sessionIdle(System.getenv(SESSION_IDLE_VARIABLE)), GossipConfig.defaults(),
-                config.routes().advertise(), policy, installer);
+                config.routes().advertise(), policy, installer,
+                dev.weft.node.dns.DnsRecordCodec.encode(config.dns().records()));
+    }
+
+    /** The embedded DNS server on {@code dns.listen} (default: the overlay IPv4 address, port 53). */
+    private static dev.weft.node.dns.DnsServer startDns(NodeConfig config, Mesh mesh, NodeIdentity identity) {
+        dev.weft.node.config.DnsConfig d = config.dns();
+        List<java.net.InetSocketAddress> listen = new ArrayList<>(d.listen());
+        if (listen.isEmpty()) {
+            for (dev.weft.certs.IpPrefix ip : identity.ips()) {
+                if (ip.isIpv4()) {
+                    listen.add(new java.net.InetSocketAddress(ip.inetAddress(), 53));
+                }
+            }
+        }
+        dev.weft.node.dns.DnsOptions options = dev.weft.node.dns.DnsOptions.defaults(listen, d.upstreams())
+                .withDomain(d.domain()).withForward(d.forward()).withTtl(d.ttl());
+        try {
+            return dev.weft.node.dns.DnsServer.start(options, new MeshDnsNames(mesh, identity, d.records()));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("dns.listen: cannot listen on " + listen + ": " + e.getMessage(), e);
+        }
     }
 
     /** Test-only: a shorter idle time for on-demand sessions, so the lab sees them close and come back. */

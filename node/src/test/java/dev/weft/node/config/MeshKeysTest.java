@@ -109,7 +109,8 @@ class MeshKeysTest {
         "routes: {advertise: [10.0.0.1/8]}|routes.advertise[0]: 10.0.0.1/8 has host bits set",
         "routes: {accept: yes_please}|routes.accept: must be true, false or a list of CIDRs",
         "routes: {accept: [5]}|routes.accept[0]: must be a CIDR string",
-        "dns: {domain: mesh.internal}|dns: unknown key",
+        "dns: {domain: 'a b'}|dns.domain: not a domain name",
+        "dns: {records: [{name: web}]}|dns.records[0]: 'type' is required",
     })
     void refusesWithTheKeyPath(String yaml, String expected) {
         String text = PKI + yaml.replace("KEY", NodeConfigTest.KEY);

@@ -67,7 +67,7 @@ class NodeDaemonRevocationTest {
     private static String refusal(List<Path> revocations, Path blocklist) {
         NodeConfig c = new NodeConfig(List.of(dir.resolve("ca1.crt")), dir.resolve("a.crt"), dir.resolve("a.key"), 0, "wtrevoke0",
                 1420, dir.resolve("admin.sock"), List.of(), LighthouseConfig.NONE, List.of(), dir.resolve("state"), revocations,
-                blocklist, RelayConfig.DEFAULT, dev.weft.node.config.RoutesConfig.DEFAULT);
+                blocklist, RelayConfig.DEFAULT, dev.weft.node.config.RoutesConfig.DEFAULT, dev.weft.node.config.DnsConfig.DEFAULT);
         return assertThrows(NodeStartException.class, () -> NodeDaemon.start(c, Clock.systemUTC())).getMessage();
     }
 
