@@ -96,9 +96,13 @@ class FuzzTest {
      * receive buffer and the kernel drops what does not fit, valid or not.
      */
     private static String validAnswer(SimpleResolver valid) throws Exception {
+        return validAnswer(valid, Type.A);
+    }
+
+    private static String validAnswer(SimpleResolver valid, int type) throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
-                Message a = valid.send(Message.newQuery(Record.newRecord(Name.fromString("alpha.mesh.internal."), Type.A, DClass.IN)));
+                Message a = valid.send(Message.newQuery(Record.newRecord(Name.fromString("alpha.mesh.internal."), type, DClass.IN)));
                 return a.getSection(Section.ANSWER).get(0).rdataToString();
             } catch (java.io.IOException lost) {
                 if (attempt == 5) {
@@ -128,6 +132,12 @@ class FuzzTest {
                     Thread.onSpinWait(); // the socket's buffer is full
                 }
                 sent++;
+                // Keep the flood within what the socket's buffer holds, so the server parses (nearly) all of it
+                // rather than the kernel dropping most: the point is what the parser sees.
+                long deadline = System.nanoTime() + 2_000_000_000L;
+                while (sent - server.stats().queries() > 1_000 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
                 while (flood.receive(sink.clear()) != null) {
                     // answers to garbage are read and thrown away
                 }
@@ -135,12 +145,11 @@ class FuzzTest {
                     assertEquals("100.64.0.1", validAnswer(valid));
                 }
             }
-            Message a = valid.send(Message.newQuery(Record.newRecord(Name.fromString("alpha.mesh.internal."), Type.AAAA, DClass.IN)));
-            assertEquals("fd00:0:0:0:0:0:0:1", a.getSection(Section.ANSWER).get(0).rdataToString());
+            assertEquals("fd00:0:0:0:0:0:0:1", validAnswer(valid, Type.AAAA));
             DnsStats stats = server.stats();
             assertEquals(0, stats.internalErrors(), stats.toString());
             assertEquals(100_000, sent);
-            assertTrue(stats.queries() > 50_000, "the server saw most of them: " + stats);
+            assertTrue(stats.queries() > 95_000, "the server saw nearly all of them: " + stats);
         }
     }
 }
