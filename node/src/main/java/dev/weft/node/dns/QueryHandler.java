@@ -68,7 +68,8 @@ final class QueryHandler {
         if (h.getOpcode() != Opcode.QUERY) {
             return done(bare(query, Rcode.NOTIMP));
         }
-        if (h.getCount(Section.QUESTION) != 1 || countOpt(query) > 1) {
+        // The parsed section, not the header's count: dnsjava keeps what it read of a message with TC set.
+        if (query.getSection(Section.QUESTION).size() != 1 || countOpt(query) > 1) {
             counters.formErrors.increment();
             return done(bare(query, Rcode.FORMERR));
         }
@@ -145,7 +146,7 @@ final class QueryHandler {
             r.getHeader().setFlag(Flags.RD);
         }
         r.getHeader().setRcode(rcode);
-        if (query.getHeader().getCount(Section.QUESTION) == 1) {
+        if (query.getSection(Section.QUESTION).size() == 1) {
             r.addRecord(query.getQuestion(), Section.QUESTION);
         }
         return r;
