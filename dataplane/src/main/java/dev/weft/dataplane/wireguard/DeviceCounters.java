@@ -11,7 +11,9 @@ package dev.weft.dataplane.wireguard;
  * @param rateLimited handshake messages dropped by the per-address rate limit under load
  * @param noRoute IP packets to send with no peer for the destination
  * @param internalErrors exceptions from the device's own code or its sink (bugs, never bad input)
+ * @param stagedDropped packets dropped from a peer's queue while its session was not up yet (the
+ *     queue is bounded; the oldest goes)
  */
 public record DeviceCounters(long unknownPeer, long badMac, long malformed, long handshakeReplays,
-                             long cookiesSent, long rateLimited, long noRoute, long internalErrors) {
+                             long cookiesSent, long rateLimited, long noRoute, long internalErrors, long stagedDropped) {
 }

@@ -133,6 +133,7 @@ final class Peer {
         }
         if (dropped != null) {
             dropped.release();
+            device.countStagedDropped();
         }
     }
 

@@ -49,6 +49,7 @@ public final class WireGuardDevice implements AutoCloseable {
     private final AtomicLong cookiesSent = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong noRoute = new AtomicLong();
+    private final AtomicLong stagedDropped = new AtomicLong();
     private final AtomicLong internalErrors = new AtomicLong();
 
     /**
@@ -203,7 +204,7 @@ public final class WireGuardDevice implements AutoCloseable {
     /** Device-level counters of refused input. */
     public DeviceCounters counters() {
         return new DeviceCounters(unknownPeer.get(), badMac.get(), malformed.get(), handshakeReplays.get(),
-                cookiesSent.get(), rateLimited.get(), noRoute.get(), internalErrors.get());
+                cookiesSent.get(), rateLimited.get(), noRoute.get(), internalErrors.get(), stagedDropped.get());
     }
 
     /** Stops the timers, zeroes all keys and drops staged packets. */
@@ -392,6 +393,10 @@ public final class WireGuardDevice implements AutoCloseable {
 
     RouteMissHandler routeMissHandler() {
         return routeMissHandler;
+    }
+
+    void countStagedDropped() {
+        stagedDropped.incrementAndGet();
     }
 
     void countNoRoute() {

@@ -41,6 +41,7 @@ final class StatusReport {
         root.put("rejected_handshake_replay", dc.handshakeReplays());
         root.put("cookies_sent", dc.cookiesSent());
         root.put("no_route", dc.noRoute());
+        root.put("staged_dropped", dc.stagedDropped());
         UdpCounters uc = dataplane.udpCounters();
         root.put("udp_dropped_unknown_type", uc.dropped());
         root.put("udp_dropped_outbound", uc.droppedOutbound());
