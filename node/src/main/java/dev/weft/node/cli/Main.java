@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
       "  weft cert keygen --out-key n.key --out-pub n.pub on the node",
       "  weft cert sign --name N --ip CIDR --pub n.pub --out-crt n.crt   on the CA",
       "  weft cert verify --ca ca.crt n.crt; weft cert print --json n.crt",
-      "Then: weft node --config node.yml, and weft status --json.",
+      "Then: weft node --config node.yml; weft members, weft ping NAME, weft status, weft routes.",
       "Every command has --help, e.g. weft cert sign --help.",
       "weft version prints the version and the git commit weft was built from."
     },
