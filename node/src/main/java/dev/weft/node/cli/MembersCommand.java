@@ -16,8 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code weft members [--json]}: the mesh as a running node sees it. */
 @Command(name = "members", mixinStandardHelpOptions = true,
         description = {"List the members a running node knows.",
-            "Per member: name, overlay IPs, state (alive, suspect, dead, left), incarnation, endpoints and roles.",
-            "The node itself comes first."},
+            "Per member: name, overlay IPs, state (alive, suspect, dead, left), incarnation, endpoints and roles. The node itself comes first."},
         footer = {"", "Examples:", "  weft members", "  weft members --dev weft1 --json"})
 public final class MembersCommand implements Callable<Integer> {
     @Spec

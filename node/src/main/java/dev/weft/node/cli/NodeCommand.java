@@ -17,10 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code weft node --config node.yml}: runs a node until SIGTERM or SIGINT (SIGHUP only prints a notice). */
 @Command(name = "node", mixinStandardHelpOptions = true,
         description = {"Run a weft node until SIGTERM or SIGINT.",
-            "The node joins the mesh through its lighthouses, starts WireGuard sessions on demand, installs the",
-            "routes members advertise and answers DNS for the mesh; its admin socket serves the other commands.",
-            "SIGHUP does not stop it: reload is not supported yet, so it prints a notice; restart to apply config changes.",
-            "Every config key, its default and an example: docs/config.md; examples/node.yml and examples/lighthouse.yml."})
+            "The node joins the mesh through its lighthouses, starts WireGuard sessions on demand, installs the routes members advertise and answers DNS for the mesh; its admin socket serves the other commands. SIGHUP does not stop it: reload is not supported yet, so it prints a notice; restart to apply config changes. Every config key, its default and an example: docs/config.md; examples/node.yml and examples/lighthouse.yml."})
 public final class NodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -16,9 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code weft revoke [--dev DEV] FILE}: hands CA-signed revocations to a running node, which spreads them. */
 @Command(name = "revoke", mixinStandardHelpOptions = true,
         description = {"Hand a CA-signed revocation to a running node, which spreads it.",
-            "The revocation comes from `weft ca revoke`. The node checks it against its CAs and spreads it by",
-            "gossip: every node closes the revoked certificate's sessions, refuses its hellos, and remembers",
-            "the revocation across restarts."},
+            "The revocation comes from `weft ca revoke`. The node checks it against its CAs and spreads it by gossip: every node closes the revoked certificate's sessions, refuses its hellos, and remembers the revocation across restarts."},
         footer = {"", "Example:", "  weft ca revoke --ca-crt ca.crt --ca-key ca.key --cert n2.crt --out n2.revoked",
             "  weft revoke --dev weft0 n2.revoked"})
 public final class RevokeCommand implements Callable<Integer> {

@@ -14,8 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code weft routes [--json]}: the subnets members advertise and what this node does with each. */
 @Command(name = "routes", mixinStandardHelpOptions = true,
         description = {"List the routes members advertise and what this node does with each.",
-            "Per route: prefix, the member it goes through, and its state: installed (a kernel route and the",
-            "member's allowed IPs), standby (another advertiser is used) or refused (with the reason)."},
+            "Per route: prefix, the member it goes through, and its state: installed (a kernel route and the member's allowed IPs), standby (another advertiser is used) or refused (with the reason)."},
         footer = {"", "Examples:", "  weft routes", "  weft routes --dev weft1 --json"})
 public final class RoutesCommand implements Callable<Integer> {
     @Spec
