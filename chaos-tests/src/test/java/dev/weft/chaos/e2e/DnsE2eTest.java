@@ -77,6 +77,9 @@ class DnsE2eTest {
         assertEquals(List.of("203.0.113.99"), dig(b, "www.example.test", "A"), "forwarded to the upstream");
         assertTrue(status(b, "other.example.org").contains("REFUSED"), "the upstream's own answer, as a user would get it");
         assertEquals(List.of("100.64.0.3"), dig(b, "c.mesh.internal", "A", "+tcp"), "over TCP too");
+        ExecResult loopback = b.host().exec(List.of("dig", "+short", "+time=2", "+tries=1", "@127.0.42.1", "c.mesh.internal", "A"),
+                Duration.ofSeconds(10));
+        assertEquals("100.64.0.3", loopback.stdout().strip(), "the host's own resolver asks 127.0.42.1");
 
         a.process().process.kill();
         long killed = System.nanoTime();

@@ -210,20 +210,49 @@ public final class NodeDaemon implements AutoCloseable {
     private static dev.weft.node.dns.DnsServer startDns(NodeConfig config, Mesh mesh, NodeIdentity identity) {
         dev.weft.node.config.DnsConfig d = config.dns();
         List<java.net.InetSocketAddress> listen = new ArrayList<>(d.listen());
-        if (listen.isEmpty()) {
+        boolean defaults = listen.isEmpty();
+        if (defaults) {
             for (dev.weft.certs.IpPrefix ip : identity.ips()) {
                 if (ip.isIpv4()) {
                     listen.add(new java.net.InetSocketAddress(ip.inetAddress(), 53));
                 }
             }
         }
-        dev.weft.node.dns.DnsOptions options = dev.weft.node.dns.DnsOptions.defaults(listen, d.upstreams())
-                .withDomain(d.domain()).withForward(d.forward()).withTtl(d.ttl());
+        MeshDnsNames names = new MeshDnsNames(mesh, identity, d.records());
+        if (defaults) {
+            // The host's own resolver can ask 127.0.42.1; a second node on the same host, or a
+            // namespace whose loopback is down, keeps the overlay address only (defaults never
+            // stop a node from starting; an explicit dns.listen does).
+            List<java.net.InetSocketAddress> withLoopback = new ArrayList<>(listen);
+            withLoopback.add(new java.net.InetSocketAddress(DEFAULT_DNS_LOOPBACK, 53));
+            try {
+                return dev.weft.node.dns.DnsServer.start(dnsOptions(d, withLoopback), names);
+            } catch (IOException | RuntimeException e) {
+                System.err.println("weft node: dns: not listening on " + DEFAULT_DNS_LOOPBACK.getHostAddress()
+                        + ":53 (" + e.getMessage() + "); the overlay address only (set dns.listen to choose)");
+            }
+        }
         try {
-            return dev.weft.node.dns.DnsServer.start(options, new MeshDnsNames(mesh, identity, d.records()));
+            return dev.weft.node.dns.DnsServer.start(dnsOptions(d, listen), names);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("dns.listen: cannot listen on " + listen + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Where the DNS server also listens by default, for the host's own resolver. */
+    static final java.net.InetAddress DEFAULT_DNS_LOOPBACK = loopback42();
+
+    private static java.net.InetAddress loopback42() {
+        try {
+            return java.net.InetAddress.getByAddress(new byte[] {127, 0, 42, 1});
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static dev.weft.node.dns.DnsOptions dnsOptions(dev.weft.node.config.DnsConfig d, List<java.net.InetSocketAddress> listen) {
+        return dev.weft.node.dns.DnsOptions.defaults(listen, d.upstreams())
+                .withDomain(d.domain()).withForward(d.forward()).withTtl(d.ttl());
     }
 
     /** Test-only: a shorter idle time for on-demand sessions, so the lab sees them close and come back. */
