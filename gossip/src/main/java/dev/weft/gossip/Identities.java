@@ -85,7 +85,7 @@ final class Identities {
     int n = Math.min(IDS_PER_FETCH, f.ids().size());
     for (int i = 0; i < n; i++) {
       NodeId id = f.ids().get(i);
-      byte[] cert = id.equals(self) ? authority.certificate(self) : authority.certificate(id);
+      byte[] cert = authority.certificate(id); // this member's own included
       if (cert != null) {
         out.sendBare(from, new Message.CertPush(id, cert));
       }

@@ -15,12 +15,7 @@ import org.junit.jupiter.api.Test;
 class HostileMemberTest {
   /** Sends one hand-made packet from {@code liar} to every other member. */
   static void broadcastFrom(SimCluster c, SimNode liar, Update... updates) {
-    Codec codec = new Codec(1000);
-    List<byte[]> us = new java.util.ArrayList<>();
-    for (Update u : updates) {
-      us.add(codec.encodeUpdate(u));
-    }
-    byte[] packet = Codec.assemble(liar.id(), codec.encodeMessage(new Message.Push(false)), us);
+    byte[] packet = packet(liar, new Message.Push(false), updates);
     for (SimNode n : c.nodes()) {
       if (n != liar && n.isUp()) {
         n.gossip().receive(liar.id(), packet);
@@ -110,12 +105,17 @@ class HostileMemberTest {
 
   /** Sends one hand-made packet from {@code liar} to {@code to}. */
   static void sendFrom(SimNode liar, SimNode to, Message message, Update... updates) {
+    to.gossip().receive(liar.id(), packet(liar, message, updates));
+  }
+
+  /** A hand-made datagram from {@code liar}: one message and its piggybacked updates. */
+  static byte[] packet(SimNode liar, Message message, Update... updates) {
     Codec codec = new Codec(1000);
     List<byte[]> us = new java.util.ArrayList<>();
     for (Update u : updates) {
       us.add(codec.encodeUpdate(u));
     }
-    to.gossip().receive(liar.id(), Codec.assemble(liar.id(), codec.encodeMessage(message), us));
+    return Codec.assemble(liar.id(), codec.encodeMessage(message), us);
   }
 
   /** Hole: ~1,300 digests of 25 unsigned entries each pushed a member to the end of its incarnations. */

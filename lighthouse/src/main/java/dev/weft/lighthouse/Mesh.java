@@ -333,10 +333,6 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     return n == null ? null : n / 1e6;
   }
 
-  public dev.weft.gossip.GossipStats gossipStats() {
-    return onGossipThread(gossip::stats);
-  }
-
   // ---------------------------------------------------------------- control datagrams
 
   @Override

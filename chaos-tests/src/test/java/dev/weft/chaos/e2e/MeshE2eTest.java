@@ -58,6 +58,19 @@ class MeshE2eTest {
                 }
             }
         }
+        // weft members --json, as a script would read it
+        JsonNode listed = json(members.get(1), "members", "--json").path("members");
+        assertEquals(6, listed.size(), listed.toString());
+        JsonNode self = listed.get(0);
+        assertEquals("n2", self.path("name").asText());
+        assertTrue(self.path("self").asBoolean());
+        for (JsonNode m : listed) {
+            assertEquals("alive", m.path("state").asText(), m.toString());
+            assertEquals(2, m.path("overlay_ips").size(), m.toString());
+            assertTrue(m.path("incarnation").isIntegralNumber() && m.path("endpoints").size() > 0, m.toString());
+            assertTrue(m.path("roles").isArray(), m.toString());
+        }
+        assertTrue(listed.toString().contains("\"lighthouse\""), "the lighthouse's role is listed: " + listed);
         JsonNode pong = json(members.get(1), "ping", "n4", "--json").path("pings").get(0);
         assertEquals("n4", pong.path("name").asText());
         assertEquals("direct", pong.path("path").asText());

@@ -29,8 +29,6 @@ public final class ChannelTransport implements Transport {
   private final MeshDirectory members;
   private final LongSupplier nanoClock;
   private final Map<NodeId, Long> greeted = new HashMap<>();
-  private long sent;
-  private long dropped;
 
   public ChannelTransport(ControlChannel channel, CertificateDirectory certificates, MeshDirectory members,
       LongSupplier nanoClock) {
@@ -44,15 +42,12 @@ public final class ChannelTransport implements Transport {
   public void send(NodeId to, byte[] datagram) {
     NodeIdentity identity = certificates.identity(to);
     if (identity == null) {
-      dropped++;
       return;
     }
     Optional<PeerInfo> peer = channel.peer(to.bytes());
     if (peer.isPresent() && channel.send(identity, peer.get().address(), ChannelKind.GOSSIP, datagram)) {
-      sent++;
       return;
     }
-    dropped++;
     InetSocketAddress address = address(to);
     if (address == null) {
       return;
@@ -81,13 +76,5 @@ public final class ChannelTransport implements Transport {
       return m.record().candidates().get(0).address();
     }
     return null;
-  }
-
-  public long sent() {
-    return sent;
-  }
-
-  public long dropped() {
-    return dropped;
   }
 }

@@ -41,10 +41,6 @@ public final class SessionEvents implements PeerEvents {
     };
   }
 
-  void forget(NodeId id) {
-    endpoints.remove(id);
-  }
-
   public long handshakes() {
     return handshakes.get();
   }

@@ -1,8 +1,6 @@
 package dev.weft.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,32 +28,18 @@ public final class MembersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode reply;
-        try {
-            reply = AdminTarget.request(target, "members");
-        } catch (IOException e) {
-            spec.commandLine().getErr().println("weft members: " + e.getMessage());
-            return 1;
+        return AdminTarget.print(spec, "members", target, "members", json, MembersCommand::printHuman);
+    }
+
+    private static void printHuman(JsonNode reply, PrintWriter out) {
+        out.printf("%-20s %-34s %-8s %-6s %-8s %s%n", "NAME", "OVERLAY IPS", "STATE", "INC", "ROLES", "ENDPOINTS");
+        for (JsonNode m : reply.path("members")) {
+            out.printf("%-20s %-34s %-8s %-6d %-8s %s%n",
+                    m.path("name").asText() + (m.path("self").asBoolean() ? " (self)" : ""),
+                    String.join(",", texts(m.path("overlay_ips"))), m.path("state").asText(), m.path("incarnation").asLong(),
+                    texts(m.path("roles")).isEmpty() ? "-" : String.join(",", texts(m.path("roles"))),
+                    String.join(" ", texts(m.path("endpoints"))));
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            try {
-                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(reply));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        } else {
-            out.printf("%-20s %-34s %-8s %-6s %-8s %s%n", "NAME", "OVERLAY IPS", "STATE", "INC", "ROLES", "ENDPOINTS");
-            for (JsonNode m : reply.path("members")) {
-                out.printf("%-20s %-34s %-8s %-6d %-8s %s%n",
-                        m.path("name").asText() + (m.path("self").asBoolean() ? " (self)" : ""),
-                        String.join(",", texts(m.path("overlay_ips"))), m.path("state").asText(), m.path("incarnation").asLong(),
-                        texts(m.path("roles")).isEmpty() ? "-" : String.join(",", texts(m.path("roles"))),
-                        String.join(" ", texts(m.path("endpoints"))));
-            }
-        }
-        out.flush();
-        return 0;
     }
 
     static List<String> texts(JsonNode array) {

@@ -1,9 +1,6 @@
 package dev.weft.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -28,28 +25,12 @@ public final class RoutesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode reply;
-        try {
-            reply = AdminTarget.request(target, "routes");
-        } catch (IOException e) {
-            spec.commandLine().getErr().println("weft routes: " + e.getMessage());
-            return 1;
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            try {
-                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(reply));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        } else {
+        return AdminTarget.print(spec, "routes", target, "routes", json, (reply, out) -> {
             out.printf("%-24s %-20s %-10s %s%n", "PREFIX", "VIA", "STATE", "REASON");
             for (JsonNode r : reply.path("routes")) {
                 out.printf("%-24s %-20s %-10s %s%n", r.path("prefix").asText(), r.path("via").asText(),
                         r.path("state").asText(), r.path("reason").isNull() ? "" : r.path("reason").asText());
             }
-        }
-        out.flush();
-        return 0;
+        });
     }
 }

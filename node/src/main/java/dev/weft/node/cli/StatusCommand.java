@@ -1,12 +1,7 @@
 package dev.weft.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.weft.node.admin.AdminClient;
-import dev.weft.node.config.NodeConfig;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -27,44 +22,11 @@ public final class StatusCommand implements Callable<Integer> {
     boolean json;
 
     @ArgGroup(exclusive = true)
-    Target target;
-
-    static final class Target {
-        @Option(names = "--dev", paramLabel = "NAME", description = "The node's TUN interface (socket /run/weft/NAME.sock).")
-        String dev;
-
-        @Option(names = "--socket", paramLabel = "PATH", description = "The node's admin socket.")
-        Path socket;
-    }
+    AdminTarget target;
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        JsonNode reply;
-        try {
-            Path socket = AdminClient.choose(target == null ? null : target.socket, target == null ? null : target.dev,
-                    NodeConfig.ADMIN_DIR);
-            reply = AdminClient.request(socket, "status");
-        } catch (IOException e) {
-            err.println("weft status: " + e.getMessage());
-            return 1;
-        }
-        if (reply.has("error")) {
-            err.println("weft status: the node refused: " + reply.get("error").asText());
-            return 1;
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            try {
-                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(reply));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        } else {
-            printHuman(reply, out, Instant.now());
-        }
-        out.flush();
-        return 0;
+        return AdminTarget.print(spec, "status", target, "status", json, (reply, out) -> printHuman(reply, out, Instant.now()));
     }
 
     static void printHuman(JsonNode s, PrintWriter out, Instant now) {

@@ -8,7 +8,6 @@ import dev.weft.gossip.MemberState;
 import dev.weft.lighthouse.Mesh;
 import dev.weft.lighthouse.discovery.MeshDirectory;
 import dev.weft.lighthouse.discovery.NodeRecord;
-import java.net.InetSocketAddress;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -63,11 +62,12 @@ final class MeshReport {
 
   /** Adds name, overlay_ips, path, via and rtt_ms to each peer of a status report that is a member. */
   static void annotatePeers(ObjectNode status, Mesh mesh) {
+    List<MeshDirectory.Member> members = mesh.members(); // once: each call is a trip to the gossip thread
     for (var p : status.withArray("peers")) {
       ObjectNode peer = (ObjectNode) p;
       MeshDirectory.Member m = null;
       byte[] key = Base64.getDecoder().decode(peer.path("public_key").asText());
-      for (MeshDirectory.Member candidate : mesh.members()) {
+      for (MeshDirectory.Member candidate : members) {
         if (java.util.Arrays.equals(candidate.id().bytes(), key)) {
           m = candidate;
           break;
@@ -93,7 +93,7 @@ final class MeshReport {
         peer.put("rtt_ms", Math.round(rtt * 1000) / 1000.0);
       }
     }
-    status.put("members_alive", mesh.members().stream().filter(m -> m.state() == MemberState.ALIVE).count() + 1);
+    status.put("members_alive", members.stream().filter(m -> m.state() == MemberState.ALIVE).count() + 1);
     status.put("sessions_on_demand", mesh.sessions().sessions().size());
     status.put("handshakes_completed", mesh.sessionEvents().handshakes());
     ObjectNode control = status.putObject("control");
@@ -129,9 +129,5 @@ final class MeshReport {
     o.put("endpoint", StatusReport.endpoint(r.endpoint()));
     o.put("rtt_ms", Math.round(r.rttMillis() * 1000) / 1000.0);
     return o;
-  }
-
-  static String endpointText(InetSocketAddress a) {
-    return StatusReport.endpoint(a);
   }
 }

@@ -106,7 +106,7 @@ class MeshKeysTest {
         "wireguard: {peers: [{public_key: KEY, allowed_ips: '100.64.0.1/32, 100.64.0.1/40'}]}|wireguard.peers[0].allowed_ips[1]: not an IP prefix",
         "wireguard: {peers: [{public_key: KEY, persistent_keepalive: '25'}]}|wireguard.peers[0].persistent_keepalive: must be a whole number",
         // keys of later issues are not accepted before they work
-        "routes: {advertise: [10.0.0.1/8]}|routes.advertise[0]: 10.0.0.1/8 has host bits set",
+        "routes: {advertise: [198.51.100.1/24]}|routes.advertise[0]: 198.51.100.1/24 has host bits set",
         "routes: {accept: yes_please}|routes.accept: must be true, false or a list of CIDRs",
         "routes: {accept: [5]}|routes.accept[0]: must be a CIDR string",
         "dns: {domain: 'a b'}|dns.domain: not a domain name",
