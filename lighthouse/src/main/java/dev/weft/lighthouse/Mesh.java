@@ -31,6 +31,10 @@ import dev.weft.lighthouse.discovery.MeshDirectory;
 import dev.weft.lighthouse.discovery.NodeRecord;
 import dev.weft.lighthouse.discovery.NodeRecord.Candidate;
 import dev.weft.lighthouse.gossip.ChannelTransport;
+import dev.weft.lighthouse.paths.PathReport;
+import dev.weft.lighthouse.paths.Paths;
+import dev.weft.lighthouse.punching.CallMeMaybe;
+import dev.weft.lighthouse.punching.Introducer;
 import dev.weft.lighthouse.sessions.OnDemandSessions;
 import dev.weft.lighthouse.state.StateStore;
 import dev.weft.lighthouse.routes.RouteTable;
@@ -85,7 +89,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
                          List<InetSocketAddress> advertiseAddrs, boolean localCandidates, int listenPort,
                          String overlayInterface, Path stateDir, Duration sessionIdle, GossipConfig gossip,
                          List<dev.weft.certs.IpPrefix> advertiseRoutes, RouteTable.Policy routePolicy,
-                         RouteTable.Installer routeInstaller, byte[] dnsRecords) {
+                         RouteTable.Installer routeInstaller, byte[] dnsRecords, boolean useRelays) {
     public Settings {
       lighthouses = List.copyOf(lighthouses);
       advertiseAddrs = List.copyOf(advertiseAddrs);
@@ -99,7 +103,8 @@ public final class Mesh implements ControlHandler, AutoCloseable {
                     List<InetSocketAddress> advertiseAddrs, boolean localCandidates, int listenPort,
                     String overlayInterface, Path stateDir, Duration sessionIdle, GossipConfig gossip) {
       this(keys, certificate, trust, revocations, amLighthouse, amRelay, lighthouses, advertiseAddrs, localCandidates,
-          listenPort, overlayInterface, stateDir, sessionIdle, gossip, List.of(), RouteTable.Policy.ALL, null, new byte[0]);
+          listenPort, overlayInterface, stateDir, sessionIdle, gossip, List.of(), RouteTable.Policy.ALL, null, new byte[0],
+          true);
     }
   }
 
@@ -120,6 +125,10 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   private final ChannelTransport transport;
   private final Gossip gossip;
   private final OnDemandSessions sessions;
+  private final Paths paths;
+  private final Introducer introducer;
+  /** Certificates (DER) of members, readable from the socket's thread (sealed messages before a hello). */
+  private final Map<NodeId, byte[]> memberCertificates = new ConcurrentHashMap<>();
   private final RouteTable routes;
   private final dev.weft.lighthouse.sessions.SessionEvents events = new dev.weft.lighthouse.sessions.SessionEvents();
   /** The last round trip a pong measured per member, in nanoseconds (any thread). */
@@ -154,6 +163,19 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     this.gossip = new Gossip(self, settings.gossip(), transport, new ExecutorScheduler(gossipThread), certificates,
         new Membership(), new SplittableRandom(), new ClaimInterner());
     this.sessions = new OnDemandSessions(device, members, System::nanoTime, settings.sessionIdle().toNanos(), 64);
+    this.paths = new Paths(members, new PathNetwork(), System::nanoTime, settings.useRelays());
+    this.introducer = new Introducer(channel, System::nanoTime);
+    sessions.usePaths(paths::firstEndpoint, new OnDemandSessions.Lifecycle() {
+      @Override
+      public void started(NodeId id) {
+        post(() -> paths.sessionStarted(id));
+      }
+
+      @Override
+      public void closed(NodeId id) {
+        post(() -> paths.sessionClosed(id));
+      }
+    });
     RouteTable.Installer installer = settings.routeInstaller();
     this.routes = new RouteTable(self, settings.routePolicy(), installer != null ? installer : new RouteTable.Installer() {
       @Override
@@ -220,6 +242,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       }
     }
     every(Duration.ofSeconds(5), sessions::closeIdle);
+    every(Duration.ofMillis(100), paths::tick);
     every(Duration.ofSeconds(10), this::saveState);
     every(Duration.ofSeconds(60), this::revalidate);
   }
@@ -362,14 +385,28 @@ public final class Mesh implements ControlHandler, AutoCloseable {
 
     @Override
     public void onMessage(NodeIdentity peer, InetSocketAddress from, int kind, byte[] payload) {
-      if (kind != ChannelKind.GOSSIP) {
-        return;
+      switch (kind) {
+        case ChannelKind.GOSSIP -> post(() -> {
+          NodeId id = NodeId.of(peer.x25519PublicKey());
+          introduce(id, from);
+          gossip.receive(id, payload);
+        });
+        case ChannelKind.CALL_ME_MAYBE -> callMeMaybe(peer, from, payload);
+        default -> {
+        }
       }
-      post(() -> {
-        NodeId id = NodeId.of(peer.x25519PublicKey());
-        introduce(id, from);
-        gossip.receive(id, payload);
-      });
+    }
+
+    @Override
+    public void onPing(NodeIdentity peer, InetSocketAddress from) {
+      NodeId id = NodeId.of(peer.x25519PublicKey());
+      post(() -> paths.pinged(id, from));
+    }
+
+    @Override
+    public byte[] knownCertificate(byte[] x25519PublicKey) {
+      byte[] der = memberCertificates.get(NodeId.of(x25519PublicKey));
+      return der == null ? null : der.clone();
     }
 
     @Override
@@ -377,6 +414,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       lastRtt.put(NodeId.of(peer.x25519PublicKey()), rttNanos);
       post(() -> {
         NodeId id = NodeId.of(peer.x25519PublicKey());
+        paths.pong(id, from, rttNanos);
         if (lighthouseIds.containsValue(id) && !seen.equals(reflexive.put(id, seen))) {
           refreshCandidates(true);
         }
@@ -411,6 +449,10 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       NodeRecord record = gossip.records().get(id).map(Mesh::decode).orElse(old == null ? null : old.record());
       InetSocketAddress heard = channel.peer(id.bytes()).map(PeerInfo::address).orElse(old == null ? null : old.lastHeard());
       members.put(new MeshDirectory.Member(id, identity, MemberState.ALIVE, gossip.incarnationOf(id), record, heard));
+      byte[] der = certificates.certificate(id);
+      if (der != null) {
+        memberCertificates.put(id, der);
+      }
       updateRoutes();
     }
 
@@ -428,6 +470,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     public void memberRevoked(NodeId id) {
       MeshDirectory.Member m = members.get(id);
       members.remove(id);
+      memberCertificates.remove(id);
       sessions.close(id);
       if (m != null) {
         channel.forget(m.identity());
@@ -456,6 +499,94 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     } catch (MalformedRecordException e) {
       return null;
     }
+  }
+
+  // ---------------------------------------------------------------- punching and paths
+
+  /**
+   * A call-me-maybe. An ask is passed on when this node is a lighthouse. A punch is obeyed only
+   * when a lighthouse passed it on and the member who asked is known: anyone else could make this
+   * node probe addresses of its choosing.
+   */
+  private void callMeMaybe(NodeIdentity from, InetSocketAddress address, byte[] payload) {
+    CallMeMaybe call;
+    try {
+      call = CallMeMaybe.decode(payload);
+    } catch (CallMeMaybe.MalformedCallException e) {
+      return;
+    }
+    if (call.type() == CallMeMaybe.Type.ASK) {
+      if (settings.amLighthouse()) {
+        introducer.onAsk(from, address, call);
+      }
+      return;
+    }
+    NodeId lighthouse = NodeId.of(from.x25519PublicKey());
+    NodeId origin = NodeId.of(call.peer());
+    post(() -> {
+      MeshDirectory.Member relayer = members.get(lighthouse);
+      boolean fromLighthouse = lighthouseIds.containsValue(lighthouse) || relayer != null && relayer.record() != null
+          && relayer.record().roles().contains(NodeRecord.Role.LIGHTHOUSE);
+      if (fromLighthouse && memberCertificates.containsKey(origin)) {
+        paths.punchRequested(origin, call.endpoints());
+      }
+    });
+  }
+
+  /** What path selection does to the world: pings, asks, and moving sessions. Gossip thread. */
+  private final class PathNetwork implements Paths.Network {
+    @Override
+    public void ping(NodeId peer, InetSocketAddress address) {
+      NodeIdentity identity = certificates.identity(peer);
+      if (identity == null) {
+        return;
+      }
+      if (channel.peer(peer.bytes()).isEmpty()) {
+        byte[] der = memberCertificates.get(peer);
+        MeshDirectory.Member m = members.get(peer);
+        InetSocketAddress until = m != null && m.lastHeard() != null ? m.lastHeard() : address;
+        if (der == null || !channel.introduce(der, until)) {
+          return;
+        }
+      }
+      channel.ping(identity, address).exceptionally(e -> null); // the pong arrives through the listener
+    }
+
+    @Override
+    public void askToPunch(NodeId peer) {
+      List<InetSocketAddress> ours = new ArrayList<>();
+      for (Candidate c : published) {
+        if (ours.size() < CallMeMaybe.MAX_ENDPOINTS - 1) {
+          ours.add(c.address());
+        }
+      }
+      byte[] ask = new CallMeMaybe(CallMeMaybe.Type.ASK, peer.bytes(), ours).encode();
+      for (Map.Entry<InetSocketAddress, NodeId> lh : lighthouseIds.entrySet()) {
+        NodeIdentity identity = certificates.identity(lh.getValue());
+        if (identity != null && !lh.getValue().equals(peer)) {
+          channel.send(identity, lh.getKey(), ChannelKind.CALL_ME_MAYBE, ask);
+        }
+      }
+    }
+
+    @Override
+    public boolean move(NodeId peer, dev.weft.dataplane.wireguard.Endpoint endpoint) {
+      return device.setEndpoint(peer.bytes(), endpoint);
+    }
+
+    @Override
+    public boolean requestRelay(NodeId peer) {
+      return false;
+    }
+
+    @Override
+    public void releaseRelay(NodeId peer) {
+    }
+  }
+
+  /** What path selection chose for {@code id}, or null without a session. */
+  public PathReport path(NodeId id) {
+    return paths.report(id);
   }
 
   // ---------------------------------------------------------------- lighthouses and candidates

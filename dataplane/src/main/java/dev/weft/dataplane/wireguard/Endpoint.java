@@ -20,6 +20,14 @@ public sealed interface Endpoint {
         }
     }
 
+    /** Through a relay: frames to {@code relay} carrying binding {@code id}, which the relay forwards to the peer. */
+    record Relayed(InetSocketAddress relay, long id) implements Endpoint {
+        @Override
+        public InetSocketAddress address() {
+            return relay;
+        }
+    }
+
     static Endpoint direct(InetSocketAddress address) {
         return address == null ? null : new Direct(address);
     }

@@ -19,6 +19,7 @@ public final class ChannelCounters {
         BYTES_SENT,
         BYTES_RECEIVED,
         PEERS_DROPPED_INVALID,
+        PEERS_INTRODUCED,
         DROP_MALFORMED,
         DROP_UNKNOWN_TYPE,
         DROP_RATE_SOURCE,

@@ -20,4 +20,21 @@ public interface ChannelListener {
     /** The answer to a {@link ControlChannel#ping}; {@code reflexive} is our address as the peer saw it. */
     default void onPong(NodeIdentity peer, InetSocketAddress from, InetSocketAddress reflexive, long rttNanos) {
     }
+
+    /**
+     * A verified peer's ping arrived from {@code from} (and was answered there): the peer reached
+     * us from that address, which punching treats as a candidate for the way back.
+     */
+    default void onPing(NodeIdentity peer, InetSocketAddress from) {
+    }
+
+    /**
+     * The certificate (DER) of a member that this node already verified by other means (gossip),
+     * for a sealed message whose sender said no hello yet: behind NATs the hello may never get
+     * through, while a punched sealed ping does. Null (the default) drops such messages. Called on
+     * the socket's event loop: a map lookup, nothing more.
+     */
+    default byte[] knownCertificate(byte[] x25519PublicKey) {
+        return null;
+    }
 }

@@ -341,34 +341,105 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
             counters.increment(Counter.DROP_HELLO_REPLAYED);
             return;
         }
-        PeerKey key = new PeerKey(peerKey);
-        Peer known = peers.getIfPresent(key);
-        InetSocketAddress address = from;
-        if (known != null) {
-            // A hello is signed but not bound to its receiver, so a copy replayed from elsewhere could
-            // otherwise move the peer; only sealed messages (bound to the pair) move a known peer.
-            known.renew(hello.certificate(), identity);
-            address = known.address();
-        } else {
-            byte[] sealingKey = sealingKey(peerKey);
-            if (sealingKey == null) {
-                counters.increment(Counter.DROP_LOW_ORDER_KEY);
-                return;
-            }
-            Peer fresh = new Peer(key, sealingKey, hello.certificate(), identity, from, now,
-                    limits.replayEntriesPerPeer());
-            Peer raced = peers.asMap().putIfAbsent(key, fresh);
-            if (raced != null) {
-                fresh.destroy();
-                raced.renew(hello.certificate(), identity);
-                address = raced.address();
-            }
+        // A hello is signed but not bound to its receiver, so a copy replayed from elsewhere could
+        // otherwise move the peer; only sealed messages (bound to the pair) move a known peer.
+        InetSocketAddress address = keep(hello.certificate(), identity, from, now);
+        if (address == null) {
+            return;
         }
         counters.increment(Counter.HELLO_VERIFIED);
         listener.onPeerVerified(identity, address);
         if (!hello.isReply()) {
             sendHello(from, Wire.FLAG_REPLY); // same size as what came: no amplification
             counters.increment(Counter.HELLO_ANSWERED);
+        }
+    }
+
+    /**
+     * Keeps a verified peer: a new one at {@code from}, or a known one renewed where it is. Returns
+     * the peer's address, or null for a low-order key (counted).
+     */
+    private InetSocketAddress keep(byte[] certificate, NodeIdentity identity, InetSocketAddress from, long now) {
+        PeerKey key = new PeerKey(identity.x25519PublicKey());
+        Peer known = peers.getIfPresent(key);
+        if (known != null) {
+            known.renew(certificate, identity);
+            return known.address();
+        }
+        byte[] sealingKey = sealingKey(key.bytes());
+        if (sealingKey == null) {
+            counters.increment(Counter.DROP_LOW_ORDER_KEY);
+            return null;
+        }
+        Peer fresh = new Peer(key, sealingKey, certificate, identity, from, now, limits.replayEntriesPerPeer());
+        Peer raced = peers.asMap().putIfAbsent(key, fresh);
+        if (raced != null) {
+            fresh.destroy();
+            raced.renew(certificate, identity);
+            return raced.address();
+        }
+        return from;
+    }
+
+    /**
+     * Makes a member known without a hello: its certificate, verified here as a hello's would be,
+     * and an address to send to until it is heard from elsewhere. Hole punching needs this: a
+     * sealed ping gets through a NAT that a hello from the same place never crossed yet. The pair's
+     * key comes from the two static keys alone, and every sealed message still carries a fresh
+     * timestamp and nonce, so nothing is weaker than after a hello. False when the certificate does
+     * not verify (or is our own). A peer already known keeps its address.
+     */
+    public boolean introduce(byte[] certificateDer, InetSocketAddress address) {
+        if (closed || certificateDer.length > Wire.MAX_CERT) {
+            return false;
+        }
+        long now = clock.wallMillis();
+        if (!(verifier.get().verify(certificateDer, Instant.ofEpochMilli(now)) instanceof Verdict.Valid valid)) {
+            counters.increment(Counter.DROP_BAD_CERTIFICATE);
+            return false;
+        }
+        NodeIdentity identity = valid.identity();
+        if (MessageDigest.isEqual(identity.x25519PublicKey(), selfKey)) {
+            return false;
+        }
+        if (keep(certificateDer.clone(), identity, address, now) == null) {
+            return false;
+        }
+        counters.increment(Counter.PEERS_INTRODUCED);
+        return true;
+    }
+
+    /**
+     * A sealed message from a sender that said no hello: when the owner vouches for the sender's
+     * certificate, it is verified off the event loop (behind the same bound as hellos) and the
+     * message is then received as any other.
+     */
+    private void introduceThenReceive(byte[] senderKey, byte[] datagram, InetSocketAddress from) {
+        byte[] der = listener.knownCertificate(senderKey.clone());
+        if (der == null) {
+            counters.increment(Counter.DROP_SEALED_UNKNOWN_SENDER);
+            return;
+        }
+        if (pendingVerifications.incrementAndGet() > limits.maxPendingVerifications()) {
+            pendingVerifications.decrementAndGet();
+            counters.increment(Counter.DROP_QUEUE_FULL);
+            return;
+        }
+        try {
+            verifyExecutor.execute(() -> {
+                try {
+                    if (introduce(der, from) && peers.getIfPresent(new PeerKey(senderKey)) != null) {
+                        receiveSealed(datagram, from);
+                    }
+                } catch (RuntimeException e) {
+                    counters.increment(Counter.DROP_VERIFY_ERROR);
+                } finally {
+                    pendingVerifications.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            pendingVerifications.decrementAndGet();
+            counters.increment(Counter.DROP_QUEUE_FULL);
         }
     }
 
@@ -384,7 +455,7 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
         Peer peer = peers.getIfPresent(new PeerKey(header.senderKey()));
         if (peer == null) {
             if (admit(from)) {
-                counters.increment(Counter.DROP_SEALED_UNKNOWN_SENDER);
+                introduceThenReceive(header.senderKey(), datagram, from);
             }
             return;
         }
@@ -435,6 +506,7 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
         if (seal(peer, from, ChannelKind.PONG, Wire.pong(id, from))) {
             counters.increment(Counter.PINGS_ANSWERED);
         }
+        listener.onPing(peer.identity(), from);
     }
 
     private void receivePong(Peer peer, InetSocketAddress from, Wire.PongBody pong) {

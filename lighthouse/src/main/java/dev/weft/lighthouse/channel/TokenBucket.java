@@ -1,20 +1,20 @@
 package dev.weft.lighthouse.channel;
 
 /** A token bucket on a nanosecond clock; callers synchronize. */
-final class TokenBucket {
+public final class TokenBucket {
     private final double perNano;
     private final double burst;
     private double tokens;
     private long last;
 
-    TokenBucket(double perSecond, int burst, long now) {
+    public TokenBucket(double perSecond, int burst, long now) {
         this.perNano = perSecond / 1e9;
         this.burst = burst;
         this.tokens = burst;
         this.last = now;
     }
 
-    boolean tryTake(long now) {
+    public boolean tryTake(long now) {
         if (now > last) {
             tokens = Math.min(burst, tokens + (now - last) * perNano);
             last = now;

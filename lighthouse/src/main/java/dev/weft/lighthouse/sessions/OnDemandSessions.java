@@ -44,6 +44,9 @@ public final class OnDemandSessions implements RouteMissHandler, UnknownPeerHand
   private final AtomicLong rateLimited = new AtomicLong();
   /** Advertised routes: which member a non-member destination goes through; null without routes. */
   private volatile dev.weft.lighthouse.routes.RouteTable routes;
+  /** Where path selection would send first (a direct path that answers), or null; and who hears of sessions. */
+  private volatile java.util.function.Function<NodeId, dev.weft.dataplane.wireguard.Endpoint> firstEndpoint = id -> null;
+  private volatile Lifecycle lifecycle = new Lifecycle() {};
   private long windowStart;
   private int windowStarts;
 
@@ -70,6 +73,21 @@ public final class OnDemandSessions implements RouteMissHandler, UnknownPeerHand
     this.maxStartsPerSecond = maxStartsPerSecond;
   }
 
+  /** Who hears of sessions this class starts and closes (path selection). Called on the caller's thread. */
+  public interface Lifecycle {
+    default void started(NodeId id) {
+    }
+
+    default void closed(NodeId id) {
+    }
+  }
+
+  /** Path selection: where a new session sends first, and whom to tell of sessions started and closed. */
+  public void usePaths(java.util.function.Function<NodeId, dev.weft.dataplane.wireguard.Endpoint> first, Lifecycle lifecycle) {
+    this.firstEndpoint = first;
+    this.lifecycle = lifecycle;
+  }
+
   /** Routes advertised by members: a packet for one of their prefixes starts a session to the advertiser used. */
   public void useRoutes(dev.weft.lighthouse.routes.RouteTable table) {
     this.routes = table;
@@ -88,7 +106,8 @@ public final class OnDemandSessions implements RouteMissHandler, UnknownPeerHand
       unknownDestination.incrementAndGet();
       return false;
     }
-    InetSocketAddress endpoint = endpointOf(m);
+    dev.weft.dataplane.wireguard.Endpoint first = firstEndpoint.apply(m.id());
+    InetSocketAddress endpoint = first != null ? first.address() : endpointOf(m);
     if (endpoint == null || started.containsKey(m.id()) || !tryStart()) {
       return false;
     }
@@ -99,6 +118,7 @@ public final class OnDemandSessions implements RouteMissHandler, UnknownPeerHand
     }
     started.put(m.id(), new Activity(nanoClock.getAsLong()));
     starts.incrementAndGet();
+    lifecycle.started(m.id());
     device.sendPacket(packet); // routed now: staged until the handshake completes
     return true;
   }
@@ -112,6 +132,7 @@ public final class OnDemandSessions implements RouteMissHandler, UnknownPeerHand
     }
     started.putIfAbsent(id, new Activity(nanoClock.getAsLong()));
     starts.incrementAndGet();
+    lifecycle.started(id);
     return new PeerConfig(publicKey, null, endpointOf(m), allowedIps(m), 0);
   }
 
@@ -144,7 +165,9 @@ public final class OnDemandSessions implements RouteMissHandler, UnknownPeerHand
       PeerStatus p = peers.get(java.util.Base64.getEncoder().encodeToString(id.bytes()));
       MeshDirectory.Member m = directory.get(id);
       if (p == null) {
-        started.remove(id);
+        if (started.remove(id) != null) {
+          lifecycle.closed(id);
+        }
         continue;
       }
       long bytes = p.rxBytes() + p.txBytes();
@@ -166,6 +189,7 @@ public final class OnDemandSessions implements RouteMissHandler, UnknownPeerHand
   public void close(NodeId id) {
     if (started.remove(id) != null) {
       device.removePeer(id.bytes());
+      lifecycle.closed(id);
     }
   }
 

@@ -85,8 +85,15 @@ final class MeshReport {
       }
       String path = m == null ? null : dev.weft.lighthouse.sessions.SessionEvents.path(mesh.sessionEvents().endpointOf(m.id()));
       peer.put("path", path == null ? "direct" : path); // a static peer's endpoint is direct too
-      peer.putNull("via"); // the relay's name, once relays exist
-      Double rtt = m == null ? null : mesh.lastRttMillis(m.id());
+      dev.weft.lighthouse.paths.PathReport chosen = m == null ? null : mesh.path(m.id());
+      if ("relay".equals(path) && chosen != null && chosen.relay() != null) {
+        peer.put("via", chosen.relay());
+      } else {
+        peer.putNull("via");
+      }
+      peer.put("punching", chosen != null && chosen.punching());
+      Double rtt = chosen != null && chosen.rttMillis() != null && "direct".equals(path) ? chosen.rttMillis()
+          : m == null ? null : mesh.lastRttMillis(m.id());
       if (rtt == null) {
         peer.putNull("rtt_ms");
       } else {

@@ -203,7 +203,7 @@ public final class NodeDaemon implements AutoCloseable {
                 config.relay().amRelay(), lighthouses, advertised, true, config.listenPort(), config.tunDev(),
                 config.stateDir(), sessionIdle(System.getenv(SESSION_IDLE_VARIABLE)), GossipConfig.defaults(),
                 config.routes().advertise(), policy, installer,
-                dev.weft.node.dns.DnsRecordCodec.encode(config.dns().records()));
+                dev.weft.node.dns.DnsRecordCodec.encode(config.dns().records()), config.relay().useRelays());
     }
 
     /** The embedded DNS server on {@code dns.listen} (default: the overlay IPv4 address, port 53). */

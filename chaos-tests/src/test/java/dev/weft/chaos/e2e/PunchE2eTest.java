@@ -1,0 +1,64 @@
+package dev.weft.chaos.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.chaos.e2e.MeshLab.Member;
+import dev.weft.chaos.lab.Host;
+import dev.weft.chaos.lab.Lab;
+import dev.weft.chaos.lab.Nat;
+import dev.weft.chaos.lab.RequiresLab;
+import dev.weft.chaos.lab.Router;
+import dev.weft.chaos.lab.Segment;
+import java.nio.file.Files;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes behind two home routers (endpoint-independent mapping, unsolicited input dropped),
+ * a lighthouse on the internet: a packet from one to the other punches a direct path through
+ * both NATs, which {@code weft status} shows.
+ */
+@RequiresLab
+class PunchE2eTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    @Test
+    void twoNodesBehindHomeRoutersEndOnADirectPath(Lab lab) throws Exception {
+        Segment net = lab.internet();
+        Host lhHost = lab.host("lh", net);
+        Router homeA = lab.router("ra", net, Nat.PORT_RESTRICTED);
+        Router homeB = lab.router("rb", net, Nat.PORT_RESTRICTED);
+        Pki pki = Pki.create(Files.createDirectories(lhHost.dir().resolve("pki")));
+        MeshLab mesh = new MeshLab(lab, pki);
+        mesh.start(lhHost, "lh", 1, MeshLab.LIGHTHOUSE);
+        Member a = mesh.start(lab.host("a", homeA.lan()), "a", 2, MeshLab.registersWith(lhHost));
+        Member b = mesh.start(lab.host("b", homeB.lan()), "b", 3, MeshLab.registersWith(lhHost));
+        mesh.await(() -> MeshLab.aliveSeenBy(a) == 2 && MeshLab.aliveSeenBy(b) == 2, DEADLINE, "all alive");
+
+        a.host().ping(b.v4(), DEADLINE);
+        mesh.await(() -> direct(a, "b") && direct(b, "a"), DEADLINE, "a direct path both ways");
+        JsonNode peer = peer(a, "b");
+        assertEquals(homeB.publicIpv4().getHostAddress(), peer.path("endpoint").asText().replaceAll(":\\d+$", ""),
+                peer.toString());
+        a.host().ping(b.v4(), DEADLINE);
+        b.host().ping(a.v4(), DEADLINE);
+        assertTrue(peer.path("rtt_ms").isNumber(), peer.toString());
+    }
+
+    private static boolean direct(Member m, String name) {
+        JsonNode p = peer(m, name);
+        return p != null && "direct".equals(p.path("path").asText()) && !p.path("endpoint").isNull()
+                && !p.path("last_handshake").isNull();
+    }
+
+    static JsonNode peer(Member m, String name) {
+        for (JsonNode p : MeshLab.admin(m, "status").path("peers")) {
+            if (name.equals(p.path("name").asText())) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

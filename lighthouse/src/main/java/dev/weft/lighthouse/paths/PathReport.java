@@ -1,0 +1,17 @@
+package dev.weft.lighthouse.paths;
+
+import java.net.InetSocketAddress;
+
+/**
+ * What path selection chose for a peer, for status and ping.
+ *
+ * @param direct the chosen direct path, or null when none answers (the session is relayed then,
+ *     or waits for one)
+ * @param rttMillis the smoothed round trip of {@code direct}, or null
+ * @param relay the name of the relay offered for this peer, or null
+ * @param relayed whether traffic goes through {@code relay} (no direct path answers)
+ * @param punching whether a punch attempt is under way
+ */
+public record PathReport(InetSocketAddress direct, Double rttMillis, String relay, boolean relayed,
+                         boolean punching) {
+}

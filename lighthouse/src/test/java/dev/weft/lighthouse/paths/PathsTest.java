@@ -1,0 +1,238 @@
+package dev.weft.lighthouse.paths;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.certs.CaConstraints;
+import dev.weft.certs.CertificateAuthority;
+import dev.weft.certs.CertificateVerifier;
+import dev.weft.certs.IpPrefix;
+import dev.weft.certs.NodeIdentity;
+import dev.weft.certs.NodeKeys;
+import dev.weft.certs.RevocationSet;
+import dev.weft.certs.TrustBundle;
+import dev.weft.certs.Verdict;
+import dev.weft.certs.WeftCertificate;
+import dev.weft.dataplane.wireguard.Endpoint;
+import dev.weft.gossip.MemberState;
+import dev.weft.gossip.NodeId;
+import dev.weft.lighthouse.discovery.MeshDirectory;
+import dev.weft.lighthouse.discovery.NodeRecord;
+import dev.weft.lighthouse.discovery.NodeRecord.Candidate;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Path selection against a scripted network: what it pings, asks, requests and where it moves the session. */
+class PathsTest {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final long MS = 1_000_000L;
+
+  private final InetSocketAddress lan = new InetSocketAddress("192.0.2.34", 4242);
+  private final InetSocketAddress reflexive = new InetSocketAddress("203.0.113.7", 4242);
+  private final InetSocketAddress v6 = new InetSocketAddress("2001:db8::7", 4242);
+  private final List<InetSocketAddress> pinged = new ArrayList<>();
+  private final List<Endpoint> moves = new ArrayList<>();
+  private int asks;
+  private int relayRequests;
+  private int relayReleases;
+  private long now = 5_000 * MS;
+  private NodeId peer;
+  private MeshDirectory members;
+  private Paths paths;
+
+  private final Paths.Network network = new Paths.Network() {
+    @Override
+    public void ping(NodeId p, InetSocketAddress address) {
+      pinged.add(address);
+    }
+
+    @Override
+    public void askToPunch(NodeId p) {
+      asks++;
+    }
+
+    @Override
+    public boolean move(NodeId p, Endpoint endpoint) {
+      moves.add(endpoint);
+      return true;
+    }
+
+    @Override
+    public boolean requestRelay(NodeId p) {
+      relayRequests++;
+      return true;
+    }
+
+    @Override
+    public void releaseRelay(NodeId p) {
+      relayReleases++;
+    }
+  };
+
+  @BeforeEach
+  void member() throws Exception {
+    NodeKeys keys = NodeKeys.generate(RANDOM);
+    peer = NodeId.of(keys.x25519Public());
+    members = new MeshDirectory();
+    NodeRecord record = new NodeRecord(List.of(new Candidate(lan, Candidate.Kind.LOCAL),
+        new Candidate(reflexive, Candidate.Kind.REFLEXIVE)), EnumSet.noneOf(NodeRecord.Role.class), new byte[32],
+        List.of(), new byte[0]);
+    members.put(new MeshDirectory.Member(peer, identity(keys), MemberState.ALIVE, 1, record, null));
+    paths = new Paths(members, network, () -> now, true);
+  }
+
+  private void advance(long millis) {
+    for (long t = 0; t < millis; t += 50) {
+      now += 50 * MS;
+      paths.tick();
+    }
+  }
+
+  @Test
+  void aSessionPingsEveryCandidateAndAsksTheLighthousesAtOnce() {
+    paths.sessionStarted(peer);
+    assertEquals(List.of(lan, reflexive), pinged);
+    assertEquals(1, asks);
+    assertTrue(paths.report(peer).punching());
+  }
+
+  @Test
+  void theFirstAnsweringPathCarriesTheSessionAndNoRelayIsAskedFor() {
+    paths.sessionStarted(peer);
+    paths.pong(peer, reflexive, 3 * MS);
+    assertEquals(List.of(new Endpoint.Direct(reflexive)), moves);
+    advance(1_000);
+    assertEquals(0, relayRequests);
+    assertEquals(reflexive, paths.report(peer).direct());
+  }
+
+  @Test
+  void withoutAnAnswerARelayIsAskedForAfter300msAndUsedThenLeftForTheDirectPath() {
+    paths.sessionStarted(peer);
+    advance(250);
+    assertEquals(0, relayRequests);
+    advance(100);
+    assertEquals(1, relayRequests);
+    Endpoint.Relayed relayed = new Endpoint.Relayed(new InetSocketAddress("203.0.113.1", 4242), 77);
+    paths.relayOffered(peer, relayed, "lh1");
+    assertEquals(List.of(relayed), moves);
+    assertTrue(paths.report(peer).relayed());
+    assertEquals("lh1", paths.report(peer).relay());
+
+    paths.pong(peer, reflexive, 3 * MS);
+    assertEquals(new Endpoint.Direct(reflexive), moves.getLast());
+    assertFalse(paths.report(peer).relayed());
+  }
+
+  @Test
+  void aDirectPathThatStopsAnsweringFallsBackToTheRelay() {
+    paths.sessionStarted(peer);
+    Endpoint.Relayed relayed = new Endpoint.Relayed(new InetSocketAddress("203.0.113.1", 4242), 77);
+    paths.relayOffered(peer, relayed, "lh1");
+    paths.pong(peer, reflexive, 3 * MS);
+    assertEquals(new Endpoint.Direct(reflexive), moves.getLast());
+    advance(5_000);
+    assertEquals(new Endpoint.Direct(reflexive), moves.getLast(), "alive for 5.5 s after its last pong");
+    advance(1_000);
+    assertEquals(relayed, moves.getLast());
+    // keepalives went to the chosen path meanwhile
+    assertTrue(pinged.stream().filter(reflexive::equals).count() >= 3);
+  }
+
+  @Test
+  void aLanPathWinsOverAFasterInternetPathButOnlyOnceItAnsweredTwice() {
+    paths.sessionStarted(peer);
+    paths.pong(peer, reflexive, 1 * MS);
+    paths.pong(peer, lan, 5 * MS);
+    assertEquals(new Endpoint.Direct(reflexive), moves.getLast(), "one pong is not enough to move");
+    paths.pong(peer, lan, 5 * MS);
+    assertEquals(new Endpoint.Direct(lan), moves.getLast());
+  }
+
+  @Test
+  void aGlobalIpv6PathWinsOverTranslatedIpv4() {
+    paths.sessionStarted(peer);
+    paths.punchRequested(peer, List.of(v6));
+    paths.pong(peer, reflexive, 1 * MS);
+    paths.pong(peer, v6, 2 * MS);
+    paths.pong(peer, v6, 2 * MS);
+    assertEquals(new Endpoint.Direct(v6), moves.getLast());
+  }
+
+  @Test
+  void withinAClassOnlyAClearlyShorterRoundTripMovesTheSession() {
+    InetSocketAddress other = new InetSocketAddress("203.0.113.8", 4242);
+    paths.sessionStarted(peer);
+    paths.pong(peer, reflexive, 10 * MS);
+    paths.pinged(peer, other);
+    for (int i = 0; i < 5; i++) {
+      paths.pong(peer, other, 9 * MS);
+    }
+    assertEquals(List.of(new Endpoint.Direct(reflexive)), moves, "9 ms against 10 ms is jitter, not a better path");
+    for (int i = 0; i < 10; i++) {
+      paths.pong(peer, other, 2 * MS);
+    }
+    assertEquals(new Endpoint.Direct(other), moves.getLast());
+  }
+
+  @Test
+  void aPingFromAnUnknownAddressIsPingedBack() {
+    InetSocketAddress peerReflexive = new InetSocketAddress("203.0.113.9", 31337);
+    paths.sessionStarted(peer);
+    pinged.clear();
+    paths.pinged(peer, peerReflexive);
+    assertEquals(List.of(peerReflexive), pinged);
+    paths.pinged(peer, peerReflexive);
+    assertEquals(1, pinged.size(), "known already: the punch rounds ping it");
+  }
+
+  @Test
+  void punchingGoesOnForAMinuteWithBackoffAndAsksOnlyWhileNothingAnswers() {
+    paths.sessionStarted(peer);
+    advance(61_000);
+    long rounds = paths.punchRounds();
+    assertEquals(Paths.ROUNDS_MS.length, rounds);
+    assertEquals(7, asks);
+    assertFalse(paths.report(peer).punching());
+    advance(30_000);
+    assertTrue(paths.punchRounds() > rounds, "relayed: punching is tried again after 30 s");
+  }
+
+  @Test
+  void aPunchAskedForWithoutASessionEndsWithItsAttempt() {
+    paths.punchRequested(peer, List.of(reflexive));
+    assertTrue(pinged.contains(reflexive));
+    assertTrue(moves.isEmpty(), "no session: nothing to move");
+    advance(61_000);
+    assertNull(paths.report(peer));
+    assertEquals(0, relayRequests);
+  }
+
+  @Test
+  void closingTheSessionReleasesItsRelay() {
+    paths.sessionStarted(peer);
+    paths.relayOffered(peer, new Endpoint.Relayed(new InetSocketAddress("203.0.113.1", 4242), 5), "lh1");
+    paths.sessionClosed(peer);
+    assertEquals(1, relayReleases);
+    assertNull(paths.report(peer));
+  }
+
+  private static NodeIdentity identity(NodeKeys keys) throws Exception {
+    Instant at = Instant.now();
+    CertificateAuthority ca = CertificateAuthority.create(
+        new CertificateAuthority.CaRequest("t", CaConstraints.NONE, Duration.ofDays(2)), at.minusSeconds(60), RANDOM);
+    WeftCertificate cert = ca.sign(new CertificateAuthority.NodeRequest("b", List.of(IpPrefix.parse("100.64.0.2/10")),
+        List.of(), List.of(), Duration.ofDays(1), keys.publicKeys()), at.minusSeconds(30), RANDOM);
+    Verdict v = new CertificateVerifier(TrustBundle.of(List.of(ca.certificate())), new RevocationSet()).verify(cert, at);
+    return ((Verdict.Valid) v).identity();
+  }
+}
