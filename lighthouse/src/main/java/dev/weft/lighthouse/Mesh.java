@@ -127,6 +127,11 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   private final OnDemandSessions sessions;
   private final Paths paths;
   private final Introducer introducer;
+  private final dev.weft.lighthouse.punching.Birthday birthday;
+  private final dev.weft.lighthouse.discovery.MappingObserver mapping = new dev.weft.lighthouse.discovery.MappingObserver();
+  private volatile NodeRecord.Mapping ourMapping = NodeRecord.Mapping.UNKNOWN;
+  /** The node's socket, for the spare sockets of birthday probing; null without (tests). */
+  private volatile dev.weft.dataplane.udp.UdpEndpoint udp;
   /** Certificates (DER) of members, readable from the socket's thread (sealed messages before a hello). */
   private final Map<NodeId, byte[]> memberCertificates = new ConcurrentHashMap<>();
   private final RouteTable routes;
@@ -165,6 +170,8 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     this.sessions = new OnDemandSessions(device, members, System::nanoTime, settings.sessionIdle().toNanos(), 64);
     this.paths = new Paths(members, new PathNetwork(), System::nanoTime, settings.useRelays());
     this.introducer = new Introducer(channel, System::nanoTime);
+    this.birthday = new dev.weft.lighthouse.punching.Birthday(new BirthdaySockets(), System::nanoTime,
+        new SplittableRandom());
     sessions.usePaths(paths::firstEndpoint, new OnDemandSessions.Lifecycle() {
       @Override
       public void started(NodeId id) {
@@ -242,7 +249,10 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       }
     }
     every(Duration.ofSeconds(5), sessions::closeIdle);
-    every(Duration.ofMillis(100), paths::tick);
+    every(Duration.ofMillis(100), () -> {
+      paths.tick();
+      birthday.tick();
+    });
     every(Duration.ofSeconds(10), this::saveState);
     every(Duration.ofSeconds(60), this::revalidate);
   }
@@ -400,7 +410,10 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     @Override
     public void onPing(NodeIdentity peer, InetSocketAddress from) {
       NodeId id = NodeId.of(peer.x25519PublicKey());
-      post(() -> paths.pinged(id, from));
+      post(() -> {
+        birthday.authenticated(id, from); // before the ping back: it must leave from the spare that was hit
+        paths.pinged(id, from);
+      });
     }
 
     @Override
@@ -415,6 +428,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       post(() -> {
         NodeId id = NodeId.of(peer.x25519PublicKey());
         paths.pong(id, from, rttNanos);
+        observeMapping(id, seen);
         if (lighthouseIds.containsValue(id) && !seen.equals(reflexive.put(id, seen))) {
           refreshCandidates(true);
         }
@@ -575,6 +589,39 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     }
 
     @Override
+    public void birthday(NodeId peer) {
+      MeshDirectory.Member m = members.get(peer);
+      if (m == null || m.record() == null) {
+        return;
+      }
+      NodeRecord.Mapping theirs = m.record().mapping();
+      List<InetSocketAddress> outside = new ArrayList<>();
+      for (Candidate c : m.record().candidates()) {
+        if (c.kind() != Candidate.Kind.LOCAL) {
+          outside.add(c.address());
+        }
+      }
+      if (outside.isEmpty()) {
+        return;
+      }
+      if (ourMapping == NodeRecord.Mapping.VARIES && theirs != NodeRecord.Mapping.VARIES) {
+        birthday.openSpares(peer, outside);
+      } else if (theirs == NodeRecord.Mapping.VARIES && ourMapping != NodeRecord.Mapping.VARIES) {
+        birthday.spray(peer, outside.get(0).getAddress());
+      }
+    }
+
+    @Override
+    public void settled(NodeId peer) {
+      birthday.done(peer);
+    }
+
+    @Override
+    public void forgotten(NodeId peer) {
+      birthday.forget(peer);
+    }
+
+    @Override
     public boolean requestRelay(NodeId peer) {
       return false;
     }
@@ -582,6 +629,71 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     @Override
     public void releaseRelay(NodeId peer) {
     }
+  }
+
+  /** Spare sockets from the node's socket; probes through the channel. Gossip thread. */
+  private final class BirthdaySockets implements dev.weft.lighthouse.punching.Birthday.Sockets {
+    @Override
+    public dev.weft.dataplane.udp.SpareSockets open(int count) {
+      dev.weft.dataplane.udp.UdpEndpoint u = udp;
+      if (u == null) {
+        throw new IllegalStateException("no socket to open spares beside");
+      }
+      return u.openSpares(count);
+    }
+
+    @Override
+    public void unpin(InetSocketAddress address) {
+      dev.weft.dataplane.udp.UdpEndpoint u = udp;
+      if (u != null) {
+        u.unpin(address);
+      }
+    }
+
+    @Override
+    public void probe(NodeId peer, InetSocketAddress address) {
+      NodeIdentity identity = certificates.identity(peer);
+      if (identity != null) {
+        channel.probe(identity, address);
+      }
+    }
+  }
+
+  /**
+   * A pong said where {@code observer} saw us. Pongs over a spare socket say nothing about the
+   * main socket's mapping and are left out.
+   */
+  private void observeMapping(NodeId observer, InetSocketAddress seen) {
+    if (birthday.pinnedFor(observer) != null) {
+      return;
+    }
+    long now = System.nanoTime();
+    mapping.observed(observer, seen, now);
+    NodeRecord.Mapping m = mapping.mapping(now);
+    if (m != ourMapping) {
+      ourMapping = m;
+      LOG.log(System.Logger.Level.INFO, "NAT mapping: " + switch (m) {
+        case VARIES -> "a new public port per destination (endpoint-dependent); birthday probing for direct paths";
+        case INDEPENDENT -> "one public port for all destinations (endpoint-independent)";
+        case UNKNOWN -> "unknown";
+      });
+      gossip.publish(record().encode());
+    }
+  }
+
+  /** The node's socket: birthday probing opens spare sockets beside it. */
+  public void useSocket(dev.weft.dataplane.udp.UdpEndpoint socket) {
+    this.udp = socket;
+  }
+
+  /** How this node's NAT maps its socket, as far as pongs tell. */
+  public NodeRecord.Mapping natMapping() {
+    return ourMapping;
+  }
+
+  /** Probes sent and spares pinned by birthday probing. */
+  public long birthdayProbes() {
+    return onGossipThread(birthday::probesSent);
   }
 
   /** What path selection chose for {@code id}, or null without a session. */
@@ -684,7 +796,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     if (settings.amRelay()) {
       roles.add(NodeRecord.Role.RELAY);
     }
-    return new NodeRecord(published, roles, fingerprint, settings.advertiseRoutes(), settings.dnsRecords());
+    return new NodeRecord(published, roles, fingerprint, settings.advertiseRoutes(), settings.dnsRecords(), ourMapping);
   }
 
   private static InetSocketAddress bestAddress(MeshDirectory.Member m) {

@@ -47,6 +47,31 @@ class PunchE2eTest {
         assertTrue(peer.path("rtt_ms").isNumber(), peer.toString());
     }
 
+    @Test
+    void aHomeRouterAndASymmetricNatEndDirectThroughBirthdayProbing(Lab lab) throws Exception {
+        Segment net = lab.internet();
+        Host lh1 = lab.host("lh1", net);
+        Host lh2 = lab.host("lh2", net);
+        Router home = lab.router("ra", net, Nat.PORT_RESTRICTED);
+        Router hard = lab.router("rb", net, Nat.SYMMETRIC);
+        Pki pki = Pki.create(Files.createDirectories(lh1.dir().resolve("pki")));
+        MeshLab mesh = new MeshLab(lab, pki);
+        mesh.start(lh1, "lh1", 1, MeshLab.LIGHTHOUSE);
+        mesh.start(lh2, "lh2", 4, MeshLab.LIGHTHOUSE);
+        String both = "lighthouse: {hosts: [\"" + lh1.ipv4().getHostAddress() + ":4242\", \""
+                + lh2.ipv4().getHostAddress() + ":4242\"]}\n";
+        Member a = mesh.start(lab.host("a", home.lan()), "a", 2, both);
+        Member b = mesh.start(lab.host("b", hard.lan()), "b", 3, both);
+        mesh.await(() -> MeshLab.aliveSeenBy(a) == 3 && MeshLab.aliveSeenBy(b) == 3, DEADLINE, "all alive");
+        mesh.await(() -> "endpoint-dependent".equals(MeshLab.admin(b, "status").path("nat_mapping").asText()),
+                Duration.ofSeconds(25), "b finds its NAT maps per destination");
+
+        a.host().ping(b.v4(), Duration.ofSeconds(30));
+        mesh.await(() -> direct(a, "b") && direct(b, "a"), Duration.ofSeconds(30), "a direct path both ways");
+        a.host().ping(b.v4(), DEADLINE);
+        assertTrue(MeshLab.admin(a, "status").path("birthday_probes").asLong() > 0, "a sprayed probes");
+    }
+
     private static boolean direct(Member m, String name) {
         JsonNode p = peer(m, name);
         return p != null && "direct".equals(p.path("path").asText()) && !p.path("endpoint").isNull()

@@ -19,6 +19,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -44,11 +45,15 @@ public final class UdpEndpoint implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final Demux demux;
+    private final int maxDatagram;
+    /** Destinations that a spare socket serves instead of the main one (birthday probing); copy on write. */
+    private volatile Map<InetSocketAddress, Channel> pinned = Map.of();
 
-    private UdpEndpoint(EventLoopGroup group, Channel channel, Demux demux) {
+    private UdpEndpoint(EventLoopGroup group, Channel channel, Demux demux, int maxDatagram) {
         this.group = group;
         this.channel = channel;
         this.demux = demux;
+        this.maxDatagram = maxDatagram;
     }
 
     /**
@@ -76,7 +81,7 @@ public final class UdpEndpoint implements AutoCloseable {
                     .bind(new InetSocketAddress(anyV6(), port))
                     .syncUninterruptibly()
                     .channel();
-            return new UdpEndpoint(group, channel, demux);
+            return new UdpEndpoint(group, channel, demux, maxDatagram);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException("cannot bind UDP [::]:" + port + ": " + e.getMessage(), e);
@@ -98,7 +103,9 @@ public final class UdpEndpoint implements AutoCloseable {
 
     /** Writes and flushes one datagram. Takes ownership. */
     public void send(ByteBuf datagram, InetSocketAddress to) {
-        channel.writeAndFlush(new DatagramPacket(datagram, to), channel.voidPromise());
+        Map<InetSocketAddress, Channel> p = pinned;
+        Channel c = p.isEmpty() ? channel : p.getOrDefault(to, channel);
+        c.writeAndFlush(new DatagramPacket(datagram, to), c.voidPromise());
     }
 
     /**
@@ -106,12 +113,52 @@ public final class UdpEndpoint implements AutoCloseable {
      * is over its high-water mark the datagram is dropped (counted), as a full NIC queue would.
      */
     public void write(ByteBuf datagram, InetSocketAddress to) {
+        Map<InetSocketAddress, Channel> p = pinned;
+        if (!p.isEmpty()) {
+            Channel spare = p.get(to);
+            if (spare != null) {
+                SpareSockets.send(spare, datagram, to); // rare: not worth batching
+                return;
+            }
+        }
         if (!channel.isWritable()) {
             demux.droppedOutbound.increment();
             datagram.release();
             return;
         }
         channel.write(new DatagramPacket(datagram, to), channel.voidPromise());
+    }
+
+    /**
+     * Opens {@code count} spare sockets on ephemeral ports whose datagrams are handled as the main
+     * socket's are (birthday probing). The caller closes them.
+     */
+    public SpareSockets openSpares(int count) {
+        return SpareSockets.open(this, group, demux, count, maxDatagram);
+    }
+
+    synchronized void pin(InetSocketAddress to, Channel spare) {
+        Map<InetSocketAddress, Channel> next = new java.util.HashMap<>(pinned);
+        Channel old = next.put(to, spare);
+        pinned = Map.copyOf(next);
+        if (old != null && old != spare) {
+            old.close();
+        }
+    }
+
+    /** Datagrams to {@code to} leave from the main socket again; the spare that served it is closed. */
+    public synchronized void unpin(InetSocketAddress to) {
+        Map<InetSocketAddress, Channel> next = new java.util.HashMap<>(pinned);
+        Channel old = next.remove(to);
+        pinned = Map.copyOf(next);
+        if (old != null && !next.containsValue(old)) {
+            old.close();
+        }
+    }
+
+    /** Destinations served by a spare socket. */
+    public java.util.Set<InetSocketAddress> pinnedDestinations() {
+        return pinned.keySet();
     }
 
     /** Flushes queued datagrams (Netty sends them with sendmmsg). */
@@ -138,6 +185,9 @@ public final class UdpEndpoint implements AutoCloseable {
     /** Closes the socket and stops its event loop. */
     @Override
     public void close() {
+        for (Channel spare : pinned.values()) {
+            spare.close();
+        }
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

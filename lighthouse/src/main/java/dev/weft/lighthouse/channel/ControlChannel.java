@@ -170,6 +170,16 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
         return result;
     }
 
+    /**
+     * A sealed ping to a verified peer at {@code address} that nobody waits for: birthday probing
+     * sends a thousand of them to guessed ports, and the one that gets through is answered by a
+     * ping of the peer's own. False when the peer is not verified.
+     */
+    public boolean probe(NodeIdentity peer, InetSocketAddress address) {
+        Peer p = peers.getIfPresent(new PeerKey(peer.x25519PublicKey()));
+        return p != null && seal(p, address, ChannelKind.PING, Wire.ping(random.nextLong()));
+    }
+
     /** The largest payload {@link #send} takes. */
     public static int maxPayload() {
         return Wire.MAX_PAYLOAD;

@@ -25,13 +25,14 @@ import dev.weft.certs.IpPrefix;
  * tag 3  certificate fingerprint: 32 bytes (SHA-256 of its DER)
  * tag 4  advertised route: family(1: 4 or 16) network address, prefix length(1)   ; repeated
  * tag 5  DNS records the node publishes: opaque to this module (the node's DNS layer encodes them)
+ * tag 6  NAT mapping: 1 byte (1 endpoint-independent, 2 endpoint-dependent); absent when unknown
  * </pre>
  *
  * Decoding is bounded (at most {@link #MAX_CANDIDATES} candidates, every length checked against
  * what is left) and refuses anything malformed with a {@link MalformedRecordException}.
  */
 public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] certificateFingerprint, List<IpPrefix> routes,
-                         byte[] dns) {
+                         byte[] dns, Mapping mapping) {
   static final int VERSION = 1;
   public static final int MAX_CANDIDATES = 16;
   public static final int MAX_ROUTES = 64;
@@ -41,6 +42,19 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
   private static final int TAG_FINGERPRINT = 3;
   private static final int TAG_ROUTE = 4;
   private static final int TAG_DNS = 5;
+  private static final int TAG_MAPPING = 6;
+
+  /**
+   * How the node's NAT maps its socket, as the node found out by comparing the addresses that
+   * different peers saw it at: one public port for every destination (endpoint-independent, what
+   * most home routers do), or a new one per destination (endpoint-dependent, "symmetric"), which
+   * only birthday probing gets through.
+   */
+  public enum Mapping {
+    UNKNOWN,
+    INDEPENDENT,
+    VARIES
+  }
 
   /** What a node does for others. */
   public enum Role {
@@ -84,6 +98,13 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
     dns = dns.clone();
     roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
     certificateFingerprint = certificateFingerprint.clone();
+    mapping = mapping == null ? Mapping.UNKNOWN : mapping;
+  }
+
+  /** A record whose NAT mapping is not known. */
+  public NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] certificateFingerprint, List<IpPrefix> routes,
+                    byte[] dns) {
+    this(candidates, roles, certificateFingerprint, routes, dns, Mapping.UNKNOWN);
   }
 
   /** A record without routes. */
@@ -147,6 +168,11 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
       out.writeVarInt(dns.length, true);
       out.writeBytes(dns);
     }
+    if (mapping != Mapping.UNKNOWN) {
+      out.writeVarInt(TAG_MAPPING, true);
+      out.writeVarInt(1, true);
+      out.writeByte(mapping.ordinal());
+    }
     return out.toBytes();
   }
 
@@ -161,6 +187,7 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
     byte[] fingerprint = null;
     List<IpPrefix> routes = new ArrayList<>();
     byte[] dns = new byte[0];
+    Mapping mapping = Mapping.UNKNOWN;
     try {
       while (in.position() < bytes.length) {
         int tag = in.readVarInt(true);
@@ -202,6 +229,13 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
             }
             dns = in.readBytes(length);
           }
+          case TAG_MAPPING -> {
+            int m = length == 1 ? in.readByte() : -1;
+            if (m != 1 && m != 2) {
+              throw new MalformedRecordException("NAT mapping must be 1 byte, 1 or 2");
+            }
+            mapping = Mapping.values()[m];
+          }
           default -> { } // a field of a newer version
         }
         if (in.position() > end) {
@@ -215,7 +249,7 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
     if (fingerprint == null) {
       throw new MalformedRecordException("no certificate fingerprint");
     }
-    return new NodeRecord(candidates, roles, fingerprint, routes, dns);
+    return new NodeRecord(candidates, roles, fingerprint, routes, dns, mapping);
   }
 
   private static IpPrefix route(Input in, int length) throws MalformedRecordException {

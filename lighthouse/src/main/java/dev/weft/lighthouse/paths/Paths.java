@@ -64,6 +64,18 @@ public final class Paths {
 
     /** The binding to {@code peer} is no longer needed. */
     void releaseRelay(NodeId peer);
+
+    /** A punch attempt to {@code peer} starts with no direct path: birthday probing, if the two NATs call for it. */
+    default void birthday(NodeId peer) {
+    }
+
+    /** A direct path to {@code peer} was chosen: probing beyond it may stop. */
+    default void settled(NodeId peer) {
+    }
+
+    /** Path selection for {@code peer} is over (its session closed). */
+    default void forgotten(NodeId peer) {
+    }
   }
 
   private final MeshDirectory members;
@@ -106,6 +118,7 @@ public final class Paths {
     if (p != null && p.relayed != null) {
       network.releaseRelay(id);
     }
+    network.forgotten(id);
   }
 
   /** {@code id} asks us (through a lighthouse) to punch towards {@code endpoints} now. */
@@ -226,6 +239,9 @@ public final class Paths {
     p.round = 0;
     p.nextAttempt = Long.MAX_VALUE;
     runDueRounds(p, now);
+    if (p.selected == null) {
+      network.birthday(p.id);
+    }
   }
 
   private void runDueRounds(PeerPaths p, long now) {
@@ -279,6 +295,9 @@ public final class Paths {
       current = best;
     } else if (best != null && best.worthSwitchingFrom(current)) {
       current = best;
+    }
+    if (current != null && p.selected == null) {
+      network.settled(p.id);
     }
     p.selected = current;
     if (current == null && useRelays && p.session && p.relayed == null && now - p.sessionSince >= RELAY_AFTER_NANOS

@@ -39,6 +39,19 @@ class NodeRecordTest {
   }
 
   @Test
+  void theNatMappingRoundTripsAndIsAbsentWhenUnknown() throws Exception {
+    NodeRecord r = sample();
+    NodeRecord varies = new NodeRecord(r.candidates(), r.roles(), r.certificateFingerprint(), r.routes(), r.dns(),
+        NodeRecord.Mapping.VARIES);
+    assertEquals(NodeRecord.Mapping.VARIES, NodeRecord.decode(varies.encode()).mapping());
+    assertEquals(NodeRecord.Mapping.UNKNOWN, NodeRecord.decode(r.encode()).mapping());
+    assertEquals(r.encode().length + 3, varies.encode().length);
+    byte[] bad = varies.encode();
+    bad[bad.length - 1] = 3;
+    assertThrows(MalformedRecordException.class, () -> NodeRecord.decode(bad));
+  }
+
+  @Test
   void fieldsOfANewerVersionAreSkipped() throws Exception {
     byte[] old = sample().encode();
     byte[] newer = new byte[old.length + 4];

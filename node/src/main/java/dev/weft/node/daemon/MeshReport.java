@@ -102,6 +102,12 @@ final class MeshReport {
     }
     status.put("members_alive", members.stream().filter(m -> m.state() == MemberState.ALIVE).count() + 1);
     status.put("sessions_on_demand", mesh.sessions().sessions().size());
+    status.put("nat_mapping", switch (mesh.natMapping()) {
+      case INDEPENDENT -> "endpoint-independent";
+      case VARIES -> "endpoint-dependent";
+      case UNKNOWN -> "unknown";
+    });
+    status.put("birthday_probes", mesh.birthdayProbes());
     status.put("handshakes_completed", mesh.sessionEvents().handshakes());
     ObjectNode control = status.putObject("control");
     for (var e : mesh.channel().counters().snapshot().entrySet()) {

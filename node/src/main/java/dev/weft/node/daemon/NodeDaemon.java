@@ -138,6 +138,7 @@ public final class NodeDaemon implements AutoCloseable {
             Mesh mesh = services.add(Mesh.start(meshSettings(config, keys, pki, installer), dataplane.device(),
                     (bytes, to) -> dataplane.sendDatagram(Unpooled.wrappedBuffer(bytes), to), identity));
             control.target = mesh;
+            mesh.useSocket(dataplane.udp());
             if (config.dns().enabled()) {
                 services.add(startDns(config, mesh, identity));
             }
