@@ -108,8 +108,13 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     }
   }
 
-  /** The answer to {@link #ping}. */
-  public record PingResult(String name, InetSocketAddress endpoint, double rttMillis) {}
+  /**
+   * The answer to {@link #ping}.
+   *
+   * @param path {@code "direct"} or {@code "relay"}
+   * @param via the relay's name when relayed, else null
+   */
+  public record PingResult(String name, String path, String via, InetSocketAddress endpoint, double rttMillis) {}
 
   private static final System.Logger LOG = System.getLogger("weft.mesh");
 
@@ -314,14 +319,17 @@ public final class Mesh implements ControlHandler, AutoCloseable {
    * answered and the round trip. Greets it first when the channel does not know it yet.
    */
   public CompletableFuture<PingResult> ping(MeshDirectory.Member m) {
+    post(() -> paths.explore(m.id())); // no direct path known yet: look for one, as a session would
+    PathReport chosen = paths.report(m.id());
     PeerInfo peer = channel.peer(m.id().bytes()).orElse(null);
-    InetSocketAddress address = peer != null ? peer.address() : bestAddress(m);
+    InetSocketAddress address = chosen != null && chosen.direct() != null ? chosen.direct()
+        : peer != null ? peer.address() : bestAddress(m);
     if (address == null) {
       return CompletableFuture.failedFuture(new IllegalStateException(m.name() + " has no known address"));
     }
     CompletableFuture<Void> greeted = peer != null ? CompletableFuture.completedFuture(null) : greet(m, address);
     return greeted.thenCompose(v -> channel.ping(m.identity(), address))
-        .thenApply(p -> new PingResult(m.name(), p.from(), p.rttNanos() / 1e6));
+        .thenApply(p -> new PingResult(m.name(), "direct", null, p.from(), p.rttNanos() / 1e6));
   }
 
   /** The members as the packet paths see them (thread-safe snapshots; the DNS server reads it). */

@@ -37,6 +37,13 @@ class PunchE2eTest {
         Member b = mesh.start(lab.host("b", homeB.lan()), "b", 3, MeshLab.registersWith(lhHost));
         mesh.await(() -> MeshLab.aliveSeenBy(a) == 2 && MeshLab.aliveSeenBy(b) == 2, DEADLINE, "all alive");
 
+        // as a user would: punching starts from weft ping alone, before any packet wants a session
+        JsonNode pings = MeshLab.json(a, "ping", "b", "--until-direct", "--json").path("pings");
+        JsonNode last = pings.get(pings.size() - 1);
+        assertEquals("direct", last.path("path").asText(), pings.toString());
+        assertEquals(homeB.publicIpv4().getHostAddress(), last.path("endpoint").asText().replaceAll(":\\d+$", ""),
+                pings.toString());
+
         a.host().ping(b.v4(), DEADLINE);
         mesh.await(() -> direct(a, "b") && direct(b, "a"), DEADLINE, "a direct path both ways");
         JsonNode peer = peer(a, "b");

@@ -121,6 +121,14 @@ public final class Paths {
     network.forgotten(id);
   }
 
+  /** Someone wants to reach {@code id} (a {@code weft ping}): punch for a direct path, session or not. */
+  public void explore(NodeId id) {
+    PeerPaths p = peers.computeIfAbsent(id, PeerPaths::new);
+    if (!p.attempting() && (p.selected == null || !p.selected.alive(nanoClock.getAsLong()))) {
+      startAttempt(p, nanoClock.getAsLong());
+    }
+  }
+
   /** {@code id} asks us (through a lighthouse) to punch towards {@code endpoints} now. */
   public void punchRequested(NodeId id, List<InetSocketAddress> endpoints) {
     long now = nanoClock.getAsLong();

@@ -26,8 +26,12 @@ public final class PingCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME|IP", description = "The member: its name or an overlay IP.")
     String target;
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "1", description = "Pings to send, one a second (default 1).")
-    int count;
+    @Option(names = "--count", paramLabel = "N", description = "Pings to send, one a second (default 1; with --until-direct at most 30).")
+    Integer count;
+
+    @Option(names = "--until-direct", description = "Ping until a direct path answers (punching through NATs may take seconds); "
+            + "exit 1 if none did within --count pings.")
+    boolean untilDirect;
 
     @Option(names = "--json", description = "Print JSON: {\"pings\": [{name, path, via, endpoint, rtt_ms}, ...]}.")
     boolean json;
@@ -39,6 +43,7 @@ public final class PingCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        int count = this.count != null ? this.count : untilDirect ? 30 : 1;
         if (count < 1 || count > 1000) {
             err.println("weft ping: --count must be 1..1000");
             return 2;
@@ -50,7 +55,8 @@ public final class PingCommand implements Callable<Integer> {
         ObjectNode all = new ObjectMapper().createObjectNode();
         ArrayNode pings = all.putArray("pings");
         int answered = 0;
-        for (int i = 0; i < count; i++) {
+        boolean direct = false;
+        for (int i = 0; i < count && !(untilDirect && direct); i++) {
             if (i > 0) {
                 Thread.sleep(1000);
             }
@@ -58,9 +64,10 @@ public final class PingCommand implements Callable<Integer> {
                 JsonNode r = AdminTarget.request(node, "ping " + target);
                 pings.add(r);
                 answered++;
+                direct = "direct".equals(r.path("path").asText());
                 if (!json) {
-                    out.printf("pong from %s (%s) via %s in %.2f ms%n", r.path("name").asText(),
-                            r.path("path").asText(), r.path("endpoint").asText(), r.path("rtt_ms").asDouble());
+                    String path = direct ? "direct " + r.path("endpoint").asText() : "via relay " + r.path("via").asText();
+                    out.printf("pong from %s %s in %.2f ms%n", r.path("name").asText(), path, r.path("rtt_ms").asDouble());
                     out.flush();
                 }
             } catch (IOException e) {
@@ -79,6 +86,12 @@ public final class PingCommand implements Callable<Integer> {
                 throw new IllegalStateException(e);
             }
             out.flush();
+        }
+        if (untilDirect) {
+            if (!direct && !json) {
+                err.println("weft ping: no direct path to " + target + " after " + count + " pings");
+            }
+            return direct ? 0 : 1;
         }
         return answered > 0 ? 0 : 1;
     }

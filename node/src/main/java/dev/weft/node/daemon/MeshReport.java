@@ -137,8 +137,12 @@ final class MeshReport {
   static ObjectNode ping(Mesh.PingResult r) {
     ObjectNode o = new ObjectMapper().createObjectNode();
     o.put("name", r.name());
-    o.put("path", "direct");
-    o.putNull("via");
+    o.put("path", r.path());
+    if (r.via() == null) {
+      o.putNull("via");
+    } else {
+      o.put("via", r.via());
+    }
     o.put("endpoint", StatusReport.endpoint(r.endpoint()));
     o.put("rtt_ms", Math.round(r.rttMillis() * 1000) / 1000.0);
     return o;
