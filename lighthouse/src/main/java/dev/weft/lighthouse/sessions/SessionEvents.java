@@ -38,6 +38,7 @@ public final class SessionEvents implements PeerEvents {
     return switch (e) {
       case null -> null;
       case Endpoint.Direct d -> "direct";
+      case Endpoint.Relayed r -> "relay";
     };
   }
 
