@@ -117,6 +117,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   private final CertificateDirectory certificates;
   private final MeshDirectory members = new MeshDirectory();
   private final ControlChannel channel;
+  private final dev.weft.lighthouse.relays.Relays relays;
   private final ChannelTransport transport;
   private final Gossip gossip;
   private final OnDemandSessions sessions;
@@ -138,7 +139,8 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   private dev.weft.dataplane.netlink.AddressEvents addressEvents;
   private final java.util.concurrent.atomic.AtomicBoolean refreshPending = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private Mesh(Settings settings, WireGuardDevice device, DatagramSender sender, NodeIdentity selfIdentity) {
+  private Mesh(Settings settings, WireGuardDevice device, DatagramSender sender, NodeIdentity selfIdentity,
+               dev.weft.dataplane.relay.RelayForwarder relayForwarder, dev.weft.dataplane.relay.RelayClients relayClients) {
     this.settings = settings;
     this.device = device;
     this.selfIdentity = selfIdentity;
@@ -150,6 +152,12 @@ public final class Mesh implements ControlHandler, AutoCloseable {
         settings.revocations(), Clock.systemUTC());
     this.channel = new ControlChannel(settings.keys(), settings.certificate(),
         () -> new CertificateVerifier(settings.trust(), settings.revocations()), sender, verifyThread, new Listener());
+    // Offers are path selection's to use (punching/paths); until then this node serves as a relay and keeps offers attached.
+    this.relays = new dev.weft.lighthouse.relays.Relays(channel, settings.amRelay() ? relayForwarder : null, relayClients,
+        new dev.weft.lighthouse.relays.Relays.Listener() {
+          @Override public void offered(NodeId peer, dev.weft.dataplane.wireguard.Endpoint.Relayed e, NodeIdentity relay) {}
+          @Override public void closed(NodeId peer, long id) {}
+        }, System::nanoTime);
     this.transport = new ChannelTransport(channel, certificates, members, System::nanoTime);
     this.gossip = new Gossip(self, settings.gossip(), transport, new ExecutorScheduler(gossipThread), certificates,
         new Membership(), new SplittableRandom(), new ClaimInterner());
@@ -171,7 +179,17 @@ public final class Mesh implements ControlHandler, AutoCloseable {
    * hand this mesh every control datagram ({@link #onControl}).
    */
   public static Mesh start(Settings settings, WireGuardDevice device, DatagramSender sender, NodeIdentity selfIdentity) {
-    Mesh mesh = new Mesh(settings, device, sender, selfIdentity);
+    return start(settings, device, sender, selfIdentity, null, null);
+  }
+
+  /**
+   * As {@link #start(Settings, WireGuardDevice, DatagramSender, NodeIdentity)}, with the dataplane's relay forwarder
+   * (used when {@code amRelay}) and relay clients (null unless {@code use_relays}).
+   */
+  public static Mesh start(Settings settings, WireGuardDevice device, DatagramSender sender, NodeIdentity selfIdentity,
+                           dev.weft.dataplane.relay.RelayForwarder relayForwarder,
+                           dev.weft.dataplane.relay.RelayClients relayClients) {
+    Mesh mesh = new Mesh(settings, device, sender, selfIdentity, relayForwarder, relayClients);
     device.setRouteMissHandler(mesh.sessions);
     device.setUnknownPeerHandler(mesh.sessions);
     device.setPeerEvents(mesh.events);
@@ -222,6 +240,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     every(Duration.ofSeconds(5), sessions::closeIdle);
     every(Duration.ofSeconds(10), this::saveState);
     every(Duration.ofSeconds(60), this::revalidate);
+    every(Duration.ofSeconds(1), relays::tick);
   }
 
   /** A member from the state file: its certificate verified again, its last address noted. */
@@ -362,6 +381,10 @@ public final class Mesh implements ControlHandler, AutoCloseable {
 
     @Override
     public void onMessage(NodeIdentity peer, InetSocketAddress from, int kind, byte[] payload) {
+      if (kind == ChannelKind.RELAY) {
+        relays.onMessage(peer, from, payload);
+        return;
+      }
       if (kind != ChannelKind.GOSSIP) {
         return;
       }
@@ -668,7 +691,13 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     device.setPeerEvents(null);
     gossipThread.shutdownNow();
     verifyThread.shutdownNow();
+    relays.close();
     channel.close();
+  }
+
+  /** Relay bindings (this node as a relay) and relayed endpoints (this node using relays). */
+  public dev.weft.lighthouse.relays.Relays relays() {
+    return relays;
   }
 
   private static Thread daemon(Runnable r, String name) {

@@ -479,6 +479,19 @@ public final class Relays implements AutoCloseable {
         }
     }
 
+    /** The relayed endpoints attached here that lead to {@code peer} (client role), with the relay of each. */
+    public Map<Endpoint.Relayed, NodeIdentity> endpointsTo(NodeId peer) {
+        Map<Endpoint.Relayed, NodeIdentity> out = new HashMap<>();
+        synchronized (lock) {
+            for (Map.Entry<Use, Attachment> e : attachments.entrySet()) {
+                if (e.getKey().peer().equals(peer)) {
+                    out.put(e.getValue().endpoint, e.getValue().relay);
+                }
+            }
+        }
+        return out;
+    }
+
     public Counters counters() {
         return new Counters(requestsSent.get(), offersReceived.get(), refusalsReceived.get(), closesReceived.get(),
                 requestsGranted.get(), requestsRefused.get(), requestsRateLimited.get(), malformed.get(),
