@@ -184,7 +184,13 @@ public final class Relays implements AutoCloseable {
             }
             wanted.put(use, new Wanted(info.get().identity(), nanoClock.getAsLong()));
         }
-        return sendRequest(info.get(), peer);
+        if (sendRequest(info.get(), peer)) {
+            return true;
+        }
+        synchronized (lock) {
+            wanted.remove(use); // forgotten meanwhile: nothing to refresh
+        }
+        return false;
     }
 
     /** Stops refreshing bindings to {@code peer}; they expire at the relay and here after {@link #IDLE_NANOS}. */
