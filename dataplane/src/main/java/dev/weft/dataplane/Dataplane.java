@@ -1,6 +1,9 @@
 package dev.weft.dataplane;
 
 import dev.weft.dataplane.netlink.Netlink;
+import dev.weft.dataplane.relay.RelayClients;
+import dev.weft.dataplane.relay.RelayDemux;
+import dev.weft.dataplane.relay.RelayForwarder;
 import dev.weft.dataplane.tun.TunDevice;
 import dev.weft.dataplane.udp.UdpCounters;
 import dev.weft.dataplane.udp.UdpEndpoint;
@@ -28,10 +31,18 @@ import java.util.Arrays;
  * interface.
  */
 public final class Dataplane implements PacketSink, AutoCloseable {
+    /** Relay bindings this node forwards at most (the relay role; each is two addresses and a bucket). */
+    public static final int MAX_RELAY_BINDINGS = 4096;
+    /** Relayed endpoints this node uses at most. */
+    public static final int MAX_RELAYED_ENDPOINTS = 1024;
+
     private final TunDevice tun;
     private final Netlink netlink;
     private final int linkIndex;
     private final WireGuardDevice device;
+    private final RelayForwarder relayForwarder;
+    private final RelayClients relayClients;
+    private final RelayDemux relayDemux;
     private volatile UdpEndpoint udp;
     /** True while the event loop handles a batch read from TUN (only touched on that thread). */
     private boolean inTunBatch;
@@ -49,6 +60,9 @@ public final class Dataplane implements PacketSink, AutoCloseable {
         } finally {
             Arrays.fill(key, (byte) 0);
         }
+        this.relayForwarder = new RelayForwarder(MAX_RELAY_BINDINGS, this::sendDatagram, System::nanoTime);
+        this.relayClients = new RelayClients(device, MAX_RELAYED_ENDPOINTS);
+        this.relayDemux = new RelayDemux(relayForwarder, relayClients);
     }
 
     /**
@@ -68,11 +82,11 @@ public final class Dataplane implements PacketSink, AutoCloseable {
             }
             netlink.setLinkUp(index, true);
             dataplane = new Dataplane(tun, netlink, index, settings);
-            // room for the largest datagram: MTU + WireGuard header, padding and tag
-            int maxDatagram = Math.max(2048, settings.mtu() + 64);
+            // room for the largest datagram: MTU + WireGuard header, padding and tag, in a relay frame
+            int maxDatagram = Math.max(2048, settings.mtu() + 64 + dev.weft.dataplane.wireguard.Endpoint.Relayed.FRAME_HEADER);
             WireGuardDevice device = dataplane.device;
             dataplane.udp = UdpEndpoint.bind(settings.listenPort(), maxDatagram, device::receiveDatagram,
-                    settings.control());
+                    settings.control(), dataplane.relayDemux);
             Dataplane self = dataplane;
             UdpEndpoint endpoint = dataplane.udp;
             tun.startReader(new TunDevice.PacketHandler() {
@@ -105,6 +119,24 @@ public final class Dataplane implements PacketSink, AutoCloseable {
     /** The WireGuard device: peers, keys, counters. */
     public WireGuardDevice device() {
         return device;
+    }
+
+    /**
+     * The relay role's forwarder: which bindings exist is the control protocol's decision
+     * (lighthouse/); unused unless the node is a relay.
+     */
+    public RelayForwarder relayForwarder() {
+        return relayForwarder;
+    }
+
+    /** The relayed endpoints this node's sessions may use (attached by the control protocol). */
+    public RelayClients relayClients() {
+        return relayClients;
+    }
+
+    /** Relay frames that neither the forwarder nor the clients took. */
+    public RelayDemux.Counters relayCounters() {
+        return relayDemux.counters();
     }
 
     /** The TUN interface's name. */

@@ -127,6 +127,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   private final CertificateDirectory certificates;
   private final MeshDirectory members = new MeshDirectory();
   private final ControlChannel channel;
+  private final dev.weft.lighthouse.relays.Relays relays;
   private final ChannelTransport transport;
   private final Gossip gossip;
   private final OnDemandSessions sessions;
@@ -157,7 +158,8 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   private dev.weft.dataplane.netlink.AddressEvents addressEvents;
   private final java.util.concurrent.atomic.AtomicBoolean refreshPending = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private Mesh(Settings settings, WireGuardDevice device, DatagramSender sender, NodeIdentity selfIdentity) {
+  private Mesh(Settings settings, WireGuardDevice device, DatagramSender sender, NodeIdentity selfIdentity,
+               dev.weft.dataplane.relay.RelayForwarder relayForwarder, dev.weft.dataplane.relay.RelayClients relayClients) {
     this.settings = settings;
     this.device = device;
     this.selfIdentity = selfIdentity;
@@ -169,6 +171,18 @@ public final class Mesh implements ControlHandler, AutoCloseable {
         settings.revocations(), Clock.systemUTC());
     this.channel = new ControlChannel(settings.keys(), settings.certificate(),
         () -> new CertificateVerifier(settings.trust(), settings.revocations()), sender, verifyThread, new Listener());
+    this.relays = new dev.weft.lighthouse.relays.Relays(channel, settings.amRelay() ? relayForwarder : null, relayClients,
+        new dev.weft.lighthouse.relays.Relays.Listener() {
+          @Override
+          public void offered(NodeId peer, dev.weft.dataplane.wireguard.Endpoint.Relayed e, NodeIdentity relay) {
+            post(() -> paths.relayOffered(peer, e, relay.name()));
+          }
+
+          @Override
+          public void closed(NodeId peer, long id) {
+            post(() -> paths.relayClosed(peer, id));
+          }
+        }, System::nanoTime);
     this.transport = new ChannelTransport(channel, certificates, members, System::nanoTime);
     this.gossip = new Gossip(self, settings.gossip(), transport, new ExecutorScheduler(gossipThread), certificates,
         new Membership(), new SplittableRandom(), new ClaimInterner());
@@ -205,7 +219,17 @@ public final class Mesh implements ControlHandler, AutoCloseable {
    * hand this mesh every control datagram ({@link #onControl}).
    */
   public static Mesh start(Settings settings, WireGuardDevice device, DatagramSender sender, NodeIdentity selfIdentity) {
-    Mesh mesh = new Mesh(settings, device, sender, selfIdentity);
+    return start(settings, device, sender, selfIdentity, null, null);
+  }
+
+  /**
+   * As {@link #start(Settings, WireGuardDevice, DatagramSender, NodeIdentity)}, with the dataplane's relay forwarder
+   * (used when {@code amRelay}) and relay clients (null unless {@code use_relays}).
+   */
+  public static Mesh start(Settings settings, WireGuardDevice device, DatagramSender sender, NodeIdentity selfIdentity,
+                           dev.weft.dataplane.relay.RelayForwarder relayForwarder,
+                           dev.weft.dataplane.relay.RelayClients relayClients) {
+    Mesh mesh = new Mesh(settings, device, sender, selfIdentity, relayForwarder, relayClients);
     device.setRouteMissHandler(mesh.sessions);
     device.setUnknownPeerHandler(mesh.sessions);
     device.setPeerEvents(mesh.events);
@@ -260,6 +284,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     });
     every(Duration.ofSeconds(10), this::saveState);
     every(Duration.ofSeconds(60), this::revalidate);
+    every(Duration.ofSeconds(1), relays::tick);
   }
 
   /** A member from the state file: its certificate verified again, its last address noted. */
@@ -410,6 +435,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
           gossip.receive(id, payload);
         });
         case ChannelKind.CALL_ME_MAYBE -> callMeMaybe(peer, from, payload);
+        case ChannelKind.RELAY -> relays.onMessage(peer, from, payload);
         default -> {
         }
       }
@@ -629,13 +655,30 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       birthday.forget(peer);
     }
 
+    /**
+     * Asks the relay that answered our pings fastest among the members that offer relaying and
+     * that this node talks to (a lighthouse, typically): both sides must reach it.
+     */
     @Override
     public boolean requestRelay(NodeId peer) {
-      return false;
+      NodeIdentity best = null;
+      long bestRtt = Long.MAX_VALUE;
+      for (MeshDirectory.Member m : members.all()) {
+        if (m.isUp() && !m.id().equals(peer) && m.record() != null && m.record().has(NodeRecord.Role.RELAY)
+            && channel.peer(m.id().bytes()).isPresent()) {
+          long rtt = lastRtt.getOrDefault(m.id(), Long.MAX_VALUE - 1);
+          if (rtt < bestRtt) {
+            bestRtt = rtt;
+            best = m.identity();
+          }
+        }
+      }
+      return best != null && relays.request(best, peer);
     }
 
     @Override
     public void releaseRelay(NodeId peer) {
+      relays.release(peer);
     }
   }
 
@@ -919,7 +962,13 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     device.setPeerEvents(null);
     gossipThread.shutdownNow();
     verifyThread.shutdownNow();
+    relays.close();
     channel.close();
+  }
+
+  /** Relay bindings (this node as a relay) and relayed endpoints (this node using relays). */
+  public dev.weft.lighthouse.relays.Relays relays() {
+    return relays;
   }
 
   private static Thread daemon(Runnable r, String name) {

@@ -79,6 +79,32 @@ class PunchE2eTest {
         assertTrue(MeshLab.admin(a, "status").path("birthday_probes").asLong() > 0, "a sprayed probes");
     }
 
+    @Test
+    void twoSymmetricNatsTalkThroughTheRelayAtOnce(Lab lab) throws Exception {
+        Segment net = lab.internet();
+        Host lhHost = lab.host("lh", net);
+        Router hardA = lab.router("ra", net, Nat.SYMMETRIC);
+        Router hardB = lab.router("rb", net, Nat.SYMMETRIC);
+        Pki pki = Pki.create(Files.createDirectories(lhHost.dir().resolve("pki")));
+        MeshLab mesh = new MeshLab(lab, pki);
+        mesh.start(lhHost, "lh", 1, MeshLab.LIGHTHOUSE + "relay: {am_relay: true}\n");
+        Member a = mesh.start(lab.host("a", hardA.lan()), "a", 2, MeshLab.registersWith(lhHost));
+        Member b = mesh.start(lab.host("b", hardB.lan()), "b", 3, MeshLab.registersWith(lhHost));
+        mesh.await(() -> MeshLab.aliveSeenBy(a) == 2 && MeshLab.aliveSeenBy(b) == 2, DEADLINE, "all alive");
+
+        long start = System.nanoTime();
+        a.host().ping(b.v4(), DEADLINE);
+        long firstMillis = (System.nanoTime() - start) / 1_000_000;
+        System.err.println("first ping through the relay answered after " + firstMillis + " ms");
+        JsonNode peer = peer(a, "b");
+        assertEquals("relay", peer.path("path").asText(), peer.toString());
+        assertEquals("lh", peer.path("via").asText(), peer.toString());
+        assertEquals(lhHost.ipv4().getHostAddress(), peer.path("endpoint").asText().replaceAll(":\\d+$", ""),
+                peer.toString());
+        b.host().ping(a.v4(), DEADLINE);
+        assertEquals("relay", peer(b, "a").path("path").asText(), peer(b, "a").toString());
+    }
+
     private static boolean direct(Member m, String name) {
         JsonNode p = peer(m, name);
         return p != null && "direct".equals(p.path("path").asText()) && !p.path("endpoint").isNull()

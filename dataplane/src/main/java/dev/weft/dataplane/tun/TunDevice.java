@@ -26,8 +26,11 @@ import java.util.concurrent.TimeUnit;
  * {@link dev.weft.dataplane.netlink.Netlink}.
  */
 public final class TunDevice implements AutoCloseable {
-    /** Bytes reserved before each read packet, so the WireGuard header can be written in place. */
-    public static final int HEADROOM = 16;
+    /**
+     * Bytes reserved before each read packet, so the WireGuard header (16) and, for a relayed
+     * peer, a relay frame's header (9) can be written in place; rounded up to 32.
+     */
+    public static final int HEADROOM = 32;
     /** Bytes reserved after each read packet, for WireGuard padding and the tag. */
     public static final int TAILROOM = 32;
     /** The longest interface name Linux accepts (IFNAMSIZ - 1). */

@@ -28,9 +28,10 @@ import java.util.concurrent.atomic.LongAdder;
  * The node's one UDP socket (Netty native epoll), bound dual-stack to {@code [::]:port}.
  *
  * <p>Incoming datagrams are sorted by their first byte: 1 to 4 are WireGuard messages for the
- * {@link DatagramReceiver}; {@link #CONTROL_FIRST}..{@link #CONTROL_LAST} are weft control
- * messages for the {@link ControlHandler}; anything else (and empty datagrams) is dropped and
- * counted. Sender addresses are normalized ({@link Addresses#normalize}).
+ * {@link DatagramReceiver}; {@link #RELAY_FRAME} is a relay frame for the {@link RelayReceiver};
+ * the rest of {@link #CONTROL_FIRST}..{@link #CONTROL_LAST} are weft control messages for the
+ * {@link ControlHandler} (which uses 0xF0 and 0xF1); anything else (and empty datagrams) is
+ * dropped and counted. Sender addresses are normalized ({@link Addresses#normalize}).
  *
  * <p>{@link #write} queues without flushing (the TUN reader flushes once per batch, so Netty
  * can send a batch with {@code sendmmsg}); {@link #send} writes and flushes. Both take
@@ -41,6 +42,8 @@ public final class UdpEndpoint implements AutoCloseable {
     public static final int CONTROL_FIRST = 0xF0;
     /** Last byte of the weft control range. */
     public static final int CONTROL_LAST = 0xFF;
+    /** First byte of a relay frame: {@code [0xF2][binding id, 8 bytes big-endian][WireGuard datagram]}. */
+    public static final int RELAY_FRAME = 0xF2;
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -57,16 +60,31 @@ public final class UdpEndpoint implements AutoCloseable {
     }
 
     /**
-     * Binds {@code [::]:port} (IPv4 and IPv6; port 0 picks a free port).
+     * Binds {@code [::]:port} (IPv4 and IPv6; port 0 picks a free port) without a relay
+     * receiver: relay frames are dropped and counted.
      *
      * @param maxDatagram the largest datagram to receive whole
      * @throws IllegalStateException when the port cannot be bound (message says why)
      */
     public static UdpEndpoint bind(int port, int maxDatagram, DatagramReceiver wireguard, ControlHandler control) {
+        return bind(port, maxDatagram, wireguard, control, null);
+    }
+
+    /**
+     * Binds {@code [::]:port} (IPv4 and IPv6; port 0 picks a free port).
+     *
+     * @param maxDatagram the largest datagram to receive whole (a relay frame is 9 bytes longer
+     *     than the WireGuard datagram it carries)
+     * @param relay receives relay frames; null drops them (counted)
+     * @throws IllegalStateException when the port cannot be bound (message says why)
+     */
+    public static UdpEndpoint bind(int port, int maxDatagram, DatagramReceiver wireguard, ControlHandler control,
+                                   RelayReceiver relay) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " out of range 0..65535");
         }
-        Demux demux = new Demux(Objects.requireNonNull(wireguard, "wireguard"), Objects.requireNonNull(control, "control"));
+        Demux demux = new Demux(Objects.requireNonNull(wireguard, "wireguard"), Objects.requireNonNull(control, "control"),
+                relay);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("weft-udp", true),
                 EpollIoHandler.newFactory());
         try {
@@ -179,7 +197,7 @@ public final class UdpEndpoint implements AutoCloseable {
     /** Counters of the demultiplexer. */
     public UdpCounters counters() {
         return new UdpCounters(demux.wireguardCount.get(), demux.controlCount.get(), demux.dropped.get(),
-                demux.droppedOutbound.sum());
+                demux.droppedOutbound.sum(), demux.relayCount.get());
     }
 
     /** Closes the socket and stops its event loop. */
@@ -201,14 +219,17 @@ public final class UdpEndpoint implements AutoCloseable {
     static final class Demux extends ChannelInboundHandlerAdapter {
         private final DatagramReceiver wireguard;
         private final ControlHandler control;
+        private final RelayReceiver relay;
         final LoopCounter wireguardCount = new LoopCounter();
+        final LoopCounter relayCount = new LoopCounter();
         final LoopCounter controlCount = new LoopCounter();
         final LoopCounter dropped = new LoopCounter();
         final LongAdder droppedOutbound = new LongAdder();
 
-        Demux(DatagramReceiver wireguard, ControlHandler control) {
+        Demux(DatagramReceiver wireguard, ControlHandler control, RelayReceiver relay) {
             this.wireguard = wireguard;
             this.control = control;
+            this.relay = relay;
         }
 
         @Override
@@ -236,7 +257,10 @@ public final class UdpEndpoint implements AutoCloseable {
             if (first >= 1 && first <= 4) {
                 wireguardCount.increment();
                 wireguard.receiveDatagram(content, Addresses.normalize(sender));
-            } else if (first >= CONTROL_FIRST) {
+            } else if (first == RELAY_FRAME && relay != null) {
+                relayCount.increment();
+                relay.onRelayFrame(content, Addresses.normalize(sender));
+            } else if (first >= CONTROL_FIRST && first != RELAY_FRAME) {
                 controlCount.increment();
                 control.onControl(content, Addresses.normalize(sender));
             } else {

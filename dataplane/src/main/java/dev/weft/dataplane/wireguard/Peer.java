@@ -30,6 +30,8 @@ final class Peer {
     volatile int persistentKeepaliveSeconds;
     volatile Instant lastHandshake;
     volatile boolean removed;
+    /** When {@link SendPath#sendInitiationAfterMove} last sent; guarded by {@link #lock}. */
+    long lastMoveInitiation;
     private volatile int stagedCount;
     private final ArrayDeque<ByteBuf> staged = new ArrayDeque<>();
 
@@ -46,6 +48,7 @@ final class Peer {
         this.cookieGenerator = new CookieGenerator(publicKey, device.options().cookieRefreshTime().toNanos());
         this.timers = new PeerTimers(this);
         this.handshake.lastSentHandshake = now - device.options().rekeyTimeout().toNanos() - 1_000_000_000L;
+        this.lastMoveInitiation = now - 1_000_000_000L;
     }
 
     /** Rotates keypairs after a handshake derived {@code keypair} (BeginSymmetricSession). Holds lock. */
@@ -163,24 +166,32 @@ final class Peer {
     }
 
     /**
-     * Roaming, as WireGuard does: the newest authenticated packet's source becomes a direct
-     * endpoint. Allocates only when the address changes, which is rare; observers hear of it.
+     * Roaming, as WireGuard does: the newest authenticated packet's path becomes the endpoint:
+     * {@code via} when it came through a relay, else its source as a direct endpoint. Allocates
+     * only when a direct address changes, which is rare; observers hear of every change.
      */
-    void setEndpointFromPacket(InetSocketAddress from) {
+    void setEndpointFromPacket(InetSocketAddress from, Endpoint.Relayed via) {
         Endpoint before = endpoint;
-        if (from != null && (before == null || !from.equals(before.address()))) {
+        if (via != null) {
+            if (before != via && !via.equals(before)) {
+                endpoint = via;
+                device.events().endpointChanged(publicKey.clone(), before, via);
+            }
+        } else if (from != null && !(before instanceof Endpoint.Direct d && from.equals(d.address()))) {
             Endpoint after = new Endpoint.Direct(from);
             endpoint = after;
             device.events().endpointChanged(publicKey.clone(), before, after);
         }
     }
 
-    /** Moves the session to {@code to} (path selection); observers hear of it. */
-    void setEndpoint(Endpoint to) {
+    /** Moves the session to {@code to} (path selection); observers hear of it. True when it changed. */
+    boolean setEndpoint(Endpoint to) {
         Endpoint before = endpoint;
         endpoint = to;
         if (to != null && !to.equals(before)) {
             device.events().endpointChanged(publicKey.clone(), before, to);
+            return true;
         }
+        return false;
     }
 }

@@ -19,8 +19,11 @@ final class ReceivePath {
         this.cipher = cipher;
     }
 
-    /** Takes ownership of {@code datagram}. */
-    void receive(ByteBuf datagram, InetSocketAddress from) {
+    /**
+     * Takes ownership of {@code datagram}. {@code via} is the relay it came through (then
+     * {@code from} is the relay's address), or null for a datagram straight from its sender.
+     */
+    void receive(ByteBuf datagram, InetSocketAddress from, Endpoint.Relayed via) {
         boolean handedOver = false;
         boolean deliver = false;
         try {
@@ -32,7 +35,7 @@ final class ReceivePath {
                         device.countMalformed();
                         return;
                     }
-                    deliver = receiveTransport(datagram, from);
+                    deliver = receiveTransport(datagram, from, via);
                 }
                 case Messages.TYPE_INITIATION, Messages.TYPE_RESPONSE, Messages.TYPE_COOKIE_REPLY -> {
                     int expected = type == Messages.TYPE_INITIATION ? Messages.INITIATION_SIZE
@@ -48,7 +51,7 @@ final class ReceivePath {
                     if (type == Messages.TYPE_COOKIE_REPLY) {
                         receiveCookieReply(msg);
                     } else {
-                        receiveHandshake(type, msg, from);
+                        receiveHandshake(type, msg, from, via);
                     }
                 }
                 default -> device.countMalformed();
@@ -69,7 +72,7 @@ final class ReceivePath {
         }
     }
 
-    private void receiveHandshake(int type, byte[] msg, InetSocketAddress from) {
+    private void receiveHandshake(int type, byte[] msg, InetSocketAddress from, Endpoint.Relayed via) {
         StaticIdentity identity = device.identity();
         if (identity == null) {
             return;
@@ -85,7 +88,7 @@ final class ReceivePath {
                 int sender = Messages.getIntLe(msg, 4);
                 byte[] reply = identity.cookieChecker().createReply(msg, sender, from, now);
                 device.countCookieSent();
-                device.sendPath().sendBytes(null, reply, from);
+                device.sendPath().sendBytes(null, reply, from, via);
                 return;
             }
             if (from.getAddress() == null || !device.rateLimiter().allow(from.getAddress(), now)) {
@@ -94,13 +97,14 @@ final class ReceivePath {
             }
         }
         if (type == Messages.TYPE_INITIATION) {
-            receiveInitiation(msg, from, identity, now);
+            receiveInitiation(msg, from, via, identity, now);
         } else {
-            receiveResponse(msg, from, identity, now);
+            receiveResponse(msg, from, via, identity, now);
         }
     }
 
-    private void receiveInitiation(byte[] msg, InetSocketAddress from, StaticIdentity identity, long now) {
+    private void receiveInitiation(byte[] msg, InetSocketAddress from, Endpoint.Relayed via, StaticIdentity identity,
+                                   long now) {
         NoiseProtocol.ConsumedInitiation consumed = device.noise().consumeInitiation(msg, identity);
         if (consumed == null) {
             return;
@@ -125,16 +129,17 @@ final class ReceivePath {
             }
         }
         peer.rxBytes.addAndGet(msg.length);
-        peer.setEndpointFromPacket(from);
+        peer.setEndpointFromPacket(from, via);
         PeerTimers timers = peer.timers;
         timers.anyAuthenticatedPacketTraversal(now);
         timers.anyAuthenticatedPacketReceived();
         timers.sessionDerived(now);
         timers.anyAuthenticatedPacketSent();
-        device.sendPath().sendBytes(peer, response, from);
+        device.sendPath().sendBytes(peer, response, from, via);
     }
 
-    private void receiveResponse(byte[] msg, InetSocketAddress from, StaticIdentity identity, long now) {
+    private void receiveResponse(byte[] msg, InetSocketAddress from, Endpoint.Relayed via, StaticIdentity identity,
+                                 long now) {
         Peer peer = device.noise().consumeResponse(msg, identity);
         if (peer == null) {
             return;
@@ -145,7 +150,7 @@ final class ReceivePath {
             }
         }
         peer.rxBytes.addAndGet(msg.length);
-        peer.setEndpointFromPacket(from);
+        peer.setEndpointFromPacket(from, via);
         PeerTimers timers = peer.timers;
         timers.anyAuthenticatedPacketTraversal(now);
         timers.anyAuthenticatedPacketReceived();
@@ -167,7 +172,7 @@ final class ReceivePath {
     }
 
     /** Returns true when the buffer now holds an authenticated IP packet to deliver. */
-    private boolean receiveTransport(ByteBuf buf, InetSocketAddress from) {
+    private boolean receiveTransport(ByteBuf buf, InetSocketAddress from, Endpoint.Relayed via) {
         int start = buf.readerIndex();
         int size = buf.readableBytes();
         IndexTable.Entry entry = device.indexTable().lookup(buf.getIntLE(start + Messages.TRANSPORT_RECEIVER));
@@ -200,7 +205,7 @@ final class ReceivePath {
             timers.handshakeComplete();
             device.sendPath().sendStaged(peer);
         }
-        peer.setEndpointFromPacket(from);
+        peer.setEndpointFromPacket(from, via);
         peer.rxBytes.addAndGet(size);
         timers.anyAuthenticatedPacketTraversal(now);
         timers.anyAuthenticatedPacketReceived();

@@ -109,13 +109,14 @@ final class SendPath {
                 keypair.sendNonce.set(device.options().rejectAfterMessages());
                 return false;
             }
-            ByteBuf datagram = encrypt(keypair, nonce, packet);
+            Endpoint.Relayed via = endpoint instanceof Endpoint.Relayed r ? r : null;
+            ByteBuf datagram = encrypt(keypair, nonce, packet, via == null ? 0 : Endpoint.Relayed.FRAME_HEADER);
             if (datagram == null) {
                 peer.rejectedOther.incrementAndGet();
                 return true;
             }
             peer.txBytes.addAndGet(datagram.readableBytes());
-            device.sink().sendDatagram(datagram, endpoint.address());
+            transmit(datagram, endpoint.address(), via);
         }
         PeerTimers timers = peer.timers;
         timers.anyAuthenticatedPacketTraversal(now);
@@ -137,24 +138,25 @@ final class SendPath {
 
     /**
      * Builds the transport message around {@code packet}: in place when the buffer has 16
-     * bytes of headroom and room for padding and tag, else in a fresh pooled buffer. Returns
-     * null (and releases) when encryption is impossible.
+     * bytes of headroom (plus {@code frameRoom} for a relay frame's header) and room for padding
+     * and tag, else in a fresh pooled buffer that leaves {@code frameRoom} free before it.
+     * Returns null (and releases) when encryption is impossible.
      */
-    private ByteBuf encrypt(Keypair keypair, long nonce, ByteBuf packet) {
+    private ByteBuf encrypt(Keypair keypair, long nonce, ByteBuf packet, int frameRoom) {
         int length = packet.readableBytes();
         int padded = Messages.paddedLength(length, device.options().mtu());
         int total = Messages.TRANSPORT_HEADER_SIZE + padded + TransportCipher.TAG_SIZE;
         ByteBuf out;
         int start;
         int reader = packet.readerIndex();
-        if (reader >= Messages.TRANSPORT_HEADER_SIZE && packet.capacity() - reader >= padded + 16
+        if (reader >= Messages.TRANSPORT_HEADER_SIZE + frameRoom && packet.capacity() - reader >= padded + 16
                 && packet.unwrap() == null && packet.refCnt() == 1 && !packet.isReadOnly()) {
             out = packet;
             start = reader - Messages.TRANSPORT_HEADER_SIZE;
         } else {
-            out = device.allocator().buffer(total);
-            start = 0;
-            out.setBytes(Messages.TRANSPORT_HEADER_SIZE, packet, reader, length);
+            out = device.allocator().buffer(frameRoom + total);
+            start = frameRoom;
+            out.setBytes(start + Messages.TRANSPORT_HEADER_SIZE, packet, reader, length);
             packet.release();
         }
         out.setIntLE(start, Messages.TYPE_TRANSPORT);
@@ -171,12 +173,30 @@ final class SendPath {
 
     /** Sends a handshake initiation unless one went out less than REKEY_TIMEOUT ago. */
     void sendInitiation(Peer peer, boolean isRetry) {
+        initiate(peer, isRetry ? RETRY : TRAFFIC);
+    }
+
+    /**
+     * The peer moved to a new endpoint: if its handshake has not completed (one in flight, or
+     * packets waiting for a session), initiate to the new endpoint now rather than after
+     * REKEY_TIMEOUT, at most once per {@link #MOVE_INTERVAL_NANOS}.
+     */
+    void sendInitiationAfterMove(Peer peer) {
+        initiate(peer, MOVE);
+    }
+
+    private static final int TRAFFIC = 0;
+    private static final int RETRY = 1;
+    private static final int MOVE = 2;
+    static final long MOVE_INTERVAL_NANOS = 100_000_000L;
+
+    private void initiate(Peer peer, int cause) {
         StaticIdentity identity = device.identity();
         long now = device.clock().nanoTime();
         byte[] msg;
         Endpoint endpoint;
         synchronized (peer.lock) {
-            if (!isRetry) {
+            if (cause == TRAFFIC) {
                 peer.timers.handshakeAttempts = 0;
                 if (peer.timers.retransmitHandshake != PeerTimers.OFF) {
                     // A handshake is in flight and its jittered retry is scheduled. Letting
@@ -184,11 +204,19 @@ final class SendPath {
                     // both send initiating in lockstep, each answering the other (a livelock).
                     return;
                 }
+            } else if (cause == MOVE) {
+                boolean waiting = peer.timers.retransmitHandshake != PeerTimers.OFF || peer.hasStaged();
+                if (usable(peer.current, now) || !waiting || now - peer.lastMoveInitiation < MOVE_INTERVAL_NANOS) {
+                    return;
+                }
             }
             endpoint = peer.endpoint;
             if (identity == null || peer.removed || endpoint == null
-                    || now - peer.handshake.lastSentHandshake < device.options().rekeyTimeout().toNanos()) {
+                    || (cause != MOVE && now - peer.handshake.lastSentHandshake < device.options().rekeyTimeout().toNanos())) {
                 return;
+            }
+            if (cause == MOVE) {
+                peer.lastMoveInitiation = now;
             }
             peer.handshake.lastSentHandshake = now;
             msg = device.noise().createInitiation(peer, identity);
@@ -199,16 +227,36 @@ final class SendPath {
         }
         peer.timers.anyAuthenticatedPacketTraversal(now);
         peer.timers.anyAuthenticatedPacketSent();
-        sendBytes(peer, msg, endpoint.address());
+        sendBytes(peer, msg, endpoint.address(), endpoint instanceof Endpoint.Relayed r ? r : null);
         peer.timers.handshakeInitiated(now);
     }
 
-    void sendBytes(Peer peer, byte[] msg, InetSocketAddress to) {
-        ByteBuf buf = device.allocator().buffer(msg.length);
+    /** A handshake message or cookie reply to {@code to}, or through the relay {@code via} when not null. */
+    void sendBytes(Peer peer, byte[] msg, InetSocketAddress to, Endpoint.Relayed via) {
+        int room = via == null ? 0 : Endpoint.Relayed.FRAME_HEADER;
+        ByteBuf buf = device.allocator().buffer(room + msg.length);
+        buf.writerIndex(room);
+        buf.readerIndex(room);
         buf.writeBytes(msg);
         if (peer != null) {
             peer.txBytes.addAndGet(msg.length);
         }
-        device.sink().sendDatagram(buf, to);
+        transmit(buf, to, via);
+    }
+
+    /**
+     * Hands a datagram to the sink: straight to {@code to}, or framed for the relay {@code via}.
+     * The frame header goes into the headroom every caller leaves for it, so nothing is copied.
+     */
+    private void transmit(ByteBuf datagram, InetSocketAddress to, Endpoint.Relayed via) {
+        if (via == null) {
+            device.sink().sendDatagram(datagram, to);
+            return;
+        }
+        int at = datagram.readerIndex() - Endpoint.Relayed.FRAME_HEADER;
+        datagram.setByte(at, Endpoint.Relayed.FRAME_TYPE);
+        datagram.setLong(at + 1, via.id());
+        datagram.readerIndex(at);
+        device.sink().sendDatagram(datagram, via.relay());
     }
 }

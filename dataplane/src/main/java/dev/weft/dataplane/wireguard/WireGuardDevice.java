@@ -89,7 +89,21 @@ public final class WireGuardDevice implements AutoCloseable {
             datagram.release();
             return;
         }
-        receivePath.receive(datagram, from);
+        receivePath.receive(datagram, from, null);
+    }
+
+    /**
+     * A WireGuard datagram that arrived through a relay, unwrapped from its frame: processed as
+     * if it came from the peer, and replies go back through {@code via}. An authenticated packet
+     * moves the peer's endpoint to {@code via} (this instance: nothing is allocated per packet).
+     * Handshake rate limiting under load keys on the relay's address. Takes ownership.
+     */
+    public void receiveDatagram(ByteBuf datagram, Endpoint.Relayed via) {
+        if (closed || via == null) {
+            datagram.release();
+            return;
+        }
+        receivePath.receive(datagram, via.relay(), via);
     }
 
     /** An IP packet from the TUN device, routed to a peer by destination. Takes ownership. */
@@ -196,7 +210,7 @@ public final class WireGuardDevice implements AutoCloseable {
             Endpoint e = p.endpoint;
             out.add(new PeerStatus(p.publicKey, e == null ? null : e.address(), allowedIps.prefixesOf(p), p.persistentKeepaliveSeconds,
                     p.lastHandshake, p.rxBytes.get(), p.txBytes.get(), p.rejectedReplay.get(),
-                    p.rejectedBadMac.get(), p.rejectedOther.get()));
+                    p.rejectedBadMac.get(), p.rejectedOther.get(), e));
         }
         return out;
     }
@@ -349,13 +363,18 @@ public final class WireGuardDevice implements AutoCloseable {
     /**
      * Moves a peer's session to {@code endpoint} (path selection); false when there is no such
      * peer. Roaming may move it again when the peer's authenticated packets come from elsewhere.
+     * When the handshake has not completed yet (one in flight, or packets waiting), a new
+     * initiation goes to the new endpoint at once (at most one per 100 ms per peer) instead of
+     * waiting for the retry after REKEY_TIMEOUT: the first guess may have been a dead path.
      */
     public boolean setEndpoint(byte[] publicKey, Endpoint endpoint) {
         Peer p = peerByKey(publicKey);
         if (p == null) {
             return false;
         }
-        p.setEndpoint(endpoint);
+        if (p.setEndpoint(endpoint)) {
+            sendPath.sendInitiationAfterMove(p);
+        }
         return true;
     }
     private volatile UnknownPeerHandler unknownPeerHandler;

@@ -47,6 +47,31 @@ class UdpEndpointTest {
     }
 
     @Test
+    void relayFramesGoToTheRelayReceiverOrAreDroppedWithoutOne() throws Exception {
+        BlockingQueue<Received> got = new LinkedBlockingQueue<>();
+        for (boolean withRelay : new boolean[] {true, false}) {
+            RelayReceiver relay = withRelay ? (b, from) -> record(got, "relay", b, from) : null;
+            try (UdpEndpoint udp = UdpEndpoint.bind(0, 2048, (b, from) -> record(got, "wg", b, from),
+                    (b, from) -> record(got, "control", b, from), relay);
+                 DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.port());
+                client.send(new DatagramPacket(new byte[] {(byte) 0xF2, 1, 2, 3, 4, 5, 6, 7, 8, 4}, 10, to));
+                client.send(new DatagramPacket(new byte[] {(byte) 0xF1, 9}, 2, to));
+                if (withRelay) {
+                    assertEquals(new Received("relay", 0xF2, 10, (InetSocketAddress) client.getLocalSocketAddress()),
+                            next(got));
+                }
+                assertEquals(0xF1, next(got).firstByte(), "the control channel keeps 0xF0 and 0xF1");
+                UdpCounters c = udp.counters();
+                assertEquals(withRelay ? 1 : 0, c.relay());
+                assertEquals(withRelay ? 0 : 1, c.dropped(), "without a relay receiver: dropped, counted");
+                assertEquals(1, c.control());
+            }
+        }
+        assertEquals(UdpEndpoint.RELAY_FRAME, dev.weft.dataplane.wireguard.Endpoint.Relayed.FRAME_TYPE);
+    }
+
+    @Test
     void sendsToIpv4AndIpv6Peers() throws Exception {
         try (UdpEndpoint udp = UdpEndpoint.bind(0, 2048, (b, f) -> b.release(), ControlHandler.discarding());
              DatagramSocket v4 = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));

@@ -235,6 +235,11 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
         return counters;
     }
 
+    /** The clock the channel stamps and judges {@link PeerInfo#lastSeenMillis} with. */
+    public ChannelClock clock() {
+        return clock;
+    }
+
     /** Stops: later datagrams are dropped, pending pings fail, peer keys are zeroed. */
     @Override
     public void close() {

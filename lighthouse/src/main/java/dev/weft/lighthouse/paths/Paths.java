@@ -176,10 +176,14 @@ public final class Paths {
 
   /** A relay offers a binding to {@code id}. */
   public void relayOffered(NodeId id, Endpoint.Relayed endpoint, String relayName) {
+    long now = nanoClock.getAsLong();
     PeerPaths p = peers.computeIfAbsent(id, PeerPaths::new);
     p.relayed = endpoint;
     p.relayName = relayName;
-    evaluate(p, nanoClock.getAsLong());
+    if (!p.attempting() && p.selected == null) {
+      startAttempt(p, now); // the peer wants to reach us and found no direct path yet: look for one too
+    }
+    evaluate(p, now);
   }
 
   /** The relay closed binding {@code bindingId} to {@code id}. */

@@ -3,15 +3,15 @@ package dev.weft.lighthouse.channel;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock the test moves by hand. */
-final class ManualClock implements ChannelClock {
+public final class ManualClock implements ChannelClock {
     final AtomicLong wall;
     final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
-    ManualClock(long wallMillis) {
+    public ManualClock(long wallMillis) {
         this.wall = new AtomicLong(wallMillis);
     }
 
-    void advanceMillis(long ms) {
+    public void advanceMillis(long ms) {
         wall.addAndGet(ms);
         nanos.addAndGet(ms * 1_000_000L);
     }

@@ -14,20 +14,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** A CA and its node certificates, built with the certs API, for the channel's tests. */
-final class Pki {
-    static final SecureRandom RANDOM = new SecureRandom();
+/** A CA and its node certificates, built with the certs API, for the channel's (and relays') tests. */
+public final class Pki {
+    public static final SecureRandom RANDOM = new SecureRandom();
 
-    record Node(NodeKeys keys, WeftCertificate certificate) {
+    public record Node(NodeKeys keys, WeftCertificate certificate) {
     }
 
     final Instant now;
     final CertificateAuthority ca;
     final TrustBundle bundle;
-    final RevocationSet revoked = new RevocationSet();
+    public final RevocationSet revoked = new RevocationSet();
     private int next = 10;
 
-    Pki(String name, Instant now) {
+    public Pki(String name, Instant now) {
         this.now = now;
         try {
             this.ca = CertificateAuthority.create(
@@ -38,15 +38,15 @@ final class Pki {
         }
     }
 
-    CertificateVerifier verifier() {
+    public CertificateVerifier verifier() {
         return new CertificateVerifier(bundle, revoked);
     }
 
-    Node node(String name) {
+    public Node node(String name) {
         return node(name, null);
     }
 
-    Node node(String name, Duration validity) {
+    public Node node(String name, Duration validity) {
         NodeKeys keys = NodeKeys.generate(RANDOM);
         try {
             IpPrefix ip = IpPrefix.parse("100.64.0." + next++ + "/10");

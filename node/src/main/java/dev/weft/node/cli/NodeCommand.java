@@ -45,10 +45,6 @@ public final class NodeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("weft node: " + TestTimers.VARIABLE + " is set: shortened WireGuard "
                     + "timers for tests (rekey after " + options.rekeyAfterTime().toMillis() + " ms); never use this in production");
         }
-        String unused = NotYetUsed.notice(cfg);
-        if (unused != null) {
-            spec.commandLine().getErr().println("weft node: " + unused);
-        }
         HangupNotice.install(spec.commandLine().getErr());
         NodeDaemon daemon;
         try {

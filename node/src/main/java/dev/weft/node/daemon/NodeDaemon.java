@@ -136,7 +136,8 @@ public final class NodeDaemon implements AutoCloseable {
                 }
             };
             Mesh mesh = services.add(Mesh.start(meshSettings(config, keys, pki, installer), dataplane.device(),
-                    (bytes, to) -> dataplane.sendDatagram(Unpooled.wrappedBuffer(bytes), to), identity));
+                    (bytes, to) -> dataplane.sendDatagram(Unpooled.wrappedBuffer(bytes), to), identity,
+                    dataplane.relayForwarder(), config.relay().useRelays() ? dataplane.relayClients() : null));
             control.target = mesh;
             mesh.useSocket(dataplane.udp());
             if (config.dns().enabled()) {
