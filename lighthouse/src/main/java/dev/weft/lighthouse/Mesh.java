@@ -230,6 +230,9 @@ public final class Mesh implements ControlHandler, AutoCloseable {
                            dev.weft.dataplane.relay.RelayForwarder relayForwarder,
                            dev.weft.dataplane.relay.RelayClients relayClients) {
     Mesh mesh = new Mesh(settings, device, sender, selfIdentity, relayForwarder, relayClients);
+    if (relayClients != null) {
+      relayClients.setControlHandler(mesh.channel::onRelayedControl);
+    }
     device.setRouteMissHandler(mesh.sessions);
     device.setUnknownPeerHandler(mesh.sessions);
     device.setPeerEvents(mesh.events);
@@ -351,6 +354,11 @@ public final class Mesh implements ControlHandler, AutoCloseable {
         : peer != null ? peer.address() : bestAddress(m);
     if (address == null) {
       return CompletableFuture.failedFuture(new IllegalStateException(m.name() + " has no known address"));
+    }
+    if ((chosen == null || chosen.direct() == null) && chosen != null && chosen.relayEndpoint() != null && peer != null) {
+      String relay = chosen.relay();
+      return channel.ping(m.identity(), chosen.relayEndpoint())
+          .thenApply(p -> new PingResult(m.name(), "relay", relay, p.from(), p.rttNanos() / 1e6));
     }
     CompletableFuture<Void> greeted = peer != null ? CompletableFuture.completedFuture(null) : greet(m, address);
     return greeted.thenCompose(v -> channel.ping(m.identity(), address))

@@ -26,6 +26,21 @@ public final class RelayClients {
     private final Object writeLock = new Object();
     private final LongAdder framesReceived = new LongAdder();
     private final LongAdder droppedWrongSource = new LongAdder();
+    private volatile RelayedControl control;
+
+    /**
+     * Where weft control messages that came through a relay go (pings and pongs between two
+     * members who reach each other only that way), with the relayed endpoint they came through.
+     */
+    public interface RelayedControl {
+        /** Takes ownership of {@code message}. */
+        void onRelayedControl(ByteBuf message, Endpoint.Relayed via);
+    }
+
+    /** Who receives control messages that arrive through relays; null drops them. */
+    public void setControlHandler(RelayedControl handler) {
+        this.control = handler;
+    }
 
     /** Counters. */
     public record Counters(long framesReceived, long droppedWrongSource) {
@@ -106,7 +121,17 @@ public final class RelayClients {
         }
         framesReceived.increment();
         frame.skipBytes(RelayFrame.HEADER);
-        device.receiveDatagram(frame, endpoint);
+        int first = frame.getUnsignedByte(frame.readerIndex());
+        if (first >= 1 && first <= 4) {
+            device.receiveDatagram(frame, endpoint);
+            return true;
+        }
+        RelayedControl c = control;
+        if (c != null && first >= dev.weft.dataplane.udp.UdpEndpoint.CONTROL_FIRST) {
+            c.onRelayedControl(frame, endpoint);
+        } else {
+            frame.release();
+        }
         return true;
     }
 

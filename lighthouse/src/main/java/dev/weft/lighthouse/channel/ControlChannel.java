@@ -68,7 +68,7 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
     private record HelloNonce(long high, long low) {
     }
 
-    private record PendingPing(PeerKey peer, long sentNanos, CompletableFuture<Pong> result) {
+    private record PendingPing(PeerKey peer, long sentNanos, CompletableFuture<Pong> result, boolean relayed) {
     }
 
     /**
@@ -161,7 +161,7 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
         }
         long id = random.nextLong();
         CompletableFuture<Pong> result = new CompletableFuture<>();
-        pings.put(id, new PendingPing(p.key, clock.nanoTime(), result));
+        pings.put(id, new PendingPing(p.key, clock.nanoTime(), result, false));
         result.orTimeout(limits.pingTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((pong, error) -> pings.remove(id));
         if (!seal(p, address, ChannelKind.PING, Wire.ping(id))) {
@@ -178,6 +178,92 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
     public boolean probe(NodeIdentity peer, InetSocketAddress address) {
         Peer p = peers.getIfPresent(new PeerKey(peer.x25519PublicKey()));
         return p != null && seal(p, address, ChannelKind.PING, Wire.ping(random.nextLong()));
+    }
+
+    /**
+     * Pings a verified peer through a relay ({@code via}: a binding the relay offered for it), for
+     * a round trip over the path a relayed session takes. The pong completes the future only: it
+     * says nothing about direct paths, so the listener does not hear of it.
+     */
+    public CompletableFuture<Pong> ping(NodeIdentity peer, dev.weft.dataplane.wireguard.Endpoint.Relayed via) {
+        Peer p = peers.getIfPresent(new PeerKey(peer.x25519PublicKey()));
+        if (p == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(peer.name() + " is not a verified peer"));
+        }
+        if (pings.size() >= limits.maxPendingPings()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("too many pings pending"));
+        }
+        long id = random.nextLong();
+        CompletableFuture<Pong> result = new CompletableFuture<>();
+        pings.put(id, new PendingPing(p.key, clock.nanoTime(), result, true));
+        result.orTimeout(limits.pingTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((pong, error) -> pings.remove(id));
+        byte[] sealed = sealed(p, ChannelKind.PING, Wire.ping(id));
+        if (sealed == null) {
+            result.completeExceptionally(new IllegalStateException(peer.name() + " was forgotten"));
+        } else {
+            transmit(framed(sealed, via), via.relay());
+        }
+        return result;
+    }
+
+    /**
+     * A control message that came through a relay. Only pings and pongs are taken this way: the
+     * sender is authenticated as any sealed sender is, but its address is not moved (the relay's
+     * address is not the peer's), and the pong goes back through the same binding.
+     */
+    public void onRelayedControl(ByteBuf message, dev.weft.dataplane.wireguard.Endpoint.Relayed via) {
+        byte[] datagram;
+        try {
+            if (message.readableBytes() > Wire.MAX_DATAGRAM) {
+                counters.increment(Counter.DROP_MALFORMED);
+                return;
+            }
+            datagram = new byte[message.readableBytes()];
+            message.readBytes(datagram);
+        } finally {
+            message.release();
+        }
+        if (closed || datagram.length < Wire.MIN_SEALED || (datagram[0] & 0xFF) != Wire.TYPE_SEALED) {
+            counters.increment(Counter.DROP_MALFORMED);
+            return;
+        }
+        Wire.SealedHeader header;
+        try {
+            header = Wire.decodeSealedHeader(datagram);
+        } catch (ChannelFormatException e) {
+            counters.increment(Counter.DROP_MALFORMED);
+            return;
+        }
+        Peer peer = peers.getIfPresent(new PeerKey(header.senderKey()));
+        byte[] plain = peer == null ? null : open(peer, header, datagram);
+        if (plain == null) {
+            return;
+        }
+        try {
+            switch (plain[0] & 0xFF) {
+                case ChannelKind.PING -> {
+                    long id = Wire.decodePing(Arrays.copyOfRange(plain, 1, plain.length));
+                    byte[] pong = sealed(peer, ChannelKind.PONG, Wire.pong(id, via.relay()));
+                    if (pong != null) {
+                        transmit(framed(pong, via), via.relay());
+                        counters.increment(Counter.PINGS_ANSWERED);
+                    }
+                }
+                case ChannelKind.PONG -> receivePong(peer, via.relay(),
+                        Wire.decodePong(Arrays.copyOfRange(plain, 1, plain.length)));
+                default -> counters.increment(Counter.DROP_BAD_KIND);
+            }
+        } catch (ChannelFormatException e) {
+            counters.increment(Counter.DROP_MALFORMED);
+        }
+    }
+
+    private static byte[] framed(byte[] sealed, dev.weft.dataplane.wireguard.Endpoint.Relayed via) {
+        byte[] frame = new byte[dev.weft.dataplane.wireguard.Endpoint.Relayed.FRAME_HEADER + sealed.length];
+        ByteBuffer.wrap(frame).put((byte) dev.weft.dataplane.wireguard.Endpoint.Relayed.FRAME_TYPE).putLong(via.id())
+                .put(sealed);
+        return frame;
     }
 
     /** The largest payload {@link #send} takes. */
@@ -474,29 +560,8 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
             }
             return;
         }
-        if (!fresh(header.timestamp())) {
-            counters.increment(Counter.DROP_SEALED_STALE);
-            return;
-        }
-        byte[] key = peer.sealingKey();
-        if (key == null) {
-            counters.increment(Counter.DROP_SEALED_UNKNOWN_SENDER);
-            return;
-        }
-        byte[] plain;
-        try {
-            plain = XChaCha20Poly1305.open(key, header.nonce(),
-                    Arrays.copyOfRange(datagram, Wire.SEALED_HEADER, datagram.length), header.associatedData());
-        } finally {
-            Arrays.fill(key, (byte) 0);
-        }
+        byte[] plain = open(peer, header, datagram);
         if (plain == null) {
-            counters.increment(Counter.DROP_SEALED_BAD_TAG);
-            return;
-        }
-        ByteBuffer nonce = ByteBuffer.wrap(header.nonce());
-        if (!peer.replay.accept(header.timestamp(), nonce.getLong(), nonce.getLong())) {
-            counters.increment(Counter.DROP_SEALED_REPLAYED);
             return;
         }
         peer.heard(from, clock.wallMillis());
@@ -517,6 +582,36 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
         }
     }
 
+    /** The plaintext of a sealed datagram from {@code peer}: fresh, authentic and not a replay; else null (counted). */
+    private byte[] open(Peer peer, Wire.SealedHeader header, byte[] datagram) {
+        if (!fresh(header.timestamp())) {
+            counters.increment(Counter.DROP_SEALED_STALE);
+            return null;
+        }
+        byte[] key = peer.sealingKey();
+        if (key == null) {
+            counters.increment(Counter.DROP_SEALED_UNKNOWN_SENDER);
+            return null;
+        }
+        byte[] plain;
+        try {
+            plain = XChaCha20Poly1305.open(key, header.nonce(),
+                    Arrays.copyOfRange(datagram, Wire.SEALED_HEADER, datagram.length), header.associatedData());
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+        if (plain == null) {
+            counters.increment(Counter.DROP_SEALED_BAD_TAG);
+            return null;
+        }
+        ByteBuffer nonce = ByteBuffer.wrap(header.nonce());
+        if (!peer.replay.accept(header.timestamp(), nonce.getLong(), nonce.getLong())) {
+            counters.increment(Counter.DROP_SEALED_REPLAYED);
+            return null;
+        }
+        return plain;
+    }
+
     private void answerPing(Peer peer, InetSocketAddress from, long id) {
         if (seal(peer, from, ChannelKind.PONG, Wire.pong(id, from))) {
             counters.increment(Counter.PINGS_ANSWERED);
@@ -533,7 +628,9 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
         long rtt = clock.nanoTime() - pending.sentNanos;
         counters.increment(Counter.PONGS_MATCHED);
         Pong result = new Pong(peer.identity(), from, pong.reflexive(), rtt);
-        listener.onPong(result.peer(), from, pong.reflexive(), rtt);
+        if (!pending.relayed) {
+            listener.onPong(result.peer(), from, pong.reflexive(), rtt);
+        }
         pending.result.complete(result);
     }
 
@@ -564,9 +661,19 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
     }
 
     private boolean seal(Peer peer, InetSocketAddress to, int kind, byte[] payload) {
+        byte[] datagram = sealed(peer, kind, payload);
+        if (datagram == null) {
+            return false;
+        }
+        transmit(datagram, to);
+        return true;
+    }
+
+    /** A sealed datagram for {@code peer}, or null once it is forgotten. */
+    private byte[] sealed(Peer peer, int kind, byte[] payload) {
         byte[] key = peer.sealingKey();
         if (key == null) {
-            return false;
+            return null;
         }
         byte[] nonce = new byte[Wire.SEALED_NONCE];
         random.nextBytes(nonce);
@@ -582,8 +689,7 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
         }
         byte[] datagram = Arrays.copyOf(header, header.length + sealed.length);
         System.arraycopy(sealed, 0, datagram, header.length, sealed.length);
-        transmit(datagram, to);
-        return true;
+        return datagram;
     }
 
     private void transmit(byte[] datagram, InetSocketAddress to) {

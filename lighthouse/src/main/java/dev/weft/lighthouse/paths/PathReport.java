@@ -1,5 +1,6 @@
 package dev.weft.lighthouse.paths;
 
+import dev.weft.dataplane.wireguard.Endpoint;
 import java.net.InetSocketAddress;
 
 /**
@@ -9,9 +10,10 @@ import java.net.InetSocketAddress;
  *     or waits for one)
  * @param rttMillis the smoothed round trip of {@code direct}, or null
  * @param relay the name of the relay offered for this peer, or null
+ * @param relayEndpoint the binding that relay offered, or null
  * @param relayed whether traffic goes through {@code relay} (no direct path answers)
  * @param punching whether a punch attempt is under way
  */
-public record PathReport(InetSocketAddress direct, Double rttMillis, String relay, boolean relayed,
-                         boolean punching) {
+public record PathReport(InetSocketAddress direct, Double rttMillis, String relay, Endpoint.Relayed relayEndpoint,
+                         boolean relayed, boolean punching) {
 }

@@ -322,7 +322,7 @@ public final class Paths {
       p.applied = target;
     }
     reports.put(p.id, new PathReport(current == null ? null : current.address,
-        current == null ? null : current.rttNanos() / 1e6, p.relayName, current == null && p.relayed != null && useRelays,
+        current == null ? null : current.rttNanos() / 1e6, p.relayName, p.relayed, current == null && p.relayed != null && useRelays,
         p.attempting()));
   }
 }
