@@ -60,7 +60,9 @@ public final class Dataplane implements PacketSink, AutoCloseable {
         } finally {
             Arrays.fill(key, (byte) 0);
         }
-        this.relayForwarder = new RelayForwarder(MAX_RELAY_BINDINGS, this::sendDatagram, System::nanoTime);
+        // Frames arrive on the socket's loop and are forwarded from there: queued, and flushed
+        // once per batch of reads (UdpEndpoint's channelReadComplete).
+        this.relayForwarder = new RelayForwarder(MAX_RELAY_BINDINGS, this::forwardFrame, System::nanoTime);
         this.relayClients = new RelayClients(device, MAX_RELAYED_ENDPOINTS);
         this.relayDemux = new RelayDemux(relayForwarder, relayClients);
     }
@@ -193,6 +195,17 @@ public final class Dataplane implements PacketSink, AutoCloseable {
             u.write(datagram, to); // flushed at the end of the TUN batch
         } else {
             u.send(datagram, to);
+        }
+    }
+
+    private void forwardFrame(ByteBuf frame, InetSocketAddress to) {
+        UdpEndpoint u = udp;
+        if (u == null || closed) {
+            frame.release();
+        } else if (u.inEventLoop()) {
+            u.write(frame, to);
+        } else {
+            u.send(frame, to);
         }
     }
 

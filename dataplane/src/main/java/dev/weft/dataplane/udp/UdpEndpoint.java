@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link ControlHandler} (which uses 0xF0 and 0xF1); anything else (and empty datagrams) is
  * dropped and counted. Sender addresses are normalized ({@link Addresses#normalize}).
  *
- * <p>{@link #write} queues without flushing (the TUN reader flushes once per batch, so Netty
- * can send a batch with {@code sendmmsg}); {@link #send} writes and flushes. Both take
+ * <p>{@link #write} queues without flushing (the TUN reader flushes once per batch, and the
+ * socket's own read loop at the end of each batch of reads, so Netty can send a batch with
+ * {@code sendmmsg}); {@link #send} writes and flushes. Both take
  * ownership of the buffer and may be called from any thread.
  */
 public final class UdpEndpoint implements AutoCloseable {
@@ -267,6 +268,15 @@ public final class UdpEndpoint implements AutoCloseable {
                 dropped.increment();
                 content.release();
             }
+        }
+
+        /**
+         * The end of a batch of reads: what the receivers queued with {@link UdpEndpoint#write}
+         * meanwhile (a relay's forwarded frames) goes out in one flush (sendmmsg).
+         */
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.channel().flush();
         }
 
         @Override

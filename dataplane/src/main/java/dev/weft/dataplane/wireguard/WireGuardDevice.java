@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * TUN device with {@link #sendPacket}; it writes to its {@link PacketSink}. Buffers change
  * owner with each call. Both methods are thread-safe and may run on different threads.
  * For zero-copy encryption give {@code sendPacket} buffers with 16 bytes of headroom before
- * the packet and 32 bytes of room after it.
+ * the packet (25 for a peer behind a relay: {@link Endpoint.Relayed#FRAME_HEADER} more) and
+ * 32 bytes of room after it.
  */
 public final class WireGuardDevice implements AutoCloseable {
     private final PacketSink sink;

@@ -72,6 +72,26 @@ class UdpEndpointTest {
     }
 
     @Test
+    void whatAReceiverQueuesIsFlushedAtTheEndOfTheReadBatch() throws Exception {
+        UdpEndpoint[] self = new UdpEndpoint[1];
+        try (UdpEndpoint udp = UdpEndpoint.bind(0, 2048, (b, f) -> b.release(), ControlHandler.discarding(),
+                (frame, from) -> self[0].write(frame, from)); // a relay forwarding back to the sender
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            self[0] = udp;
+            client.setSoTimeout(5000);
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.port());
+            for (int i = 0; i < 3; i++) {
+                client.send(new DatagramPacket(new byte[] {(byte) 0xF2, 0, 0, 0, 0, 0, 0, 0, (byte) i, 4}, 10, to));
+            }
+            for (int i = 0; i < 3; i++) {
+                DatagramPacket p = new DatagramPacket(new byte[16], 16);
+                client.receive(p); // times out unless the queued writes were flushed
+                assertEquals(10, p.getLength());
+            }
+        }
+    }
+
+    @Test
     void sendsToIpv4AndIpv6Peers() throws Exception {
         try (UdpEndpoint udp = UdpEndpoint.bind(0, 2048, (b, f) -> b.release(), ControlHandler.discarding());
              DatagramSocket v4 = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));

@@ -415,8 +415,7 @@ public final class Relays implements AutoCloseable {
     public void tick() {
         long now = nanoClock.getAsLong();
         List<Runnable> events = new ArrayList<>();
-        List<PeerInfo[]> refresh = new ArrayList<>();
-        List<NodeId> refreshPeers = new ArrayList<>();
+        List<Map.Entry<PeerInfo, NodeId>> refresh = new ArrayList<>();
         synchronized (lock) {
             if (closed) {
                 return;
@@ -445,8 +444,7 @@ public final class Relays implements AutoCloseable {
                     it.remove();
                 } else if (now - e.getValue().lastRequest >= REFRESH_NANOS) {
                     e.getValue().lastRequest = now;
-                    refresh.add(new PeerInfo[] {relay.get()});
-                    refreshPeers.add(e.getKey().peer());
+                    refresh.add(Map.entry(relay.get(), e.getKey().peer()));
                 }
             }
             for (Iterator<Map.Entry<Use, Attachment>> it = attachments.entrySet().iterator(); it.hasNext(); ) {
@@ -458,8 +456,8 @@ public final class Relays implements AutoCloseable {
                 }
             }
         }
-        for (int i = 0; i < refresh.size(); i++) {
-            sendRequest(refresh.get(i)[0], refreshPeers.get(i));
+        for (Map.Entry<PeerInfo, NodeId> r : refresh) {
+            sendRequest(r.getKey(), r.getValue());
         }
         events.forEach(Runnable::run);
     }
