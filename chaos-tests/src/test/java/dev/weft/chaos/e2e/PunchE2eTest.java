@@ -103,6 +103,10 @@ class PunchE2eTest {
                 peer.toString());
         b.host().ping(a.v4(), DEADLINE);
         assertEquals("relay", peer(b, "a").path("path").asText(), peer(b, "a").toString());
+        JsonNode pong = MeshLab.json(a, "ping", "b", "--json").path("pings").get(0);
+        assertEquals("relay", pong.path("path").asText(), pong.toString());
+        assertEquals("lh", pong.path("via").asText(), pong.toString());
+        assertTrue(pong.path("rtt_ms").asDouble() > 0, pong.toString());
     }
 
     private static boolean direct(Member m, String name) {

@@ -39,7 +39,7 @@ public final class StatusCommand implements Callable<Integer> {
         for (JsonNode p : s.path("peers")) {
             out.println();
             out.println("peer: " + p.path("public_key").asText()
-                    + (p.path("name").isTextual() ? " (" + p.path("name").asText() + ", " + p.path("path").asText() + ")" : ""));
+                    + (p.path("name").isTextual() ? " (" + p.path("name").asText() + ", " + path(p) + ")" : ""));
             out.println("  endpoint: " + (p.path("endpoint").isNull() ? "(none)" : p.path("endpoint").asText()));
             out.println("  allowed ips: " + String.join(", ", texts(p.path("allowed_ips"))));
             String hs = p.path("last_handshake").isNull() ? "never" : p.path("last_handshake").asText()
@@ -78,5 +78,20 @@ public final class StatusCommand implements Callable<Integer> {
             u++;
         }
         return String.format(java.util.Locale.ROOT, "%.2f %s", v, units[u]);
+    }
+
+    /** "direct", "relay via lh1", with the round trip when known and "punching" while an attempt runs. */
+    private static String path(JsonNode p) {
+        StringBuilder b = new StringBuilder(p.path("path").asText());
+        if (p.path("via").isTextual()) {
+            b.append(" via ").append(p.path("via").asText());
+        }
+        if (p.path("rtt_ms").isNumber()) {
+            b.append(String.format(java.util.Locale.ROOT, ", %.2f ms", p.path("rtt_ms").asDouble()));
+        }
+        if (p.path("punching").asBoolean()) {
+            b.append(", punching");
+        }
+        return b.toString();
     }
 }
