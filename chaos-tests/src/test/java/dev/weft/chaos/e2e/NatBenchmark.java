@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -185,12 +184,8 @@ public final class NatBenchmark {
         o.launch(sites);
         Map<String, Double> up = awaitUp(o, sites, t0);
         Map<Pair, Result> byPair = new ConcurrentHashMap<>();
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (Pair p : net.pairs()) {
-            all.add(CompletableFuture.runAsync(() -> byPair.put(p, measure(o, p, t0,
-                    Math.max(up.get(p.a().name()), up.get(p.b().name()))))));
-        }
-        all.forEach(CompletableFuture::join);
+        NatLab.atOnce(net.pairs(), p -> byPair.put(p, measure(o, p, t0,
+                Math.max(up.get(p.a().name()), up.get(p.b().name())))));
         for (Pair p : net.pairs()) {
             Result r = byPair.get(p);
             results.add(r);
@@ -246,7 +241,7 @@ public final class NatBenchmark {
                 to.getHostAddress());
         try {
             while (System.nanoTime() < end) {
-                if (wire.count().minus(start).bigBothWays() >= 3) {
+                if (wire.count().minus(start).bigBothWays() >= 2) { // two big pings each way: not a stray packet
                     direct = since(t0);
                     break;
                 }
@@ -323,15 +318,18 @@ public final class NatBenchmark {
                 + " unsolicited input), lighthouses lh1 and lh2 on the internet segment; %d cores, wall time %.0f s,"
                 + " load average %s%n%n", net.sites().size(), Runtime.getRuntime().availableProcessors(), wallSeconds,
                 loadAverage());
-        System.out.println("Seconds from launching every site's node at once; direct = big pings crossing between the"
-                + " two sites on the wire; path = where 10 big pings went at the end (" + directSeconds
-                + " s after the nodes were up at most).");
+        System.out.println("Seconds from launching every site's node at once (nodes up: the later of the pair's two"
+                + " interfaces; \"after up\": from then); first answer: a ping with a 1 s deadline, retried; direct:"
+                + " the second big ping (1200 bytes, 5 a second) to cross between the two sites both ways on the wire;"
+                + " final path: where 10 big pings went at the end (" + directSeconds + " s after the nodes were up at"
+                + " most).");
         System.out.println();
-        System.out.println("| overlay | pair | node up | first answer | direct | final path |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| overlay | pair | nodes up | first answer | (after up) | direct | (after up) | final path |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", r.overlay(), r.pair().label(),
-                    seconds(r.up()), seconds(r.firstAnswer()), seconds(r.direct()), r.path());
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", r.overlay(),
+                    r.pair().label(), seconds(r.up()), seconds(r.firstAnswer()), seconds(r.firstAnswer() - r.up()),
+                    seconds(r.direct()), seconds(r.direct() - r.up()), r.path());
         }
         System.out.println();
         System.out.println("| overlay | pair | path | iperf3 TCP, " + iperfSeconds + " s | ping RTT avg (answered) |");

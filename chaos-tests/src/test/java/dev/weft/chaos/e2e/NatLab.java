@@ -168,6 +168,38 @@ final class NatLab {
         return wires.computeIfAbsent(s.name + "|" + relay.name(), k -> internet.wire(s.publicIpv4(), relay.ipv4()));
     }
 
+    /**
+     * Runs {@code action} for every item at once, a thread each (the common pool has one thread on two cores,
+     * which would run the pairs one after the other), and waits for all.
+     */
+    static <T> void atOnce(List<T> items, java.util.function.Consumer<T> action) {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (T item : items) {
+            threads.add(Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    action.accept(item);
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            IllegalStateException e = new IllegalStateException(failures.size() + " of " + items.size() + " failed",
+                    failures.get(0));
+            failures.subList(1, failures.size()).forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
     /** Forgets every NAT mapping and connection on every router, as if they had all been rebooted. */
     void forgetAllConnections() {
         for (Site s : sites.values()) {

@@ -119,11 +119,7 @@ class NatTraversalE2eTest {
     @Order(1)
     Stream<DynamicTest> theFirstPingOfEveryPairIsAnsweredWithinOneSecond() {
         // All pairs at once: each pair's sites have never talked, so each first ping opens a new session.
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (Pair p : net.pairs()) {
-            all.add(CompletableFuture.runAsync(() -> firstPings.put(p, firstPing(p))));
-        }
-        all.forEach(CompletableFuture::join);
+        NatLab.atOnce(net.pairs(), p -> firstPings.put(p, firstPing(p)));
         return net.pairs().stream().map(p -> DynamicTest.dynamicTest(p.label(), () -> {
             // Two public nodes or a shared LAN: reachable at once. A public node reaches a NAT's node only by
             // probing all its candidates while the NAT side probes back; NAT to NAT needs a relay at first.
@@ -161,13 +157,8 @@ class NatTraversalE2eTest {
     @Order(2)
     Stream<DynamicTest> everyPairEndsDirectButSymmetricToSymmetricWhichEndsRelayed() {
         Map<Pair, Verdict> verdicts = new ConcurrentHashMap<>();
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (Pair p : net.pairs()) {
-            if (enforced(features(p))) { // a skipped pair is not worth its 20-40 s of waiting
-                all.add(CompletableFuture.runAsync(() -> verdicts.put(p, settle(p))));
-            }
-        }
-        all.forEach(CompletableFuture::join);
+        // A skipped pair is not worth its 20-40 s of waiting.
+        NatLab.atOnce(net.pairs().stream().filter(p -> enforced(features(p))).toList(), p -> verdicts.put(p, settle(p)));
         verdicts.values().forEach(v -> System.err.println("nat: " + v));
         return net.pairs().stream().map(p -> DynamicTest.dynamicTest(p.label(), () -> {
             Verdict v = verdicts.get(p);
@@ -286,7 +277,7 @@ class NatTraversalE2eTest {
         List<String> seen = new ArrayList<>();
         try {
             CompletableFuture<StreamResult> stream = CompletableFuture.supplyAsync(() ->
-                    p.a().host().streamTo(p.b().host(), b.overlay(), 24_000_000, Duration.ofSeconds(120)));
+                    p.a().host().streamTo(p.b().host(), b.overlay(), 24_000_000, Duration.ofSeconds(120)), r -> Thread.ofPlatform().daemon().start(r));
             awaitPath(a, b, "direct", DIRECT_EASY, seen);
             direct.cut();
             awaitPath(a, b, "relay", Duration.ofSeconds(15), seen);
