@@ -89,6 +89,7 @@ final class NatLab {
     final Host lh2;
     private final Map<String, Site> sites = new LinkedHashMap<>();
     private final Map<String, Wire> wires = new HashMap<>();
+    private Router lanRouter;
 
     private NatLab(Lab lab) {
         this.lab = lab;
@@ -97,23 +98,44 @@ final class NatLab {
         this.lh2 = lab.host("lh2", internet);
     }
 
+    /** Every site, in the order {@link #build(Lab, List)} takes them. */
+    static final List<String> ALL = List.of("pub1", "eim1", "sym1", "dbl1", "pub2", "eim2", "sym2", "dbl2", "lana",
+            "lanb");
+
     /** The whole topology above, in {@code lab}. */
     static NatLab build(Lab lab) {
+        return build(lab, ALL);
+    }
+
+    /** Lighthouses and only the named sites (of {@link #ALL}), for a test that needs few. */
+    static NatLab build(Lab lab, List<String> names) {
         NatLab n = new NatLab(lab);
-        for (int i = 1; i <= 2; i++) {
-            n.add(new Site("pub" + i, Kind.PUBLIC, lab.host("pub" + i, n.internet), null));
-            Router eim = lab.router("eim" + i + "-gw", n.internet, Nat.PORT_RESTRICTED);
-            n.add(new Site("eim" + i, Kind.EIM, lab.host("eim" + i, eim.lan()), eim));
-            Router sym = lab.router("sym" + i + "-gw", n.internet, Nat.SYMMETRIC);
-            n.add(new Site("sym" + i, Kind.SYMMETRIC, lab.host("sym" + i, sym.lan()), sym));
-            // CGNAT: a port-restricted home router behind a port-restricted carrier router ("dblN-gw-cgn").
-            Router dbl = lab.router("dbl" + i + "-gw", n.internet, Nat.CGNAT);
-            n.add(new Site("dbl" + i, Kind.DOUBLE, lab.host("dbl" + i, dbl.lan()), dbl));
+        for (String name : names) {
+            n.create(name);
         }
-        Router lan = lab.router("lan-gw", n.internet, Nat.PORT_RESTRICTED);
-        n.add(new Site("lana", Kind.SAME_LAN, lab.host("lana", lan.lan()), lan));
-        n.add(new Site("lanb", Kind.SAME_LAN, lab.host("lanb", lan.lan()), lan));
         return n;
+    }
+
+    private void create(String name) {
+        Site s = switch (name.replaceAll("[0-9]+$", "")) {
+            case "pub" -> new Site(name, Kind.PUBLIC, lab.host(name, internet), null);
+            case "eim" -> site(name, Kind.EIM, lab.router(name + "-gw", internet, Nat.PORT_RESTRICTED));
+            case "sym" -> site(name, Kind.SYMMETRIC, lab.router(name + "-gw", internet, Nat.SYMMETRIC));
+            // CGNAT: a port-restricted home router behind a port-restricted carrier router ("dblN-gw-cgn").
+            case "dbl" -> site(name, Kind.DOUBLE, lab.router(name + "-gw", internet, Nat.CGNAT));
+            case "lana", "lanb" -> {
+                if (lanRouter == null) {
+                    lanRouter = lab.router("lan-gw", internet, Nat.PORT_RESTRICTED);
+                }
+                yield site(name, Kind.SAME_LAN, lanRouter);
+            }
+            default -> throw new IllegalArgumentException("no site kind for " + name);
+        };
+        add(s);
+    }
+
+    private Site site(String name, Kind kind, Router gw) {
+        return new Site(name, kind, lab.host(name, gw.lan()), gw);
     }
 
     private void add(Site s) {
@@ -146,7 +168,9 @@ final class NatLab {
         };
         List<Pair> out = new ArrayList<>();
         for (String[] p : names) {
-            out.add(Pair.of(site(p[0]), site(p[1])));
+            if (sites.containsKey(p[0]) && sites.containsKey(p[1])) {
+                out.add(Pair.of(site(p[0]), site(p[1])));
+            }
         }
         return out;
     }
@@ -161,6 +185,12 @@ final class NatLab {
                     k -> p.a.router.lan().wire(p.a.host.ipv4(), p.b.host.ipv4()));
         }
         return wires.computeIfAbsent(p.a.name + "|" + p.b.name, k -> internet.wire(p.a.publicIpv4(), p.b.publicIpv4()));
+    }
+
+    /** The internet between the two hosts' own global IPv6 addresses (routed, never translated). */
+    synchronized Wire wire6(Pair p) {
+        return wires.computeIfAbsent(p.a.name + "|" + p.b.name + "|6", k -> internet.wire(p.a.host.ipv6().orElseThrow(),
+                p.b.host.ipv6().orElseThrow()));
     }
 
     /** The internet between a site's public address and a relay. */

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import static dev.weft.chaos.e2e.Issue12.enforced;
+import static dev.weft.chaos.e2e.Issue12.needs;
+
+import dev.weft.chaos.e2e.Issue12.Feature;
 import dev.weft.chaos.e2e.NatLab.Pair;
 import dev.weft.chaos.e2e.NatMesh.Node;
 import dev.weft.chaos.e2e.NatMesh.PeerPath;
@@ -28,10 +32,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.MethodOrderer;
@@ -50,30 +52,12 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * on the internet between the two sites. Then a hashed TCP stream across path changes, NAT reboots and
  * mapping timeouts, a relay killed under two nodes, and an outsider refused by the relays.
  *
- * <p>Each check names the {@link Feature}s it needs. Checks that need a feature in {@link #NOT_LANDED} are
- * skipped with that reason (never silently passed) unless {@code -Dweft.nat.pending=true}; as a feature lands
- * in lighthouse/, remove it from {@link #NOT_LANDED} and its checks become part of CI.
+ * <p>Each check names the {@link Feature}s it needs; see {@link Issue12} for which are skipped until they land.
  */
 @RequiresLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NatTraversalE2eTest {
-    /** What weft must do for a check to pass (issue 12's build list). */
-    enum Feature {
-        /** relay.am_relay / use_relays: traffic through a relay at once, and when nothing direct works. */
-        RELAY,
-        /** call-me-maybe: both sides probe each other's candidates at once; peer-reflexive candidates. */
-        PUNCHING,
-        /** endpoint-dependent NAT detected and birthday-probed against a NAT on the other side. */
-        BIRTHDAY,
-        /** path selection: LAN candidates, moving relay → direct and back, status path/via. */
-        PATHS
-    }
-
-    /** Features not yet in weft's main branch. */
-    private static final Set<Feature> NOT_LANDED = EnumSet.of(Feature.RELAY, Feature.PUNCHING, Feature.BIRTHDAY,
-            Feature.PATHS);
-    private static final boolean PENDING = Boolean.getBoolean("weft.nat.pending");
     private static final Duration DIRECT_EASY = Duration.ofSeconds(20);
     private static final Duration DIRECT_BIRTHDAY = Duration.ofSeconds(40);
     private static final int PINGS = 10;
@@ -267,26 +251,30 @@ class NatTraversalE2eTest {
     @Order(3)
     void aTcpStreamSurvivesRelayToDirectAndFallingBackToTheRelayWhenTheDirectPathIsCut() throws Exception {
         needs(EnumSet.of(Feature.RELAY, Feature.PUNCHING, Feature.PATHS));
-        // eim2 and dbl2 have not talked yet: the stream's first packets open the session (on a relay first).
+        // eim2 and dbl2 have not talked yet. The direct path is cut on the wire first, so the stream must start on
+        // a relay whatever the punching speed; healed, the pair must move to direct; cut again, back to the relay.
         Pair p = Pair.of(net.site("eim2"), net.site("dbl2"));
         Node a = node(p.a());
         Node b = node(p.b());
         Wire direct = net.wire(p);
-        // 24 MB at 16 Mbit/s: about 12 s, long enough to see relay, direct, the cut and the fallback.
+        // 60 MB at 16 Mbit/s: about 30 s, so all three paths carry part of it.
         p.a().host().link().rate(16_000_000);
         List<String> seen = new ArrayList<>();
+        direct.cut();
         try {
             CompletableFuture<StreamResult> stream = CompletableFuture.supplyAsync(() ->
-                    p.a().host().streamTo(p.b().host(), b.overlay(), 24_000_000, Duration.ofSeconds(120)), r -> Thread.ofPlatform().daemon().start(r));
+                    p.a().host().streamTo(p.b().host(), b.overlay(), 60_000_000, Duration.ofSeconds(150)),
+                    r -> Thread.ofPlatform().daemon().start(r));
+            awaitPath(a, b, "relay", Duration.ofSeconds(15), seen);
+            direct.heal();
             awaitPath(a, b, "direct", DIRECT_EASY, seen);
             direct.cut();
             awaitPath(a, b, "relay", Duration.ofSeconds(15), seen);
-            StreamResult r = stream.get(150, java.util.concurrent.TimeUnit.SECONDS);
+            assertFalse(stream.isDone(), "the stream was still running across all three paths " + seen
+                    + (stream.isDone() ? ": " + stream.join() : ""));
+            StreamResult r = stream.get(180, java.util.concurrent.TimeUnit.SECONDS);
             System.err.println("nat: stream eim2 -> dbl2 across " + seen + ": " + r);
             r.requireIntact();
-            assertTrue(seen.indexOf("relay") >= 0 && seen.indexOf("relay") < seen.indexOf("direct"),
-                    "the stream started on a relay and moved to direct: " + seen);
-            assertEquals("relay", seen.get(seen.size() - 1), "and back to the relay when the direct path was cut: " + seen);
         } finally {
             direct.heal();
             p.a().host().link().rate(0);
@@ -426,17 +414,6 @@ class NatTraversalE2eTest {
 
     private Node node(NatLab.Site s) {
         return mesh.node(s.name());
-    }
-
-    /** Skips a check that needs a feature not landed yet, unless -Dweft.nat.pending=true. */
-    private static void needs(Set<Feature> features) {
-        Set<Feature> missing = features.stream().filter(NOT_LANDED::contains).collect(Collectors.toSet());
-        Assumptions.assumeTrue(enforced(features), () -> "pending issue 12: needs " + missing
-                + " (run with -Dweft.nat.pending=true to enforce)");
-    }
-
-    private static boolean enforced(Set<Feature> features) {
-        return PENDING || features.stream().noneMatch(NOT_LANDED::contains);
     }
 
     private void await(java.util.function.BooleanSupplier condition, Duration deadline, String what) {
