@@ -47,7 +47,9 @@ class NatIpv6E2eTest {
             while (!(NatMesh.seesAlive(a, "sym1") && NatMesh.seesAlive(b, "eim1")) && System.nanoTime() < end) {
                 Thread.sleep(250);
             }
-            assertTrue(a.host().canPing(b.overlay(), Duration.ofSeconds(5)), "eim1 reaches sym1\n" + lab.processLogs(20));
+            assertTrue(NatMesh.seesAlive(a, "sym1") && NatMesh.seesAlive(b, "eim1"), "both list each other alive");
+            assertTrue(a.host().canPing(b.overlay(), Duration.ofSeconds(5)), "eim1 reaches sym1 (status "
+                    + NatMesh.path(a, "sym1") + ")\n" + lab.processLogs(20));
             Optional<PeerPath> path = Optional.empty();
             end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (System.nanoTime() < end) {
