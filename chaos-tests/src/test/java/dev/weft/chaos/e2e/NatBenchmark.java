@@ -266,11 +266,24 @@ public final class NatBenchmark {
         if (replies == 0) {
             return "none";
         }
-        String path = direct.count().minus(d0).bigBothWays() >= replies / 2 + 1 ? "direct" : "?";
-        for (int i = 0; i < relays.size(); i++) {
-            if (path.equals("?") && relays.get(i).count().minus(r0.get(i)).bigBothWays() >= replies / 2 + 1) {
-                path = "relay " + (i == 0 ? "lh1" : "lh2");
+        int most = replies / 2 + 1;
+        String path;
+        if (direct.count().minus(d0).bigBothWays() >= most) {
+            path = "direct";
+        } else {
+            // A request may leave through one relay and its reply come back through the other.
+            long out = 0;
+            long back = 0;
+            List<String> used = new ArrayList<>();
+            for (int i = 0; i < relays.size(); i++) {
+                Wire.Count c = relays.get(i).count().minus(r0.get(i));
+                out += c.bigAToB();
+                back += c.bigBToA();
+                if (c.bigAToB() + c.bigBToA() > 0) {
+                    used.add(i == 0 ? "lh1" : "lh2");
+                }
             }
+            path = out >= most && back >= most ? "relay " + String.join("+", used) : "unclear";
         }
         return replies < 10 ? path + " (" + replies + "/10 answered)" : path;
     }
