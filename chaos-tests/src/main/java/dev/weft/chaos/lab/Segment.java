@@ -24,6 +24,7 @@ public final class Segment {
   private final Map<Integer, Integer> lossBasisPoints = new LinkedHashMap<>();
   private int nextHost = 1;
   private int nextPort = 1;
+  private int wires;
 
   record PortPair(int a, int b) {
     static PortPair of(int x, int y) {
@@ -94,6 +95,14 @@ public final class Segment {
     Link link = new Link(node, this, ifname, port, v4, v6);
     links.add(link);
     return link;
+  }
+
+  /**
+   * Counts the packets between {@code a} and {@code b} crossing this segment, and can cut exactly them (see
+   * {@link Wire}). Close it to remove its rules; the lab's namespaces go with the lab in any case.
+   */
+  public synchronized Wire wire(java.net.InetAddress a, java.net.InetAddress b) {
+    return new Wire(sw, "wire" + wires++, a, b);
   }
 
   synchronized void partition(Link a, Link b) {
