@@ -49,9 +49,11 @@ public final class NodeDaemon implements AutoCloseable {
     private final List<InterfaceAddress> addresses;
     private final Services services;
     private final Mesh mesh;
+    private final dev.weft.node.metrics.MetricsServer metrics;
 
     private NodeDaemon(NodeConfig config, NodeIdentity identity, Dataplane dataplane, List<InterfaceAddress> addresses,
-                       Services services, Mesh mesh) {
+                       Services services, Mesh mesh, dev.weft.node.metrics.MetricsServer metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.identity = identity;
         this.dataplane = dataplane;
@@ -138,10 +140,15 @@ public final class NodeDaemon implements AutoCloseable {
             Mesh mesh = services.add(Mesh.start(meshSettings(config, keys, pki, installer), dataplane.device(),
                     (bytes, to) -> dataplane.sendDatagram(Unpooled.wrappedBuffer(bytes), to), identity));
             control.target = mesh;
+            dev.weft.node.dns.DnsServer dns = null;
             if (config.dns().enabled()) {
-                services.add(startDns(config, mesh, identity));
+                dns = services.add(startDns(config, mesh, identity));
             }
-            NodeDaemon node = new NodeDaemon(config, identity, dataplane, List.copyOf(addresses), services, mesh);
+            dev.weft.node.metrics.MetricsServer metrics = null;
+            if (config.metrics().enabled()) {
+                metrics = services.add(startMetrics(config, dataplane, mesh, dns));
+            }
+            NodeDaemon node = new NodeDaemon(config, identity, dataplane, List.copyOf(addresses), services, mesh, metrics);
             // last: the socket answers only for a node that exists and is complete
             services.add(AdminServer.start(config.adminSocket(), node::handle));
             return node;
@@ -150,7 +157,8 @@ public final class NodeDaemon implements AutoCloseable {
             if (e instanceof AdminSocketInUseException) { // another node took it since the preflight check
                 throw new NodeStartException(Preflight.socketInUse(config), e);
             }
-            if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).startsWith("dns.listen:")) {
+            if (e instanceof IllegalStateException && (String.valueOf(e.getMessage()).startsWith("dns.listen:")
+                    || String.valueOf(e.getMessage()).startsWith("metrics.listen:"))) {
                 throw new NodeStartException(e.getMessage(), e);
             }
             String what = e instanceof IOException ? "admin socket " + config.adminSocket() : "peers, routes and the mesh";
@@ -204,6 +212,19 @@ public final class NodeDaemon implements AutoCloseable {
                 config.stateDir(), sessionIdle(System.getenv(SESSION_IDLE_VARIABLE)), GossipConfig.defaults(),
                 config.routes().advertise(), policy, installer,
                 dev.weft.node.dns.DnsRecordCodec.encode(config.dns().records()));
+    }
+
+    /** {@code /metrics} on {@code metrics.listen}; a port taken names the key. */
+    private static dev.weft.node.metrics.MetricsServer startMetrics(NodeConfig config, Dataplane dataplane, Mesh mesh,
+                                                                    dev.weft.node.dns.DnsServer dns) {
+        java.net.InetSocketAddress listen = config.metrics().listen();
+        try {
+            return dev.weft.node.metrics.MetricsServer.start(listen,
+                    dev.weft.node.metrics.NodeMetrics.registry(dataplane, mesh, dns));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("metrics.listen: cannot listen on " + StatusReport.endpoint(listen) + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The embedded DNS server on {@code dns.listen} (default: the overlay IPv4 address, port 53). */
@@ -406,6 +427,11 @@ public final class NodeDaemon implements AutoCloseable {
     /** The running dataplane. */
     public Dataplane dataplane() {
         return dataplane;
+    }
+
+    /** Where {@code /metrics} is served, or null when {@code metrics.listen} is not set. */
+    public java.net.InetSocketAddress metricsAddress() {
+        return metrics == null ? null : metrics.address();
     }
 
     /** The configuration the node runs with. */
