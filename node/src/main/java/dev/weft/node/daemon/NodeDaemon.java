@@ -43,18 +43,21 @@ import java.util.List;
  * and the admin socket disappear).
  */
 public final class NodeDaemon implements AutoCloseable {
-    private final NodeConfig config;
     private final NodeIdentity identity;
     private final Dataplane dataplane;
     private final List<InterfaceAddress> addresses;
     private final Services services;
     private final Mesh mesh;
     private final dev.weft.node.metrics.MetricsServer metrics;
+    private final Reloader reloader;
+    private final java.nio.file.Path source;
 
-    private NodeDaemon(NodeConfig config, NodeIdentity identity, Dataplane dataplane, List<InterfaceAddress> addresses,
-                       Services services, Mesh mesh, dev.weft.node.metrics.MetricsServer metrics) {
+    private NodeDaemon(NodeIdentity identity, Dataplane dataplane, List<InterfaceAddress> addresses,
+                       Services services, Mesh mesh, dev.weft.node.metrics.MetricsServer metrics, Reloader reloader,
+                       java.nio.file.Path source) {
         this.metrics = metrics;
-        this.config = config;
+        this.reloader = reloader;
+        this.source = source;
         this.identity = identity;
         this.dataplane = dataplane;
         this.addresses = addresses;
@@ -93,6 +96,15 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Starts a node with other WireGuard protocol options (shortened timers in tests). */
     public static NodeDaemon start(NodeConfig config, Clock clock, WireGuardOptions options) throws NodeStartException {
+        return start(config, clock, options, null);
+    }
+
+    /**
+     * Starts a node read from {@code source}, the file that {@code weft reload} and SIGHUP read
+     * again (null: the node cannot reload).
+     */
+    public static NodeDaemon start(NodeConfig config, Clock clock, WireGuardOptions options, java.nio.file.Path source)
+            throws NodeStartException {
         Pki pki = verifiedIdentity(config, clock);
         NodeIdentity identity = pki.identity();
         Preflight.check(config);
@@ -148,7 +160,9 @@ public final class NodeDaemon implements AutoCloseable {
             if (config.metrics().enabled()) {
                 metrics = services.add(startMetrics(config, dataplane, mesh, dns));
             }
-            NodeDaemon node = new NodeDaemon(config, identity, dataplane, List.copyOf(addresses), services, mesh, metrics);
+            Reloader reloader = new Reloader(config, dataplane, mesh, dns, pki.trust(), pki.revocations());
+            NodeDaemon node = new NodeDaemon(identity, dataplane, List.copyOf(addresses), services, mesh, metrics,
+                    reloader, source);
             // last: the socket answers only for a node that exists and is complete
             services.add(AdminServer.start(config.adminSocket(), node::handle));
             return node;
@@ -378,9 +392,29 @@ public final class NodeDaemon implements AutoCloseable {
             case "ping" -> ping(words.length > 1 ? words[1] : "");
             case "revoke" -> revoke(words.length > 1 ? words[1] : "");
             case "routes" -> MeshReport.routes(mesh);
+            case "reload" -> reload();
             default -> throw new IllegalArgumentException(
-                    "unknown command '" + words[0] + "' (known: status, members, ping, revoke, routes)");
+                    "unknown command '" + words[0] + "' (known: status, members, ping, revoke, routes, reload)");
         };
+    }
+
+    /**
+     * Reads the configuration file again and applies what changed without dropping sessions
+     * ({@code weft reload}, SIGHUP). Returns {@code {"applied": [...], "notices": [...]}}; throws
+     * {@link IllegalArgumentException} with one line, leaving the node as it was, when the file is
+     * broken or changes a key that needs a restart.
+     */
+    public JsonNode reload() {
+        if (source == null) {
+            throw new IllegalArgumentException("this node was not started from a configuration file: nothing to reload");
+        }
+        NodeConfig next;
+        try {
+            next = NodeConfig.load(source);
+        } catch (dev.weft.node.config.NodeConfigException e) {
+            throw new IllegalArgumentException("reload refused, nothing was changed: " + e.getMessage());
+        }
+        return reloader.reload(next);
     }
 
     /** The status report (as {@code weft status --json} prints it). */
@@ -434,9 +468,9 @@ public final class NodeDaemon implements AutoCloseable {
         return metrics == null ? null : metrics.address();
     }
 
-    /** The configuration the node runs with. */
+    /** The configuration the node runs with: the one it started with, or the last one reloaded. */
     public NodeConfig config() {
-        return config;
+        return reloader.running();
     }
 
     /** Stops what it started in reverse order: the admin socket (its file removed), then the dataplane (the interface removed). */
