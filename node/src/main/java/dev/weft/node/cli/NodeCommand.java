@@ -34,6 +34,7 @@ public final class NodeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("weft node: " + e.getMessage()); // it names the file
             return 1;
         }
+        dev.weft.node.logging.Logging.configure(cfg.logging(), System.err);
         WireGuardOptions options;
         try {
             options = TestTimers.fromEnvironment(System.getenv(TestTimers.VARIABLE), WireGuardOptions.standard());

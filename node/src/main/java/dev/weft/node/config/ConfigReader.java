@@ -84,8 +84,24 @@ final class ConfigReader {
         RoutesConfig routes = routes(f.routes());
         DnsConfig dns = dns(f.dns());
         MetricsConfig metrics = metrics(f.metrics());
+        LoggingConfig logging = logging(f.logging());
         return new NodeConfig(cas, cert, key, port, dev, mtu, socket, peers, lighthouse, advertise, stateDir,
-                revocations, blocklist, relay, routes, dns, metrics);
+                revocations, blocklist, relay, routes, dns, metrics, logging);
+    }
+
+    private static LoggingConfig logging(ConfigFile.Logging l) throws NodeConfigException {
+        if (l == null) {
+            return LoggingConfig.DEFAULT;
+        }
+        String level = l.level() == null ? LoggingConfig.DEFAULT.level() : l.level().strip().toLowerCase(java.util.Locale.ROOT);
+        if (!LoggingConfig.LEVELS.contains(level)) {
+            throw new NodeConfigException("logging.level: '" + l.level() + "' is not one of " + String.join(", ", LoggingConfig.LEVELS));
+        }
+        String format = l.format() == null ? "text" : l.format().strip().toLowerCase(java.util.Locale.ROOT);
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new NodeConfigException("logging.format: '" + l.format() + "' is not text or json");
+        }
+        return new LoggingConfig(level, format.equals("json"));
     }
 
     /** A literal address with a port: the endpoint is for a local scraper, so no name is looked up. */

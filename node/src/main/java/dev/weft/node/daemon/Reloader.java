@@ -31,7 +31,7 @@ import java.util.function.Function;
 
 /**
  * Applies a changed configuration to a running node without dropping its sessions: revocations
- * and blocklist entries, static peers, DNS upstreams and forwards. Everything is checked before
+ * and blocklist entries, static peers, DNS upstreams and forwards, the log level. Everything is checked before
  * anything is touched; a change to a key that only takes effect at start refuses the whole
  * reload with a one-line reason, and the running configuration stays as it was.
  */
@@ -61,7 +61,8 @@ final class Reloader {
             new AtStart("dns.listen", c -> c.dns().listen(), RESTART),
             new AtStart("dns.ttl", c -> c.dns().ttl(), RESTART),
             new AtStart("dns.records", c -> c.dns().records(), MESH),
-            new AtStart("metrics.listen", c -> c.metrics().listen(), RESTART));
+            new AtStart("metrics.listen", c -> c.metrics().listen(), RESTART),
+            new AtStart("logging.format", c -> c.logging().json(), RESTART));
 
     private final Dataplane dataplane;
     private final Mesh mesh;
@@ -169,6 +170,10 @@ final class Reloader {
                 dns.reroute(next.dns().upstreams(), next.dns().forward());
             }
             applied.add("dns.upstreams and dns.forward");
+        }
+        if (!next.logging().level().equals(running.logging().level())) {
+            dev.weft.node.logging.Logging.setLevel(next.logging().level());
+            applied.add("logging.level: " + next.logging().level());
         }
         running = next;
         ObjectNode reply = new ObjectMapper().createObjectNode();

@@ -95,6 +95,9 @@ class NodeConfigTest {
         "metrics: {listen: '127.0.0.1:0'}|metrics.listen: port 0 out of range",
         "metrics: {listen: '[ff02::1]:9642'}|metrics.listen: [ff02::1]:9642 is a multicast address",
         "metrics: {port: 9642}|metrics.port: unknown key",
+        "logging: {level: verbose}|logging.level: 'verbose' is not one of error, warn, info, debug, trace",
+        "logging: {format: xml}|logging.format: 'xml' is not text or json",
+        "logging: {level: 3}|logging.level: ",
     })
     void refusesWithTheKeyPath(String yaml, String expected) {
         String text = PKI + yaml.replace("KEY2", KEY2).replace("KEY", KEY);
@@ -125,6 +128,13 @@ class NodeConfigTest {
         assertTrue(!NodeConfig.parse(PKI + "metrics: {}\n", Path.of("/")).metrics().enabled());
         var on = NodeConfig.parse(PKI + "metrics: {listen: '[::1]:9642'}\n", Path.of("/")).metrics().listen();
         assertEquals(new java.net.InetSocketAddress("::1", 9642), on);
+    }
+
+    @Test
+    void loggingDefaultsToInfoText() throws Exception {
+        assertEquals(LoggingConfig.DEFAULT, NodeConfig.parse(PKI, Path.of("/")).logging());
+        assertEquals(new LoggingConfig("debug", true),
+                NodeConfig.parse(PKI + "logging: {level: DEBUG, format: json}\n", Path.of("/")).logging());
     }
 
     @Test

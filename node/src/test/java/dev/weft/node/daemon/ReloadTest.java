@@ -57,6 +57,13 @@ class ReloadTest {
         try (NodeDaemon node = NodeDaemon.start(NodeConfig.load(file), Clock.systemUTC(),
                 dev.weft.dataplane.wireguard.WireGuardOptions.standard(), file)) {
             assertEquals(List.of(), applied(node.reload()), "an unchanged file changes nothing");
+            write(file, "logging: {level: debug}\n");
+            assertEquals(List.of("logging.level: debug"), applied(node.reload()));
+            write(file, "logging: {level: warn, format: json}\n");
+            assertEquals("reload refused, nothing was changed: logging.format needs a restart", refusal(node));
+            assertEquals("debug", node.config().logging().level());
+            write(file, "");
+            assertEquals(List.of("logging.level: info"), applied(node.reload()));
 
             write(file, "wireguard: {peers: [{public_key: " + PEER + ", endpoint: '192.0.2.7:51820', allowed_ips: [100.64.99.2/32]}]}\n", "192.0.2.53");
             assertEquals(List.of("wireguard.peers: 1 added, 0 changed, 0 removed", "dns.upstreams and dns.forward"),
