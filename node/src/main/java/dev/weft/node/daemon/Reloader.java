@@ -133,10 +133,11 @@ final class Reloader {
             } catch (CertsException e) { // checked above; only a file changed in between gets here
                 throw new IllegalArgumentException("pki.blocklist: " + e.getMessage());
             }
-            applied.add("pki.blocklist: " + added.size() + " entries added");
+            applied.add("pki.blocklist: " + count(added.size(), "entry", "entries") + " added");
         }
         if (!removed.isEmpty()) {
-            notices.add("pki.blocklist: " + removed.size() + " entries no longer in the file stay in force until a restart");
+            notices.add("pki.blocklist: " + count(removed.size(), "entry", "entries")
+                    + " no longer in the file " + (removed.size() == 1 ? "stays" : "stay") + " in force until a restart");
         }
         blocklist = nextBlocklist;
         int fresh = 0;
@@ -146,10 +147,11 @@ final class Reloader {
             }
         }
         if (fresh > 0) {
-            applied.add("pki.revocations: " + fresh + " new revocations");
+            applied.add("pki.revocations: " + count(fresh, "new revocation", "new revocations"));
         }
-        if (!next.revocationFiles().equals(running.revocationFiles()) || fresh > 0) {
-            notices.add("pki.revocations: revocations never expire before a restart; removing a file does not lift them");
+        if (!next.revocationFiles().containsAll(running.revocationFiles())) {
+            notices.add("pki.revocations: a revocation stays in force once accepted (gossip spreads it and state_dir keeps it); "
+                    + "removing its file does not lift it");
         }
         if (!added.isEmpty() || fresh > 0) {
             int ended = 0;
@@ -158,7 +160,7 @@ final class Reloader {
                 ended++;
             }
             if (ended > 0) {
-                applied.add("sessions to " + ended + " revoked members ended");
+                applied.add("sessions to " + count(ended, "revoked member", "revoked members") + " ended");
             }
         }
         String peers = applyPeers(running.peers(), next.peers());
@@ -221,6 +223,10 @@ final class Reloader {
             return null;
         }
         return "wireguard.peers: " + addedPeers + " added, " + changed + " changed, " + removedPeers + " removed";
+    }
+
+    private static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     private static StaticPeer find(List<StaticPeer> peers, byte[] key) {

@@ -45,6 +45,7 @@ class ReloadTest {
                 "--pub", p("n.pub"), "--out-crt", p("n.crt"));
         weft("cert", "sign", "--ca-crt", p("ca.crt"), "--ca-key", p("ca.key"), "--name", "other", "--ip", "100.64.8.2/10",
                 "--out-key", p("o.key"), "--out-crt", p("o.crt"));
+        weft("ca", "revoke", "--ca-crt", p("ca.crt"), "--ca-key", p("ca.key"), "--cert", p("o.crt"), "--out", p("o.revoked"));
     }
 
     @Test
@@ -99,14 +100,24 @@ class ReloadTest {
             assertEquals(1, node.dataplane().device().peers().size(), "the refused reload removed no peer");
             String fingerprint = WeftCertificate.load(dir.resolve("o.crt")).fingerprint();
             Files.writeString(blocklist, fingerprint + "\n");
-            assertEquals(List.of("pki.blocklist: 1 entries added", "wireguard.peers: 0 added, 0 changed, 1 removed",
+            assertEquals(List.of("pki.blocklist: 1 entry added", "wireguard.peers: 0 added, 0 changed, 1 removed",
                     "dns.upstreams and dns.forward"), applied(node.reload()));
             assertEquals(0, node.dataplane().device().peers().size());
             assertEquals("", route("100.64.99.3"));
             Files.writeString(blocklist, "# emptied\n");
             JsonNode r = node.reload();
             assertEquals(List.of(), applied(r));
-            assertEquals("pki.blocklist: 1 entries no longer in the file stay in force until a restart", r.path("notices").get(0).asText());
+            assertEquals("pki.blocklist: 1 entry no longer in the file stays in force until a restart", r.path("notices").get(0).asText());
+
+            // a new revocation file is handed to gossip; dropping the file later does not lift it
+            write(file, "pki: {ca: ca.crt, cert: n.crt, key: n.key, revocations: [o.revoked]}\n");
+            assertEquals(List.of("pki.revocations: 1 new revocation"), applied(node.reload()));
+            assertEquals(List.of(), applied(node.reload()), "known already");
+            write(file, "");
+            JsonNode dropped = node.reload();
+            assertEquals(List.of(), applied(dropped));
+            assertTrue(dropped.path("notices").get(0).asText().startsWith("pki.revocations: a revocation stays in force"),
+                    dropped.toString());
 
             // the node's own certificate re-signed under the same path
             weft("cert", "sign", "--ca-crt", p("ca.crt"), "--ca-key", p("ca.key"), "--name", "r1", "--ip", "100.64.8.1/10",
