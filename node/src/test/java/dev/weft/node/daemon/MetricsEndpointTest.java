@@ -69,6 +69,9 @@ class MetricsEndpointTest {
             assertEquals(s.get("handshakes_completed").asDouble(), m.get("weft_handshakes_completed_total"));
             assertEquals(s.get("control").get("bytes_received").asDouble(), m.get("weft_control_received_bytes_total"));
             assertEquals(0.0, m.get("weft_dns_queries_total"));
+            HttpResponse<String> healthy = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/-/healthy")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, healthy.statusCode(), "docs/metrics.md says /-/healthy answers");
         }
     }
 
