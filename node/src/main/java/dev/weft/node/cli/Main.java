@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       "  weft cert keygen --out-key n.key --out-pub n.pub on the node",
       "  weft cert sign --name N --ip CIDR --pub n.pub --out-crt n.crt   on the CA",
       "  weft cert verify --ca ca.crt n.crt; weft cert print --json n.crt",
-      "Then: weft node --config node.yml; weft members, weft ping NAME, weft status, weft routes.",
+      "Then: weft node --config node.yml; weft members, weft ping NAME, weft status, weft routes;",
+      "weft reload after editing node.yml.",
       "Every command has --help, e.g. weft cert sign --help.",
       "weft version prints the version and the git commit weft was built from."
     },
@@ -46,6 +47,7 @@ public final class Main implements Runnable {
     cl.addSubcommand("ping", new PingCommand());
     cl.addSubcommand("revoke", new RevokeCommand());
     cl.addSubcommand("routes", new RoutesCommand());
+    cl.addSubcommand("reload", new ReloadCommand());
     cl.addSubcommand("version", new VersionCommand());
     HelpWidth.apply(cl);
     cl.setParameterExceptionHandler(new UnknownOptionsFirst(cl.getParameterExceptionHandler()));

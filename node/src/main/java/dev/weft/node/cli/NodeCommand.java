@@ -14,10 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code weft node --config node.yml}: runs a node until SIGTERM or SIGINT (SIGHUP only prints a notice). */
+/** {@code weft node --config node.yml}: runs a node until SIGTERM or SIGINT (SIGHUP reloads the configuration). */
 @Command(name = "node", mixinStandardHelpOptions = true,
         description = {"Run a weft node until SIGTERM or SIGINT.",
-            "The node joins the mesh through its lighthouses, starts WireGuard sessions on demand, installs the routes members advertise and answers DNS for the mesh; its admin socket serves the other commands. SIGHUP does not stop it: reload is not supported yet, so it prints a notice; restart to apply config changes. Every config key, its default and an example: docs/config.md; examples/node.yml and examples/lighthouse.yml."})
+            "The node joins the mesh through its lighthouses, starts WireGuard sessions on demand, installs the routes members advertise and answers DNS for the mesh; its admin socket serves the other commands. SIGHUP does not stop it: it reloads the configuration file as weft reload does (what changed is applied without dropping sessions; a change that needs a restart is refused and printed). Every config key, its default and an example: docs/config.md; examples/node.yml and examples/lighthouse.yml."})
 public final class NodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,6 +34,7 @@ public final class NodeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("weft node: " + e.getMessage()); // it names the file
             return 1;
         }
+        dev.weft.node.logging.Logging.configure(cfg.logging(), System.err);
         WireGuardOptions options;
         try {
             options = TestTimers.fromEnvironment(System.getenv(TestTimers.VARIABLE), WireGuardOptions.standard());
@@ -45,14 +46,22 @@ public final class NodeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("weft node: " + TestTimers.VARIABLE + " is set: shortened WireGuard "
                     + "timers for tests (rekey after " + options.rekeyAfterTime().toMillis() + " ms); never use this in production");
         }
-        HangupNotice.install(spec.commandLine().getErr());
+        Hangup hangup = Hangup.install(spec.commandLine().getErr());
         NodeDaemon daemon;
         try {
-            daemon = NodeDaemon.start(cfg, Clock.systemUTC(), options);
+            daemon = NodeDaemon.start(cfg, Clock.systemUTC(), options, config);
         } catch (NodeStartException e) {
             spec.commandLine().getErr().println("weft node: " + e.getMessage());
             return 1;
         }
+        NodeDaemon running = daemon;
+        hangup.reloadWith(() -> {
+            try {
+                return "SIGHUP: " + ReloadCommand.summary(running.reload());
+            } catch (IllegalArgumentException e) {
+                return "SIGHUP: " + e.getMessage();
+            }
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM and SIGINT run shutdown hooks: the interface and the admin socket go away
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -9,7 +9,8 @@ import java.util.List;
  * checked by {@link ConfigReader}, which knows each key's path. An absent key or section is null.
  */
 record ConfigFile(Pki pki, Listen listen, Tun tun, Admin admin, Wireguard wireguard, Lighthouse lighthouse,
-                  List<String> advertiseAddrs, String stateDir, Relay relay, Routes routes, Dns dns) {
+                  List<String> advertiseAddrs, String stateDir, Relay relay, Routes routes, Dns dns, Metrics metrics,
+                  Logging logging) {
 
     /** {@code pki}: trust, identity and revocation files. */
     record Pki(@JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> ca,
@@ -53,5 +54,13 @@ record ConfigFile(Pki pki, Listen listen, Tun tun, Admin admin, Wireguard wiregu
 
     /** {@code relay}: whether this node relays for others, and whether it uses relays. */
     record Relay(Boolean amRelay, Boolean useRelays) {
+    }
+
+    /** {@code metrics}: the Prometheus endpoint. */
+    record Metrics(String listen) {
+    }
+
+    /** {@code logging}: level and format. */
+    record Logging(String level, String format) {
     }
 }

@@ -83,8 +83,42 @@ final class ConfigReader {
         }
         RoutesConfig routes = routes(f.routes());
         DnsConfig dns = dns(f.dns());
+        MetricsConfig metrics = metrics(f.metrics());
+        LoggingConfig logging = logging(f.logging());
         return new NodeConfig(cas, cert, key, port, dev, mtu, socket, peers, lighthouse, advertise, stateDir,
-                revocations, blocklist, relay, routes, dns);
+                revocations, blocklist, relay, routes, dns, metrics, logging);
+    }
+
+    private static LoggingConfig logging(ConfigFile.Logging l) throws NodeConfigException {
+        if (l == null) {
+            return LoggingConfig.DEFAULT;
+        }
+        String level = l.level() == null ? LoggingConfig.DEFAULT.level() : l.level().strip().toLowerCase(java.util.Locale.ROOT);
+        if (!LoggingConfig.LEVELS.contains(level)) {
+            throw new NodeConfigException("logging.level: '" + l.level() + "' is not one of " + String.join(", ", LoggingConfig.LEVELS));
+        }
+        String format = l.format() == null ? "text" : l.format().strip().toLowerCase(java.util.Locale.ROOT);
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new NodeConfigException("logging.format: '" + l.format() + "' is not text or json");
+        }
+        return new LoggingConfig(level, format.equals("json"));
+    }
+
+    /** A literal address with a port: the endpoint is for a local scraper, so no name is looked up. */
+    private static MetricsConfig metrics(ConfigFile.Metrics m) throws NodeConfigException {
+        if (m == null || m.listen() == null) {
+            return MetricsConfig.OFF;
+        }
+        String at = "metrics.listen";
+        HostPort hp = hostPort(m.listen().strip(), at);
+        if (!hp.isLiteral()) {
+            throw new NodeConfigException(at + ": '" + m.listen() + "' needs an IP address, not a name (127.0.0.1:9642, for example)");
+        }
+        InetAddress a = literal(hp, at);
+        if (a.isMulticastAddress()) {
+            throw new NodeConfigException(at + ": " + hp + " is a multicast address");
+        }
+        return new MetricsConfig(new InetSocketAddress(a, hp.port()));
     }
 
     private static DnsConfig dns(ConfigFile.Dns d) throws NodeConfigException {

@@ -48,13 +48,16 @@ import java.util.List;
  * @param relay {@code relay}: am_relay and use_relays
  * @param routes {@code routes}: advertised subnets and what to install
  * @param dns {@code dns}: the embedded DNS server
+ * @param metrics {@code metrics}: the Prometheus endpoint (off by default)
+ * @param logging {@code logging}: level and format of the node's log
  *
  * <p>The full list of keys, with defaults and examples, is {@code docs/config.md}.
  */
 public record NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int listenPort, String tunDev, int tunMtu,
                          Path adminSocket, List<StaticPeer> peers, LighthouseConfig lighthouse,
                          List<HostPort> advertiseAddrs, Path stateDir, List<Path> revocationFiles, Path blocklistFile,
-                         RelayConfig relay, RoutesConfig routes, DnsConfig dns) {
+                         RelayConfig relay, RoutesConfig routes, DnsConfig dns, MetricsConfig metrics,
+                         LoggingConfig logging) {
     /** Default UDP port. */
     public static final int DEFAULT_PORT = 4242;
     /** Default TUN interface name. */
@@ -77,6 +80,17 @@ public record NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int li
         java.util.Objects.requireNonNull(relay, "relay");
         java.util.Objects.requireNonNull(routes, "routes");
         java.util.Objects.requireNonNull(dns, "dns");
+        java.util.Objects.requireNonNull(metrics, "metrics");
+        java.util.Objects.requireNonNull(logging, "logging");
+    }
+
+    /** A node without a metrics endpoint, logging at the defaults. */
+    public NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int listenPort, String tunDev, int tunMtu,
+                      Path adminSocket, List<StaticPeer> peers, LighthouseConfig lighthouse,
+                      List<HostPort> advertiseAddrs, Path stateDir, List<Path> revocationFiles, Path blocklistFile,
+                      RelayConfig relay, RoutesConfig routes, DnsConfig dns) {
+        this(caFiles, certFile, keyFile, listenPort, tunDev, tunMtu, adminSocket, peers, lighthouse, advertiseAddrs, stateDir,
+                revocationFiles, blocklistFile, relay, routes, dns, MetricsConfig.OFF, LoggingConfig.DEFAULT);
     }
 
     /** A node with the mesh keys at their defaults (no lighthouse, no revocation files, state in the default place). */

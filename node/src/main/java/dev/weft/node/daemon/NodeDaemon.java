@@ -43,16 +43,21 @@ import java.util.List;
  * and the admin socket disappear).
  */
 public final class NodeDaemon implements AutoCloseable {
-    private final NodeConfig config;
     private final NodeIdentity identity;
     private final Dataplane dataplane;
     private final List<InterfaceAddress> addresses;
     private final Services services;
     private final Mesh mesh;
+    private final dev.weft.node.metrics.MetricsServer metrics;
+    private final Reloader reloader;
+    private final java.nio.file.Path source;
 
-    private NodeDaemon(NodeConfig config, NodeIdentity identity, Dataplane dataplane, List<InterfaceAddress> addresses,
-                       Services services, Mesh mesh) {
-        this.config = config;
+    private NodeDaemon(NodeIdentity identity, Dataplane dataplane, List<InterfaceAddress> addresses,
+                       Services services, Mesh mesh, dev.weft.node.metrics.MetricsServer metrics, Reloader reloader,
+                       java.nio.file.Path source) {
+        this.metrics = metrics;
+        this.reloader = reloader;
+        this.source = source;
         this.identity = identity;
         this.dataplane = dataplane;
         this.addresses = addresses;
@@ -91,6 +96,15 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Starts a node with other WireGuard protocol options (shortened timers in tests). */
     public static NodeDaemon start(NodeConfig config, Clock clock, WireGuardOptions options) throws NodeStartException {
+        return start(config, clock, options, null);
+    }
+
+    /**
+     * Starts a node read from {@code source}, the file that {@code weft reload} and SIGHUP read
+     * again (null: the node cannot reload).
+     */
+    public static NodeDaemon start(NodeConfig config, Clock clock, WireGuardOptions options, java.nio.file.Path source)
+            throws NodeStartException {
         Pki pki = verifiedIdentity(config, clock);
         NodeIdentity identity = pki.identity();
         Preflight.check(config);
@@ -140,10 +154,17 @@ public final class NodeDaemon implements AutoCloseable {
                     dataplane.relayForwarder(), config.relay().useRelays() ? dataplane.relayClients() : null));
             control.target = mesh;
             mesh.useSocket(dataplane.udp());
+            dev.weft.node.dns.DnsServer dns = null;
             if (config.dns().enabled()) {
-                services.add(startDns(config, mesh, identity));
+                dns = services.add(startDns(config, mesh, identity));
             }
-            NodeDaemon node = new NodeDaemon(config, identity, dataplane, List.copyOf(addresses), services, mesh);
+            dev.weft.node.metrics.MetricsServer metrics = null;
+            if (config.metrics().enabled()) {
+                metrics = services.add(startMetrics(config, dataplane, mesh, dns));
+            }
+            Reloader reloader = new Reloader(config, dataplane, mesh, dns, pki.trust(), pki.revocations());
+            NodeDaemon node = new NodeDaemon(identity, dataplane, List.copyOf(addresses), services, mesh, metrics,
+                    reloader, source);
             // last: the socket answers only for a node that exists and is complete
             services.add(AdminServer.start(config.adminSocket(), node::handle));
             return node;
@@ -152,7 +173,8 @@ public final class NodeDaemon implements AutoCloseable {
             if (e instanceof AdminSocketInUseException) { // another node took it since the preflight check
                 throw new NodeStartException(Preflight.socketInUse(config), e);
             }
-            if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).startsWith("dns.listen:")) {
+            if (e instanceof IllegalStateException && (String.valueOf(e.getMessage()).startsWith("dns.listen:")
+                    || String.valueOf(e.getMessage()).startsWith("metrics.listen:"))) {
                 throw new NodeStartException(e.getMessage(), e);
             }
             String what = e instanceof IOException ? "admin socket " + config.adminSocket() : "peers, routes and the mesh";
@@ -206,6 +228,19 @@ public final class NodeDaemon implements AutoCloseable {
                 config.stateDir(), sessionIdle(System.getenv(SESSION_IDLE_VARIABLE)), GossipConfig.defaults(),
                 config.routes().advertise(), policy, installer,
                 dev.weft.node.dns.DnsRecordCodec.encode(config.dns().records()), config.relay().useRelays());
+    }
+
+    /** {@code /metrics} on {@code metrics.listen}; a port taken names the key. */
+    private static dev.weft.node.metrics.MetricsServer startMetrics(NodeConfig config, Dataplane dataplane, Mesh mesh,
+                                                                    dev.weft.node.dns.DnsServer dns) {
+        java.net.InetSocketAddress listen = config.metrics().listen();
+        try {
+            return dev.weft.node.metrics.MetricsServer.start(listen,
+                    dev.weft.node.metrics.NodeMetrics.registry(dataplane, mesh, dns));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("metrics.listen: cannot listen on " + StatusReport.endpoint(listen) + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The embedded DNS server on {@code dns.listen} (default: the overlay IPv4 address, port 53). */
@@ -359,9 +394,29 @@ public final class NodeDaemon implements AutoCloseable {
             case "ping" -> ping(words.length > 1 ? words[1] : "");
             case "revoke" -> revoke(words.length > 1 ? words[1] : "");
             case "routes" -> MeshReport.routes(mesh);
+            case "reload" -> reload();
             default -> throw new IllegalArgumentException(
-                    "unknown command '" + words[0] + "' (known: status, members, ping, revoke, routes)");
+                    "unknown command '" + words[0] + "' (known: status, members, ping, revoke, routes, reload)");
         };
+    }
+
+    /**
+     * Reads the configuration file again and applies what changed without dropping sessions
+     * ({@code weft reload}, SIGHUP). Returns {@code {"applied": [...], "notices": [...]}}; throws
+     * {@link IllegalArgumentException} with one line, leaving the node as it was, when the file is
+     * broken or changes a key that needs a restart.
+     */
+    public JsonNode reload() {
+        if (source == null) {
+            throw new IllegalArgumentException("this node was not started from a configuration file: nothing to reload");
+        }
+        NodeConfig next;
+        try {
+            next = NodeConfig.load(source);
+        } catch (dev.weft.node.config.NodeConfigException e) {
+            throw new IllegalArgumentException("reload refused, nothing was changed: " + e.getMessage());
+        }
+        return reloader.reload(next);
     }
 
     /** The status report (as {@code weft status --json} prints it). */
@@ -410,9 +465,14 @@ public final class NodeDaemon implements AutoCloseable {
         return dataplane;
     }
 
-    /** The configuration the node runs with. */
+    /** Where {@code /metrics} is served, or null when {@code metrics.listen} is not set. */
+    public java.net.InetSocketAddress metricsAddress() {
+        return metrics == null ? null : metrics.address();
+    }
+
+    /** The configuration the node runs with: the one it started with, or the last one reloaded. */
     public NodeConfig config() {
-        return config;
+        return reloader.running();
     }
 
     /** Stops what it started in reverse order: the admin socket (its file removed), then the dataplane (the interface removed). */

@@ -42,7 +42,13 @@ public final class DnsServer implements AutoCloseable {
     private final List<InetSocketAddress> addresses;
     private final DnsCounters counters;
 
-    private DnsServer(EventLoopGroup group, List<Channel> channels, List<InetSocketAddress> addresses, DnsCounters counters) {
+    private final MeshZone zone;
+    private final Forwarder forwarder;
+
+    private DnsServer(EventLoopGroup group, List<Channel> channels, List<InetSocketAddress> addresses, DnsCounters counters,
+                      MeshZone zone, Forwarder forwarder) {
+        this.zone = zone;
+        this.forwarder = forwarder;
         this.group = group;
         this.channels = channels;
         this.addresses = addresses;
@@ -106,14 +112,23 @@ public final class DnsServer implements AutoCloseable {
                 bound.add(actual);
             }
         } catch (Exception e) {
-            DnsServer partial = new DnsServer(group, channels, bound, counters);
+            DnsServer partial = new DnsServer(group, channels, bound, counters, zone, forwarder);
             partial.close();
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             throw new IOException("DNS: cannot listen on " + options.listen() + ": " + e.getMessage(), e);
         }
-        return new DnsServer(group, List.copyOf(channels), List.copyOf(bound), counters);
+        return new DnsServer(group, List.copyOf(channels), List.copyOf(bound), counters, zone, forwarder);
+    }
+
+    /**
+     * Forwards later questions to other servers ({@code dns.upstreams} and {@code dns.forward} on
+     * reload); the cache is emptied, since its answers came from the old servers.
+     */
+    public void reroute(List<InetSocketAddress> upstreams, java.util.Map<String, List<InetSocketAddress>> forward) {
+        forwarder.use(new SplitRoutes(upstreams, forward));
+        zone.recursionAvailable(!upstreams.isEmpty() || !forward.isEmpty());
     }
 
     /** The addresses answered on, UDP and TCP each, with the ports actually bound. */

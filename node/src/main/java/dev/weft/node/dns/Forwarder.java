@@ -28,7 +28,7 @@ import org.xbill.DNS.Type;
 final class Forwarder {
     private static final SecureRandom IDS = new SecureRandom();
 
-    private final SplitRoutes routes;
+    private volatile SplitRoutes routes; // replaced on reload; a query in flight keeps the routes it started with
     private final ResponseCache cache;
     private final Duration timeout;
     private final int udpPayload;
@@ -44,6 +44,12 @@ final class Forwarder {
         this.udpPayload = udpPayload;
         this.permits = new Semaphore(maxInFlight);
         this.counters = counters;
+    }
+
+    /** Sends later questions to other servers; answers cached from the old ones are forgotten. */
+    void use(SplitRoutes next) {
+        routes = next;
+        cache.clear();
     }
 
     /** The response for {@code query} (one question, opcode QUERY) with the client's id and question, without OPT. */

@@ -37,7 +37,7 @@ final class MeshZone {
     private final String suffix;
     private final MeshNames mesh;
     private final long ttl;
-    private final boolean recursionAvailable;
+    private volatile boolean recursionAvailable; // follows the upstreams on reload
     private final SOARecord soa;
 
     MeshZone(String domain, MeshNames mesh, long ttlSeconds, boolean recursionAvailable) {
@@ -50,6 +50,11 @@ final class MeshZone {
         // so a node that joins is found as soon as it is gossiped.
         this.soa = new SOARecord(this.domain, DClass.IN, ttlSeconds, Name.fromConstantString("ns." + domain + "."),
                 Name.fromConstantString("hostmaster." + domain + "."), 1, 3600, 600, 86400, ttlSeconds);
+    }
+
+    /** Whether answers say recursion is available (some upstream or forward is configured). */
+    void recursionAvailable(boolean available) {
+        recursionAvailable = available;
     }
 
     boolean contains(Name name) {

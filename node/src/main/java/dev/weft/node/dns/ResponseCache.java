@@ -39,6 +39,11 @@ final class ResponseCache {
                 .expireAfter(Expiry.creating((Key k, Entry e) -> Duration.ofNanos(e.lifeNanos()))).build();
     }
 
+    /** Forgets every answer (the upstreams changed). */
+    void clear() {
+        cache.invalidateAll();
+    }
+
     /** The kept answer and the whole seconds it has aged. */
     Optional<Aged> get(Key key) {
         Entry e = cache.getIfPresent(key);

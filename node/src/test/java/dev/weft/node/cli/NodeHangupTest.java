@@ -19,10 +19,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real {@code weft node} process (Main's entry point in its own JVM) keeps running through SIGHUP. */
+/**
+ * A real {@code weft node} process (Main's entry point in its own JVM) reloads on SIGHUP and keeps
+ * running, whether the file is unchanged, broken, or changed; {@code weft reload} does the same.
+ */
 class NodeHangupTest {
     private static final String DEV = "wthup0";
-    private static final String NOTICE = "SIGHUP: reload is not supported yet; restart to apply config changes";
+    private static final String NOTICE = "SIGHUP: reloaded: nothing changed";
 
     @TempDir
     Path dir;
@@ -30,7 +33,7 @@ class NodeHangupTest {
     private Process node;
 
     @Test
-    void sighupPrintsANoticeAndTheNodeKeepsServing() throws Exception {
+    void sighupReloadsAndTheNodeKeepsServingEvenWhenTheFileIsBroken() throws Exception {
         assumeTrue(Root.isRoot(), "skipped: a node needs root for its TUN interface");
         ok("ca", "init", "--name", "lab", "--networks", "100.64.0.0/10", "--out-crt", p("ca.crt"), "--out-key", p("ca.key"));
         ok("cert", "sign", "--ca-crt", p("ca.crt"), "--ca-key", p("ca.key"), "--name", "n1", "--ip", "100.64.0.1/10",
@@ -48,8 +51,7 @@ class NodeHangupTest {
         await(() -> out.toString().contains("weft node: " + DEV + " up"), "the node to come up", out, err);
 
         for (int i = 1; i <= 2; i++) {
-            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(node.pid())).inheritIO().start();
-            assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -HUP failed");
+            hangup();
             int times = i;
             await(() -> occurrences(err.toString(), NOTICE) == times, "the SIGHUP notice", out, err);
             Thread.sleep(300);
@@ -59,10 +61,34 @@ class NodeHangupTest {
         List<String> notices = err.toString().lines().filter(l -> l.contains("SIGHUP")).toList();
         assertEquals(List.of("weft node: " + NOTICE, "weft node: " + NOTICE), notices);
 
+        String good = Files.readString(config);
+        Files.writeString(config, good + "tun: {mtu: [\n");
+        hangup();
+        String broken = "weft node: SIGHUP: reload refused, nothing was changed: " + config + ":";
+        await(() -> err.toString().contains(broken), "the refusal of a broken file", out, err);
+        Thread.sleep(300);
+        assertTrue(node.isAlive(), () -> "a broken file on SIGHUP stopped the node: " + err);
+        assertEquals(DEV, AdminClient.request(socket, "status").get("interface").asText());
+
+        Files.writeString(config, good + "dns: {upstreams: ['192.0.2.53']}\n");
+        WeftCli.Run r = weft("reload", "--socket", socket.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("reloaded: dns.upstreams and dns.forward", r.out().strip());
+        Files.writeString(config, good.replace("listen: {port: 0}", "listen: {port: 4999}") + "dns: {upstreams: ['192.0.2.53']}\n");
+        r = weft("reload", "--config", config.toString()); // as systemd's ExecReload: the socket from the file
+        assertEquals(1, r.exit());
+        assertEquals("weft reload: the node refused: reload refused, nothing was changed: listen.port needs a restart",
+                r.err().strip());
+
         node.destroy(); // SIGTERM still stops it and cleans up
         assertTrue(node.waitFor(20, TimeUnit.SECONDS), "the node did not stop on SIGTERM");
         assertFalse(Files.exists(socket), "admin socket left behind");
         assertFalse(Files.exists(Path.of("/sys/class/net/" + DEV)), "interface left behind");
+    }
+
+    private void hangup() throws Exception {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(node.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -HUP failed");
     }
 
     @AfterEach

@@ -43,6 +43,7 @@ class ConfigDocsTest {
         assertEquals(NodeConfig.parse(NodeConfigTest.PKI, Path.of("/etc/weft")).tunMtu(), c.tunMtu());
         assertEquals(1, c.peers().size());
         assertEquals(2, c.lighthouse().hosts().size());
+        assertEquals(9642, c.metrics().listen().getPort());
     }
 
     @Test

@@ -90,6 +90,14 @@ class NodeConfigTest {
         "wireguard: {peers: [{public_key: KEY, colour: red}]}|wireguard.peers[0].colour: unknown key",
         "wireguard: {peers: [{public_key: KEY}, {public_key: KEY}]}|wireguard.peers[1].public_key: same key as wireguard.peers[0]",
         "wireguard: {peers: [{public_key: KEY}, {public_key: KEY2, endpoint: 'x:y:z'}]}|wireguard.peers[1].endpoint: not host:port",
+        "metrics: {listen: 'localhost:9642'}|metrics.listen: 'localhost:9642' needs an IP address",
+        "metrics: {listen: '127.0.0.1'}|metrics.listen: not host:port",
+        "metrics: {listen: '127.0.0.1:0'}|metrics.listen: port 0 out of range",
+        "metrics: {listen: '[ff02::1]:9642'}|metrics.listen: [ff02::1]:9642 is a multicast address",
+        "metrics: {port: 9642}|metrics.port: unknown key",
+        "logging: {level: verbose}|logging.level: 'verbose' is not one of error, warn, info, debug, trace",
+        "logging: {format: xml}|logging.format: 'xml' is not text or json",
+        "logging: {level: 3}|logging.level: ",
     })
     void refusesWithTheKeyPath(String yaml, String expected) {
         String text = PKI + yaml.replace("KEY2", KEY2).replace("KEY", KEY);
@@ -112,6 +120,21 @@ class NodeConfigTest {
     void refusesMissingOrBrokenPki(String yaml, String expected) {
         NodeConfigException e = assertThrows(NodeConfigException.class, () -> NodeConfig.parse(yaml, Path.of("/")));
         assertTrue(e.getMessage().startsWith(expected), () -> "expected '" + expected + "' but got: " + e.getMessage());
+    }
+
+    @Test
+    void metricsAreOffUnlessListenIsSet() throws Exception {
+        assertTrue(!NodeConfig.parse(PKI, Path.of("/")).metrics().enabled());
+        assertTrue(!NodeConfig.parse(PKI + "metrics: {}\n", Path.of("/")).metrics().enabled());
+        var on = NodeConfig.parse(PKI + "metrics: {listen: '[::1]:9642'}\n", Path.of("/")).metrics().listen();
+        assertEquals(new java.net.InetSocketAddress("::1", 9642), on);
+    }
+
+    @Test
+    void loggingDefaultsToInfoText() throws Exception {
+        assertEquals(LoggingConfig.DEFAULT, NodeConfig.parse(PKI, Path.of("/")).logging());
+        assertEquals(new LoggingConfig("debug", true),
+                NodeConfig.parse(PKI + "logging: {level: DEBUG, format: json}\n", Path.of("/")).logging());
     }
 
     @Test
