@@ -745,6 +745,15 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     this.udp = socket;
   }
 
+  /** Counts of NAT traversal, for status and metrics. */
+  public record Traversal(long punchRounds, long directPathsFound, long birthdayProbes, long birthdayHits) {}
+
+  /** What punching and birthday probing did so far (asks the gossip thread). */
+  public Traversal traversal() {
+    return onGossipThread(() -> new Traversal(paths.punchRounds(), paths.directPathsFound(), birthday.probesSent(),
+        birthday.hits()));
+  }
+
   /** How this node's NAT maps its socket, as far as pongs tell. */
   public NodeRecord.Mapping natMapping() {
     return ourMapping;

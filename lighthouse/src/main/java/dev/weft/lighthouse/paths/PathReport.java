@@ -12,7 +12,7 @@ import java.net.InetSocketAddress;
  * @param relay the name of the relay offered for this peer, or null
  * @param relayEndpoint the binding that relay offered, or null
  * @param relayed whether traffic goes through {@code relay} (no direct path answers)
- * @param punching whether a punch attempt is under way
+ * @param punching whether punching looks for a direct path (none answers yet)
  */
 public record PathReport(InetSocketAddress direct, Double rttMillis, String relay, Endpoint.Relayed relayEndpoint,
                          boolean relayed, boolean punching) {

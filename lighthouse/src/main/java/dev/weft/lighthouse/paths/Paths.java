@@ -323,6 +323,6 @@ public final class Paths {
     }
     reports.put(p.id, new PathReport(current == null ? null : current.address,
         current == null ? null : current.rttNanos() / 1e6, p.relayName, p.relayed, current == null && p.relayed != null && useRelays,
-        p.attempting()));
+        p.attempting() && current == null));
   }
 }

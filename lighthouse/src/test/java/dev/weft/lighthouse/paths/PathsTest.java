@@ -103,6 +103,8 @@ class PathsTest {
     assertEquals(List.of(lan, reflexive), pinged);
     assertEquals(1, asks);
     assertTrue(paths.report(peer).punching());
+    paths.pong(peer, reflexive, 3 * MS);
+    assertFalse(paths.report(peer).punching(), "found: no longer looking");
   }
 
   @Test

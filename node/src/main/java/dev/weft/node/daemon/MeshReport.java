@@ -107,7 +107,15 @@ final class MeshReport {
       case VARIES -> "endpoint-dependent";
       case UNKNOWN -> "unknown";
     });
-    status.put("birthday_probes", mesh.birthdayProbes());
+    Mesh.Traversal t = mesh.traversal();
+    status.put("birthday_probes", t.birthdayProbes());
+    ObjectNode traversal = status.putObject("traversal");
+    traversal.put("punch_rounds", t.punchRounds());
+    traversal.put("direct_paths_found", t.directPathsFound());
+    traversal.put("birthday_probes", t.birthdayProbes());
+    traversal.put("birthday_hits", t.birthdayHits());
+    traversal.put("relay_forwarded_bytes", mesh.relays().forwardedBytes());
+    traversal.put("relay_bindings", mesh.relays().bindings());
     status.put("handshakes_completed", mesh.sessionEvents().handshakes());
     ObjectNode control = status.putObject("control");
     for (var e : mesh.channel().counters().snapshot().entrySet()) {

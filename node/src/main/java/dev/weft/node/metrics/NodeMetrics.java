@@ -68,6 +68,16 @@ public final class NodeMetrics {
                 () -> mesh.sessions().sessions().size());
         m.gauge("weft_members", "Members of the mesh this node knows, itself included, by state.", "state", () -> members(mesh));
         m.gauge("weft_routes", "Routes members advertise, by what this node does with them.", "state", () -> routes(mesh));
+        // NAT traversal and relays
+        m.counter("weft_punch_rounds_total", "Hole-punching rounds run (each pings every candidate of one peer).",
+                () -> mesh.traversal().punchRounds());
+        m.counter("weft_direct_paths_found_total", "Direct paths to peers that answered their first ping (punch successes).",
+                () -> mesh.traversal().directPathsFound());
+        m.counter("weft_birthday_probes_total", "Birthday probes sent to guessed ports of endpoint-dependent NATs.",
+                () -> mesh.traversal().birthdayProbes());
+        m.counter("weft_relay_forwarded_bytes_total", "Bytes this node forwarded as a relay.",
+                () -> mesh.relays().forwardedBytes());
+        m.gauge("weft_relay_bindings", "Relay bindings this node serves now.", () -> mesh.relays().bindings());
         // the control channel, which carries gossip, hellos and pings
         m.counter("weft_control_received_bytes_total", "Bytes of control datagrams received (gossip, hellos, pings).",
                 () -> mesh.channel().counters().get(ChannelCounters.Counter.BYTES_RECEIVED));
