@@ -668,12 +668,14 @@ public final class Mesh implements ControlHandler, AutoCloseable {
      * that this node talks to (a lighthouse, typically): both sides must reach it.
      */
     @Override
-    public boolean requestRelay(NodeId peer) {
+    public boolean requestRelay(NodeId peer, InetSocketAddress avoid) {
       NodeIdentity best = null;
       long bestRtt = Long.MAX_VALUE;
+      long recent = System.currentTimeMillis() - 15_000; // heard lately: lighthouses are pinged every 10 s
       for (MeshDirectory.Member m : members.all()) {
+        PeerInfo info = channel.peer(m.id().bytes()).orElse(null);
         if (m.isUp() && !m.id().equals(peer) && m.record() != null && m.record().has(NodeRecord.Role.RELAY)
-            && channel.peer(m.id().bytes()).isPresent()) {
+            && info != null && info.lastSeenMillis() >= recent && !info.address().equals(avoid)) {
           long rtt = lastRtt.getOrDefault(m.id(), Long.MAX_VALUE - 1);
           if (rtt < bestRtt) {
             bestRtt = rtt;
@@ -687,6 +689,15 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     @Override
     public void releaseRelay(NodeId peer) {
       relays.release(peer);
+    }
+
+    @Override
+    public void pingRelayed(NodeId peer, dev.weft.dataplane.wireguard.Endpoint.Relayed via) {
+      NodeIdentity identity = certificates.identity(peer);
+      if (identity != null) {
+        channel.ping(identity, via).thenAccept(pong -> post(() -> paths.relayPong(peer, via, pong.rttNanos())))
+            .exceptionally(e -> null);
+      }
     }
   }
 

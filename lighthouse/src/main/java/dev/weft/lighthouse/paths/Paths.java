@@ -43,8 +43,10 @@ public final class Paths {
   /** In which rounds the lighthouses are asked to make the peer punch too (while nothing answers). */
   private static final long ASK_ROUNDS = 1L | 1L << 2 | 1L << 4 | 1L << 6 | 1L << 9 | 1L << 12 | 1L << 15;
   static final long KEEPALIVE_NANOS = 2_000_000_000L;
-  static final long RELAY_AFTER_NANOS = 300_000_000L;
+  /** A session with no direct path asks for a relay at once: the first packets must not wait for punching. */
+  static final long RELAY_AFTER_NANOS = 0;
   static final long RELAY_RETRY_NANOS = 3_000_000_000L;
+  static final long RELEASE_RELAY_NANOS = 30_000_000_000L;
   static final long RETRY_RELAYED_NANOS = 30_000_000_000L;
   static final long RETRY_DIRECT_NANOS = 120_000_000_000L;
 
@@ -59,8 +61,15 @@ public final class Paths {
     /** Moves the WireGuard session with {@code peer} to {@code endpoint}; false when it has none. */
     boolean move(NodeId peer, Endpoint endpoint);
 
-    /** Asks a relay for a binding to {@code peer} (the offer comes back through {@link #relayOffered}); false when no relay can be asked. */
-    boolean requestRelay(NodeId peer);
+    /**
+     * Asks a relay for a binding to {@code peer} (the offer comes back through {@link #relayOffered}),
+     * not the one at {@code avoid} (it stopped answering; null: any); false when no relay can be asked.
+     */
+    boolean requestRelay(NodeId peer, InetSocketAddress avoid);
+
+    /** Pings {@code peer} through the relay binding {@code via}; the pong comes back through {@link #relayPong}. */
+    default void pingRelayed(NodeId peer, Endpoint.Relayed via) {
+    }
 
     /** The binding to {@code peer} is no longer needed. */
     void releaseRelay(NodeId peer);
@@ -86,6 +95,7 @@ public final class Paths {
   private final Map<NodeId, PathReport> reports = new ConcurrentHashMap<>();
   private long punchRounds;
   private long directPathsFound;
+  private long relaysLost;
 
   public Paths(MeshDirectory members, Network network, LongSupplier nanoClock, boolean useRelays) {
     this.members = members;
@@ -178,12 +188,25 @@ public final class Paths {
   public void relayOffered(NodeId id, Endpoint.Relayed endpoint, String relayName) {
     long now = nanoClock.getAsLong();
     PeerPaths p = peers.computeIfAbsent(id, PeerPaths::new);
-    p.relayed = endpoint;
-    p.relayName = relayName;
+    if (!endpoint.equals(p.relayed)) {
+      p.relayed = endpoint;
+      p.relayName = relayName;
+      p.relayOffered = now;
+      p.relayLastPong = Long.MIN_VALUE;
+    }
     if (!p.attempting() && p.selected == null) {
       startAttempt(p, now); // the peer wants to reach us and found no direct path yet: look for one too
     }
     evaluate(p, now);
+  }
+
+  /** A ping through relay binding {@code via} was answered. */
+  public void relayPong(NodeId id, Endpoint.Relayed via, long rttNanos) {
+    PeerPaths p = peers.get(id);
+    if (p != null && via.equals(p.relayed)) {
+      p.relayLastPong = nanoClock.getAsLong();
+      p.relayRttNanos = rttNanos;
+    }
   }
 
   /** The relay closed binding {@code bindingId} to {@code id}. */
@@ -216,6 +239,7 @@ public final class Paths {
         s.pinged(now);
         network.ping(p.id, s.address);
       }
+      keepRelay(p, now);
       evaluate(p, now);
     }
   }
@@ -295,6 +319,44 @@ public final class Paths {
     }
   }
 
+  /**
+   * A relayed session is pinged through its relay every 2 s while no direct path carries it; a
+   * relay that has not answered for 5.5 s is given up and another asked for, so a dead relay
+   * costs seconds, not the binding's minute.
+   */
+  private void keepRelay(PeerPaths p, long now) {
+    if (p.relayed != null && p.selected != null && now - p.selectedSince >= RELEASE_RELAY_NANOS) {
+      p.relayed = null; // direct for a while: the relay's binding goes back (a relay serves many)
+      p.relayName = null;
+      p.relayRequested = Long.MIN_VALUE;
+      network.releaseRelay(p.id);
+      return;
+    }
+    if (p.relayed == null || p.selected != null || !p.session) {
+      return;
+    }
+    long answered = p.relayLastPong == Long.MIN_VALUE ? p.relayOffered : p.relayLastPong;
+    if (now - answered > DirectPath.ALIVE_NANOS) {
+      p.failedRelay = p.relayed.relay();
+      p.relayed = null;
+      p.relayName = null;
+      p.relayRequested = Long.MIN_VALUE;
+      p.applied = null;
+      network.releaseRelay(p.id);
+      relaysLost++;
+      return;
+    }
+    if (now - p.relayLastPing >= KEEPALIVE_NANOS) {
+      p.relayLastPing = now;
+      network.pingRelayed(p.id, p.relayed);
+    }
+  }
+
+  /** Relays given up because they stopped answering. */
+  public long relaysLost() {
+    return relaysLost;
+  }
+
   private void evaluate(PeerPaths p, long now) {
     DirectPath best = null;
     for (DirectPath path : p.direct.values()) {
@@ -311,11 +373,18 @@ public final class Paths {
     if (current != null && p.selected == null) {
       network.settled(p.id);
     }
+    if (current == null && p.selected != null && !p.attempting()) {
+      p.selected = null;
+      startAttempt(p, now); // the direct path broke: look again at once, not at the next retry
+    }
+    if (current != p.selected) {
+      p.selectedSince = now;
+    }
     p.selected = current;
     if (current == null && useRelays && p.session && p.relayed == null && now - p.sessionSince >= RELAY_AFTER_NANOS
         && (p.relayRequested == Long.MIN_VALUE || now - p.relayRequested >= RELAY_RETRY_NANOS)) {
       p.relayRequested = now;
-      network.requestRelay(p.id);
+      network.requestRelay(p.id, p.failedRelay);
     }
     Endpoint target = current != null ? new Endpoint.Direct(current.address) : useRelays ? p.relayed : null;
     if (p.session && target != null && !target.equals(p.applied) && network.move(p.id, target)) {

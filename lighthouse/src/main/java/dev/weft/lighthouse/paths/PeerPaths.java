@@ -17,9 +17,16 @@ final class PeerPaths {
   boolean session;
   long sessionSince;
   DirectPath selected;
+  long selectedSince;
   Endpoint.Relayed relayed;
   String relayName;
   long relayRequested = Long.MIN_VALUE;
+  long relayOffered;
+  long relayLastPing = Long.MIN_VALUE / 4; // "long ago", and now - it does not overflow
+  long relayLastPong = Long.MIN_VALUE;
+  long relayRttNanos = -1;
+  /** The relay that stopped answering last, not to be asked again at once. */
+  InetSocketAddress failedRelay;
   /** What this class last told the dataplane, so that it speaks only when its decision changes. */
   Endpoint applied;
   /** The punch attempt: when it started and the next round; {@code round < 0} when none runs. */

@@ -26,10 +26,12 @@ import java.util.function.LongSupplier;
  * and its control messages go that way from then on. Two hard sides are left to a relay: their odds
  * are hopeless.
  *
- * <p>One round of spares at a time (they are 256 descriptors); gossip thread only.
+ * <p>At most {@value #MAX_ROUNDS} rounds of spares at once, one per peer (each is 256
+ * descriptors); gossip thread only.
  */
 public final class Birthday {
   static final int SPARES = 256;
+  static final int MAX_ROUNDS = 3;
   static final int MAX_PROBES = 1_024;
   static final int PROBES_PER_SECOND = 100;
   static final long SPARES_OPEN_NANOS = 30_000_000_000L;
@@ -52,18 +54,27 @@ public final class Birthday {
   private final Sockets sockets;
   private final LongSupplier nanoClock;
   private final SplittableRandom random;
-  /** The hard side's one round of spares. */
-  private SpareSockets spares;
-  private NodeId sparesFor;
-  private List<InetSocketAddress> openerTargets = List.of();
-  private long sparesOpened;
-  private int openersSent;
+  /** The hard side's rounds of spares, per peer. */
+  private final Map<NodeId, Round> rounds = new HashMap<>();
   /** The easy side's sprays, per peer. */
   private final Map<NodeId, Spray> sprays = new HashMap<>();
   /** Addresses a spare was pinned to, per peer. */
   private final Map<NodeId, InetSocketAddress> pinned = new HashMap<>();
   private long probesSent;
   private long hits;
+
+  private static final class Round {
+    final SpareSockets spares;
+    final long opened;
+    List<InetSocketAddress> targets;
+    int openersSent;
+
+    Round(SpareSockets spares, List<InetSocketAddress> targets, long opened) {
+      this.spares = spares;
+      this.targets = targets;
+      this.opened = opened;
+    }
+  }
 
   private static final class Spray {
     final InetAddress target;
@@ -92,23 +103,22 @@ public final class Birthday {
     if (peerPublic.isEmpty() || pinned.containsKey(easyPeer)) {
       return false;
     }
-    if (spares != null) {
-      if (easyPeer.equals(sparesFor)) {
-        openerTargets = List.copyOf(peerPublic);
-        return true; // already open for it: a new address is sent openers at the next resend
-      }
+    Round open = rounds.get(easyPeer);
+    if (open != null) {
+      open.targets = List.copyOf(peerPublic); // a new address is sent openers at the next resend
+      return true;
+    }
+    if (rounds.size() >= MAX_ROUNDS) {
       return false;
     }
+    Round round;
     try {
-      spares = sockets.open(SPARES);
+      round = new Round(sockets.open(SPARES), List.copyOf(peerPublic), now);
     } catch (IllegalStateException e) {
       return false;
     }
-    sparesFor = easyPeer;
-    openerTargets = List.copyOf(peerPublic);
-    sparesOpened = now;
-    openersSent = 0;
-    sendOpeners(now);
+    rounds.put(easyPeer, round);
+    sendOpeners(round, now);
     return true;
   }
 
@@ -122,26 +132,25 @@ public final class Birthday {
    * the spares, that spare is pinned to {@code from} and the others closed. True when it pinned.
    */
   public boolean authenticated(NodeId peer, InetSocketAddress from) {
-    if (spares == null || !peer.equals(sparesFor)) {
+    Round round = rounds.get(peer);
+    if (round == null) {
       return false;
     }
-    int index = spares.heardOn(from);
+    int index = round.spares.heardOn(from);
     if (index < 0) {
       return false;
     }
-    spares.pin(index, from);
+    round.spares.pin(index, from);
     pinned.put(peer, from);
     hits++;
-    closeSpares();
+    closeRound(peer);
     return true;
   }
 
   /** A direct path to {@code peer} works: its spray stops, its spares close. */
   public void done(NodeId peer) {
     sprays.remove(peer);
-    if (peer.equals(sparesFor)) {
-      closeSpares();
-    }
+    closeRound(peer);
   }
 
   /** The session with {@code peer} is over: whatever birthday probing held for it goes. */
@@ -156,11 +165,13 @@ public final class Birthday {
   /** Sends the probes and openers that are due; closes spares that found nothing. Call every 100 ms or so. */
   public void tick() {
     long now = nanoClock.getAsLong();
-    if (spares != null) {
-      if (now - sparesOpened >= SPARES_OPEN_NANOS) {
-        closeSpares();
+    for (Iterator<Map.Entry<NodeId, Round>> it = rounds.entrySet().iterator(); it.hasNext(); ) {
+      Round r = it.next().getValue();
+      if (now - r.opened >= SPARES_OPEN_NANOS) {
+        r.spares.close();
+        it.remove();
       } else {
-        sendOpeners(now);
+        sendOpeners(r, now);
       }
     }
     for (Iterator<Map.Entry<NodeId, Spray>> it = sprays.entrySet().iterator(); it.hasNext(); ) {
@@ -184,7 +195,7 @@ public final class Birthday {
 
   /** Whether spares are open or a spray runs (status). */
   public boolean active() {
-    return spares != null || !sprays.isEmpty();
+    return !rounds.isEmpty() || !sprays.isEmpty();
   }
 
   public long probesSent() {
@@ -201,12 +212,12 @@ public final class Birthday {
     return pinned.get(peer);
   }
 
-  private void sendOpeners(long now) {
-    while (openersSent < OPENER_RESEND_NANOS.length && now - sparesOpened >= OPENER_RESEND_NANOS[openersSent]) {
-      for (InetSocketAddress target : openerTargets) {
-        spares.sendFromEach(new byte[] {SpareSockets.OPENER}, target);
+  private static void sendOpeners(Round r, long now) {
+    while (r.openersSent < OPENER_RESEND_NANOS.length && now - r.opened >= OPENER_RESEND_NANOS[r.openersSent]) {
+      for (InetSocketAddress target : r.targets) {
+        r.spares.sendFromEach(new byte[] {SpareSockets.OPENER}, target);
       }
-      openersSent++;
+      r.openersSent++;
     }
   }
 
@@ -222,11 +233,10 @@ public final class Birthday {
     return LOWEST_PORT + random.nextInt(range); // the table is filling: a repeat now and then is fine
   }
 
-  private void closeSpares() {
-    if (spares != null) {
-      spares.close();
-      spares = null;
-      sparesFor = null;
+  private void closeRound(NodeId peer) {
+    Round r = rounds.remove(peer);
+    if (r != null) {
+      r.spares.close();
     }
   }
 }

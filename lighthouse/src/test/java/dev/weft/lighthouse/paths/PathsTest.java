@@ -44,6 +44,8 @@ class PathsTest {
   private int asks;
   private int relayRequests;
   private int relayReleases;
+  private int relayPings;
+  private final List<InetSocketAddress> avoided = new ArrayList<>();
   private long now = 5_000 * MS;
   private NodeId peer;
   private MeshDirectory members;
@@ -67,9 +69,15 @@ class PathsTest {
     }
 
     @Override
-    public boolean requestRelay(NodeId p) {
+    public boolean requestRelay(NodeId p, InetSocketAddress avoid) {
       relayRequests++;
+      avoided.add(avoid);
       return true;
+    }
+
+    @Override
+    public void pingRelayed(NodeId p, Endpoint.Relayed via) {
+      relayPings++;
     }
 
     @Override
@@ -108,22 +116,27 @@ class PathsTest {
   }
 
   @Test
-  void theFirstAnsweringPathCarriesTheSessionAndNoRelayIsAskedFor() {
+  void theFirstAnsweringPathCarriesTheSessionAndItsRelayIsReleasedOnceItHolds() {
     paths.sessionStarted(peer);
+    assertEquals(1, relayRequests, "asked at once, in case no direct path answers");
+    paths.relayOffered(peer, new Endpoint.Relayed(new InetSocketAddress("203.0.113.1", 4242), 7), "lh1");
     paths.pong(peer, reflexive, 3 * MS);
-    assertEquals(List.of(new Endpoint.Direct(reflexive)), moves);
-    advance(1_000);
-    assertEquals(0, relayRequests);
+    assertEquals(new Endpoint.Direct(reflexive), moves.getLast());
+    for (int i = 0; i < 16; i++) {
+      advance(2_000);
+      paths.pong(peer, reflexive, 3 * MS);
+    }
+    assertEquals(1, relayRequests);
+    assertEquals(1, relayReleases, "direct for 30 s: the relay binding is given back");
     assertEquals(reflexive, paths.report(peer).direct());
   }
 
   @Test
-  void withoutAnAnswerARelayIsAskedForAfter300msAndUsedThenLeftForTheDirectPath() {
+  void withoutAnAnswerARelayIsAskedForAtOnceAndUsedThenLeftForTheDirectPath() {
     paths.sessionStarted(peer);
-    advance(250);
-    assertEquals(0, relayRequests);
-    advance(100);
     assertEquals(1, relayRequests);
+    advance(1_000);
+    assertEquals(1, relayRequests, "asked again only after 3 s without an offer");
     Endpoint.Relayed relayed = new Endpoint.Relayed(new InetSocketAddress("203.0.113.1", 4242), 77);
     paths.relayOffered(peer, relayed, "lh1");
     assertEquals(List.of(relayed), moves);
@@ -217,6 +230,42 @@ class PathsTest {
     advance(61_000);
     assertNull(paths.report(peer));
     assertEquals(0, relayRequests);
+  }
+
+  @Test
+  void aRelayThatStopsAnsweringIsGivenUpAndAnotherAskedFor() {
+    paths.sessionStarted(peer);
+    Endpoint.Relayed lh1 = new Endpoint.Relayed(new InetSocketAddress("203.0.113.1", 4242), 77);
+    paths.relayOffered(peer, lh1, "lh1");
+    assertEquals(lh1, moves.getLast());
+    for (int i = 0; i < 3; i++) {
+      advance(2_000);
+      paths.relayPong(peer, lh1, 2 * MS);
+    }
+    assertTrue(relayPings >= 3, "pinged through the relay while it carries the session");
+    assertEquals(1, relayRequests);
+    advance(6_000);
+    assertEquals(1, relayReleases, "silent for 5.5 s: released");
+    assertEquals(2, relayRequests);
+    assertEquals(lh1.relay(), avoided.getLast(), "and not asked again");
+    Endpoint.Relayed lh2 = new Endpoint.Relayed(new InetSocketAddress("203.0.113.2", 4242), 78);
+    paths.relayOffered(peer, lh2, "lh2");
+    assertEquals(lh2, moves.getLast());
+    assertEquals("lh2", paths.report(peer).relay());
+  }
+
+  @Test
+  void aBrokenDirectPathStartsPunchingAgainAtOnce() {
+    paths.sessionStarted(peer);
+    for (int i = 0; i < 32; i++) { // the attempt runs out while the path answers its keepalives
+      paths.pong(peer, reflexive, 3 * MS);
+      advance(2_000);
+    }
+    long rounds = paths.punchRounds();
+    assertFalse(paths.report(peer).punching());
+    advance(6_000); // then it stops answering
+    assertNull(paths.report(peer).direct());
+    assertTrue(paths.punchRounds() > rounds, "punching restarted when the path broke");
   }
 
   @Test
