@@ -32,10 +32,15 @@ class PunchE2eTest {
         Router homeB = lab.router("rb", net, Nat.PORT_RESTRICTED);
         Pki pki = Pki.create(Files.createDirectories(lhHost.dir().resolve("pki")));
         MeshLab mesh = new MeshLab(lab, pki);
-        mesh.start(lhHost, "lh", 1, MeshLab.LIGHTHOUSE);
+        mesh.start(lhHost, "lh", 1, MeshLab.LIGHTHOUSE + "relay: {am_relay: true}\n");
         Member a = mesh.start(lab.host("a", homeA.lan()), "a", 2, MeshLab.registersWith(lhHost));
         Member b = mesh.start(lab.host("b", homeB.lan()), "b", 3, MeshLab.registersWith(lhHost));
         mesh.await(() -> MeshLab.aliveSeenBy(a) == 2 && MeshLab.aliveSeenBy(b) == 2, DEADLINE, "all alive");
+
+        // the first packet starts on the relay (asked for at once); punching then moves both ends direct
+        a.host().ping(b.v4(), DEADLINE);
+        mesh.await(() -> direct(a, "b") && direct(b, "a"), DEADLINE, "a direct path both ways after the relay: "
+                + peer(a, "b") + " / " + peer(b, "a"));
 
         // as a user would: punching starts from weft ping alone, before any packet wants a session
         JsonNode pings = MeshLab.json(a, "ping", "b", "--until-direct", "--json").path("pings");

@@ -27,6 +27,8 @@ final class Peer {
     volatile Keypair current;
     volatile Keypair next;
     volatile Endpoint endpoint;
+    /** Whether path selection chose the direct endpoint (see {@link #choose}). */
+    private volatile boolean directChosen;
     volatile int persistentKeepaliveSeconds;
     volatile Instant lastHandshake;
     volatile boolean removed;
@@ -173,6 +175,9 @@ final class Peer {
     void setEndpointFromPacket(InetSocketAddress from, Endpoint.Relayed via) {
         Endpoint before = endpoint;
         if (via != null) {
+            if (directChosen && before instanceof Endpoint.Direct) {
+                return; // the peer has not moved off the relay yet; our direct path stands
+            }
             if (before != via && !via.equals(before)) {
                 endpoint = via;
                 device.events().endpointChanged(publicKey.clone(), before, via);
@@ -185,6 +190,16 @@ final class Peer {
     }
 
     /** Moves the session to {@code to} (path selection); observers hear of it. True when it changed. */
+    /**
+     * Path selection moved the session: to a direct path, which a packet that still comes through a
+     * relay must not undo (the other side may not have switched yet, and would otherwise pull both
+     * back onto the relay); or to a relay, which any direct packet may leave again.
+     */
+    boolean choose(Endpoint to) {
+        directChosen = to instanceof Endpoint.Direct;
+        return setEndpoint(to);
+    }
+
     boolean setEndpoint(Endpoint to) {
         Endpoint before = endpoint;
         endpoint = to;

@@ -363,7 +363,9 @@ public final class WireGuardDevice implements AutoCloseable {
 
     /**
      * Moves a peer's session to {@code endpoint} (path selection); false when there is no such
-     * peer. Roaming may move it again when the peer's authenticated packets come from elsewhere.
+     * peer. Roaming may move it again when the peer's authenticated packets come from elsewhere,
+     * except from a chosen direct endpoint to a relay: packets that still come through a relay mean
+     * the other side has not switched yet, not that the direct path broke.
      * When the handshake has not completed yet (one in flight, or packets waiting), a new
      * initiation goes to the new endpoint at once (at most one per 100 ms per peer) instead of
      * waiting for the retry after REKEY_TIMEOUT: the first guess may have been a dead path.
@@ -373,7 +375,7 @@ public final class WireGuardDevice implements AutoCloseable {
         if (p == null) {
             return false;
         }
-        if (p.setEndpoint(endpoint)) {
+        if (p.choose(endpoint)) {
             sendPath.sendInitiationAfterMove(p);
         }
         return true;

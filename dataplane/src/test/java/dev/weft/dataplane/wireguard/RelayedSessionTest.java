@@ -121,6 +121,24 @@ class RelayedSessionTest {
     }
 
     @Test
+    void aChosenDirectPathIsNotPulledBackToTheRelayByPacketsTheOtherSideStillRelays() {
+        relayedSession();
+        net.blocked = d -> false;
+        a.device.setEndpoint(b.publicKey(), new Endpoint.Direct(b.address)); // A's path selection found it
+        byte[] q = Packets.ipv4(B_IP, A_IP, 50, 6);
+        b.device.setEndpoint(a.publicKey(), bToA); // B has not switched yet
+        b.device.sendPacket(packet(q));
+        net.pump();
+        assertArrayEquals(q, a.delivered.getLast(), "relayed packets are still taken");
+        assertEquals(new Endpoint.Direct(b.address), a.peer(b).endpointValue(), "A stays on its direct path");
+        a.device.setEndpoint(b.publicKey(), aToB); // A's selection gives the direct path up
+        b.device.setEndpoint(a.publicKey(), new Endpoint.Direct(a.address));
+        b.device.sendPacket(packet(q));
+        net.pump();
+        assertEquals(new Endpoint.Direct(b.address), a.peer(b).endpointValue(), "a direct packet moves a relayed session");
+    }
+
+    @Test
     void movingAPeerWhoseHandshakeIsPendingInitiatesAtOnce() {
         // The first guess is a dead direct address; the move to the relay must not wait 5 s.
         InetSocketAddress dead = RelayNet.at("192.0.2.99", 51820);
