@@ -114,6 +114,34 @@ class PunchE2eTest {
         assertTrue(pong.path("rtt_ms").asDouble() > 0, pong.toString());
     }
 
+    @Test
+    void twoSymmetricNatsMoveToTheOtherRelayWhenTheirsDies(Lab lab) throws Exception {
+        Segment net = lab.internet();
+        Host lh1 = lab.host("lh1", net);
+        Host lh2 = lab.host("lh2", net);
+        Router hardA = lab.router("ra", net, Nat.SYMMETRIC);
+        Router hardB = lab.router("rb", net, Nat.SYMMETRIC);
+        Pki pki = Pki.create(Files.createDirectories(lh1.dir().resolve("pki")));
+        MeshLab mesh = new MeshLab(lab, pki);
+        String relay = MeshLab.LIGHTHOUSE + "relay: {am_relay: true}\n";
+        Member r1 = mesh.start(lh1, "lh1", 1, relay);
+        Member r2 = mesh.start(lh2, "lh2", 4, relay);
+        String both = "lighthouse: {hosts: [\"" + lh1.ipv4().getHostAddress() + ":4242\", \""
+                + lh2.ipv4().getHostAddress() + ":4242\"]}\n";
+        Member a = mesh.start(lab.host("a", hardA.lan()), "a", 2, both);
+        Member b = mesh.start(lab.host("b", hardB.lan()), "b", 3, both);
+        mesh.await(() -> MeshLab.aliveSeenBy(a) == 3 && MeshLab.aliveSeenBy(b) == 3, DEADLINE, "all alive");
+        a.host().ping(b.v4(), DEADLINE);
+        String via = peer(a, "b").path("via").asText();
+        Member dead = via.equals("lh1") ? r1 : r2;
+        dead.process().process.kill();
+        long killed = System.nanoTime();
+        mesh.await(() -> a.host().canPing(b.v4(), Duration.ofSeconds(1)), Duration.ofSeconds(20),
+                "a reaches b again after " + via + " died: " + peer(a, "b") + " / " + peer(b, "a"));
+        System.err.printf("relay %s killed: answered again after %.1f s%n", via, (System.nanoTime() - killed) / 1e9);
+        assertTrue(!via.equals(peer(a, "b").path("via").asText()), peer(a, "b").toString());
+    }
+
     private static boolean direct(Member m, String name) {
         JsonNode p = peer(m, name);
         return p != null && "direct".equals(p.path("path").asText()) && !p.path("endpoint").isNull()

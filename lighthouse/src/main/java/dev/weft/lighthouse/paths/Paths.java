@@ -42,6 +42,8 @@ public final class Paths {
       26_000, 33_000, 41_000, 50_000, 60_000};
   /** In which rounds the lighthouses are asked to make the peer punch too (while nothing answers). */
   private static final long ASK_ROUNDS = 1L | 1L << 2 | 1L << 4 | 1L << 6 | 1L << 9 | 1L << 12 | 1L << 15;
+  /** The round (1 s in) after which birthday probing starts if nothing answered. */
+  static final int BIRTHDAY_ROUND = 3;
   static final long KEEPALIVE_NANOS = 2_000_000_000L;
   /** A session with no direct path asks for a relay at once: the first packets must not wait for punching. */
   static final long RELAY_AFTER_NANOS = 0;
@@ -275,14 +277,14 @@ public final class Paths {
     p.round = 0;
     p.nextAttempt = Long.MAX_VALUE;
     runDueRounds(p, now);
-    if (p.selected == null) {
-      network.birthday(p.id);
-    }
   }
 
   private void runDueRounds(PeerPaths p, long now) {
     while (p.attempting() && now - p.attemptStart >= ROUNDS_MS[p.round] * 1_000_000L) {
       round(p, now, (ASK_ROUNDS & 1L << p.round) != 0);
+      if (p.round == BIRTHDAY_ROUND && p.selected == null) {
+        network.birthday(p.id); // after a second: first the relay, then 256 sockets if the NATs call for them
+      }
       if (++p.round == ROUNDS_MS.length) {
         p.round = -1;
         p.nextAttempt = now + (p.selected == null ? RETRY_RELAYED_NANOS : RETRY_DIRECT_NANOS);
