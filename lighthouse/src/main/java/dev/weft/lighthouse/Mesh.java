@@ -136,6 +136,9 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   private final dev.weft.lighthouse.punching.Birthday birthday;
   private final dev.weft.lighthouse.discovery.MappingObserver mapping = new dev.weft.lighthouse.discovery.MappingObserver();
   private volatile NodeRecord.Mapping ourMapping = NodeRecord.Mapping.UNKNOWN;
+  /** What the record advertises: from the settings, then from reloads ({@link #republish}). */
+  private volatile List<dev.weft.certs.IpPrefix> advertised;
+  private volatile byte[] dnsRecords;
   /** The node's socket, for the spare sockets of birthday probing; null without (tests). */
   private volatile dev.weft.dataplane.udp.UdpEndpoint udp;
   /** Certificates (DER) of members, readable from the socket's thread (sealed messages before a hello). */
@@ -212,6 +215,23 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     });
     sessions.useRoutes(routes);
     this.store = settings.stateDir() == null ? null : new StateStore(settings.stateDir());
+    this.advertised = settings.advertiseRoutes();
+    this.dnsRecords = settings.dnsRecords();
+  }
+
+  /**
+   * Publishes new advertised routes and DNS records (a config reload): the record's version moves
+   * and gossip spreads it; sessions are not touched. Throws IllegalArgumentException when the
+   * record would exceed its bounds (nothing changes then).
+   */
+  public void republish(List<dev.weft.certs.IpPrefix> routes, byte[] dns) {
+    new NodeRecord(published, Set.of(), fingerprint, routes, dns); // the bounds, checked before anything moves
+    onGossipThread(() -> {
+      advertised = List.copyOf(routes);
+      dnsRecords = dns.clone();
+      gossip.publish(record().encode());
+      return null;
+    });
   }
 
   /**
@@ -875,7 +895,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     if (settings.amRelay()) {
       roles.add(NodeRecord.Role.RELAY);
     }
-    return new NodeRecord(published, roles, fingerprint, settings.advertiseRoutes(), settings.dnsRecords(), ourMapping);
+    return new NodeRecord(published, roles, fingerprint, advertised, dnsRecords, ourMapping);
   }
 
   private static InetSocketAddress bestAddress(MeshDirectory.Member m) {

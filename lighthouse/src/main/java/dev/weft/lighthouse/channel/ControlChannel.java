@@ -152,6 +152,11 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
      * peer is not verified or too many pings are pending, a timeout after {@code pingTimeout}.
      */
     public CompletableFuture<Pong> ping(NodeIdentity peer, InetSocketAddress address) {
+        return ping(peer, false, sealed -> transmit(sealed, address));
+    }
+
+    /** Starts a tracked ping: {@code send} transmits the sealed datagram (directly or framed for a relay). */
+    private CompletableFuture<Pong> ping(NodeIdentity peer, boolean relayed, java.util.function.Consumer<byte[]> send) {
         Peer p = peers.getIfPresent(new PeerKey(peer.x25519PublicKey()));
         if (p == null) {
             return CompletableFuture.failedFuture(new IllegalStateException(peer.name() + " is not a verified peer"));
@@ -161,11 +166,14 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
         }
         long id = random.nextLong();
         CompletableFuture<Pong> result = new CompletableFuture<>();
-        pings.put(id, new PendingPing(p.key, clock.nanoTime(), result, false));
+        pings.put(id, new PendingPing(p.key, clock.nanoTime(), result, relayed));
         result.orTimeout(limits.pingTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((pong, error) -> pings.remove(id));
-        if (!seal(p, address, ChannelKind.PING, Wire.ping(id))) {
+        byte[] sealed = sealed(p, ChannelKind.PING, Wire.ping(id));
+        if (sealed == null) {
             result.completeExceptionally(new IllegalStateException(peer.name() + " was forgotten"));
+        } else {
+            send.accept(sealed);
         }
         return result;
     }
@@ -186,25 +194,7 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
      * says nothing about direct paths, so the listener does not hear of it.
      */
     public CompletableFuture<Pong> ping(NodeIdentity peer, dev.weft.dataplane.wireguard.Endpoint.Relayed via) {
-        Peer p = peers.getIfPresent(new PeerKey(peer.x25519PublicKey()));
-        if (p == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException(peer.name() + " is not a verified peer"));
-        }
-        if (pings.size() >= limits.maxPendingPings()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("too many pings pending"));
-        }
-        long id = random.nextLong();
-        CompletableFuture<Pong> result = new CompletableFuture<>();
-        pings.put(id, new PendingPing(p.key, clock.nanoTime(), result, true));
-        result.orTimeout(limits.pingTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((pong, error) -> pings.remove(id));
-        byte[] sealed = sealed(p, ChannelKind.PING, Wire.ping(id));
-        if (sealed == null) {
-            result.completeExceptionally(new IllegalStateException(peer.name() + " was forgotten"));
-        } else {
-            transmit(framed(sealed, via), via.relay());
-        }
-        return result;
+        return ping(peer, true, sealed -> transmit(framed(sealed, via), via.relay()));
     }
 
     /**

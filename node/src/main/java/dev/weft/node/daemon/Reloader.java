@@ -54,13 +54,11 @@ final class Reloader {
             new AtStart("lighthouse.am_lighthouse", c -> c.lighthouse().amLighthouse(), MESH),
             new AtStart("lighthouse.hosts", c -> c.lighthouse().hosts(), MESH),
             new AtStart("relay", NodeConfig::relay, MESH),
-            new AtStart("routes.advertise", c -> c.routes().advertise(), MESH),
             new AtStart("routes.accept", c -> List.of(c.routes().acceptAll(), c.routes().acceptOnly()), MESH),
             new AtStart("dns.enabled", c -> c.dns().enabled(), RESTART),
             new AtStart("dns.domain", c -> c.dns().domain(), RESTART),
             new AtStart("dns.listen", c -> c.dns().listen(), RESTART),
             new AtStart("dns.ttl", c -> c.dns().ttl(), RESTART),
-            new AtStart("dns.records", c -> c.dns().records(), MESH),
             new AtStart("metrics.listen", c -> c.metrics().listen(), RESTART),
             new AtStart("logging.format", c -> c.logging().json(), RESTART));
 
@@ -120,6 +118,24 @@ final class Reloader {
             }
         }
         Set<String> nextBlocklist = blocklistEntries(next.blocklistFile());
+        boolean republish = !next.routes().advertise().equals(running.routes().advertise())
+                || !next.dns().records().equals(running.dns().records());
+        byte[] nextDns = null;
+        if (republish) {
+            NodeIdentity self = mesh.self().identity();
+            for (int i = 0; i < next.routes().advertise().size(); i++) {
+                var p = next.routes().advertise().get(i);
+                if (!self.mayAdvertise(p)) {
+                    throw new IllegalArgumentException("reload refused, nothing was changed: routes.advertise[" + i + "]: "
+                            + p + " is outside the certificate's subnets " + self.subnets());
+                }
+            }
+            try {
+                nextDns = dev.weft.node.dns.DnsRecordCodec.encode(next.dns().records());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("reload refused, nothing was changed: dns.records: " + e.getMessage());
+            }
+        }
 
         List<String> applied = new ArrayList<>();
         List<String> notices = new ArrayList<>();
@@ -172,6 +188,14 @@ final class Reloader {
                 dns.reroute(next.dns().upstreams(), next.dns().forward());
             }
             applied.add("dns.upstreams and dns.forward");
+        }
+        if (republish) {
+            try {
+                mesh.republish(next.routes().advertise(), nextDns);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("reload refused: routes.advertise and dns.records: " + e.getMessage());
+            }
+            applied.add("routes.advertise and dns.records: published to the mesh");
         }
         if (!next.logging().level().equals(running.logging().level())) {
             dev.weft.node.logging.Logging.setLevel(next.logging().level());

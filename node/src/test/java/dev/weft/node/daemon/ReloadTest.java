@@ -82,8 +82,16 @@ class ReloadTest {
             String withPeer = "wireguard: {peers: [{public_key: " + PEER + ", endpoint: '192.0.2.8:51820', allowed_ips: [100.64.99.3/32]}]}\n";
             write(file, withPeer + "routes: {advertise: [10.9.0.0/24]}\n", "192.0.2.54", 1400);
             String m = refusal(node);
-            assertEquals("reload refused, nothing was changed: tun.mtu needs a restart; routes.advertise needs a restart "
-                    + "(the mesh takes it only at start)", m);
+            assertEquals("reload refused, nothing was changed: tun.mtu needs a restart", m);
+            write(file, withPeer + "routes: {advertise: [10.9.0.0/24]}\n", "192.0.2.53");
+            assertEquals("reload refused, nothing was changed: routes.advertise[0]: 10.9.0.0/24 is outside the "
+                    + "certificate's subnets []", refusal(node), "a route the certificate does not allow");
+            write(file, withPeer + "dns: {listen: ['127.0.0.1:" + DNS_PORT + "'], upstreams: ['192.0.2.53'], "
+                    + "records: [{name: www, type: A}]}\n", null);
+            assertEquals(List.of("routes.advertise and dns.records: published to the mesh"), applied(node.reload()));
+            assertEquals(1, node.config().dns().records().size());
+            write(file, withPeer, "192.0.2.53");
+            assertEquals(List.of("routes.advertise and dns.records: published to the mesh"), applied(node.reload()));
             assertEquals(1420, node.config().tunMtu());
             assertEquals("192.0.2.53", node.config().dns().upstreams().get(0).getAddress().getHostAddress());
 
