@@ -71,7 +71,7 @@ public final class DnsServer implements AutoCloseable {
                 new ResponseCache(options.cacheEntries(), options.maxCacheTtl(), ticker), options.upstreamTimeout(),
                 options.udpPayload(), options.maxForwarded(), counters);
         RateLimiter limiter = new RateLimiter(options.ratePerSecond(), options.rateBurst(), options.rateSources(), ticker);
-        QueryHandler handler = new QueryHandler(zone, forwarder, limiter, options.udpPayload(), counters);
+        QueryHandler handler = new QueryHandler(zone, forwarder, limiter, options.udpPayload(), counters, ticker);
 
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("weft-dns", true),
                 EpollIoHandler.newFactory());

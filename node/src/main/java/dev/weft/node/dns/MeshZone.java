@@ -52,6 +52,10 @@ final class MeshZone {
                 Name.fromConstantString("hostmaster." + domain + "."), 1, 3600, 600, 86400, ttlSeconds);
     }
 
+    MeshNames mesh() {
+        return mesh;
+    }
+
     boolean contains(Name name) {
         return name.subdomain(domain);
     }
