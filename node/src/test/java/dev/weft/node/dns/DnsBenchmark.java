@@ -59,9 +59,9 @@ public final class DnsBenchmark {
             for (InetSocketAddress target : List.of(w, unbound.address)) {
                 for (Path names : List.of(meshNames, corpNames)) {
                     if (dnsperf) {
-                        dnsperf(target, names, 2);
+                        dnsperf(target, names, 4);
                     } else {
-                        dnsjava(target, names, 2);
+                        dnsjava(target, names, 4);
                     }
                 }
             }
