@@ -43,7 +43,7 @@ record ConfigFile(Pki pki, Listen listen, Tun tun, Admin admin, Wireguard wiregu
     }
 
     /** {@code routes}: advertised subnets, and which to install ({@code accept}: a boolean or a list). */
-    record Routes(List<String> advertise, Object accept) {
+    record Routes(List<String> advertise, Object accept, String exitNode) {
     }
 
     /** {@code dns}: the embedded DNS server (records are maps checked by the DNS layer's parser). */

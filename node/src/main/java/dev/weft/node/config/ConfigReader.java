@@ -157,7 +157,14 @@ final class ConfigReader {
         } else if (r.accept() != null) {
             throw new NodeConfigException("routes.accept: must be true, false or a list of CIDRs");
         }
-        return new RoutesConfig(advertise, acceptAll, only);
+        java.util.Optional<String> exitNode = java.util.Optional.empty();
+        if (r.exitNode() != null) {
+            if (r.exitNode().isBlank() || !r.exitNode().strip().equals(r.exitNode())) {
+                throw new NodeConfigException("routes.exit_node: must be the certificate name of a node, not '" + r.exitNode() + "'");
+            }
+            exitNode = java.util.Optional.of(r.exitNode());
+        }
+        return new RoutesConfig(advertise, acceptAll, only, exitNode);
     }
 
     /** Network prefixes (no host bits), no duplicates. */
