@@ -116,7 +116,7 @@ final class ConfigReader {
         }
         int ttl = range(d.ttl(), "dns.ttl", 5, 1, 3600);
         return new DnsConfig(!Boolean.FALSE.equals(d.enabled()), domain, listen, upstreams, forward, records,
-                java.time.Duration.ofSeconds(ttl));
+                java.time.Duration.ofSeconds(ttl), Boolean.TRUE.equals(d.configureHost()));
     }
 
     private static List<InetSocketAddress> servers(List<String> entries, String at) throws NodeConfigException {

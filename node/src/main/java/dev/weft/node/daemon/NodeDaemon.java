@@ -154,7 +154,11 @@ public final class NodeDaemon implements AutoCloseable {
             control.target = mesh;
             mesh.useSocket(dataplane.udp());
             if (config.dns().enabled()) {
-                services.add(startDns(config, mesh, identity));
+                dev.weft.node.dns.DnsServer dns = services.add(startDns(config, mesh, identity));
+                if (config.dns().configureHost()) { // closed before the server: the host stops asking first
+                    services.add(dev.weft.node.dns.HostResolver.configure(config.tunDev(), config.dns().domain(),
+                            dns.addresses(), dev.weft.node.dns.HostResolver::exec, System.err));
+                }
             }
             NodeDaemon node = new NodeDaemon(config, identity, dataplane, List.copyOf(addresses), services, mesh);
             // last: the socket answers only for a node that exists and is complete

@@ -64,6 +64,12 @@ class MeshKeysTest {
         assertEquals(java.util.Optional.empty(), NodeConfig.parse(PKI, Path.of("/")).routes().exitNode());
     }
 
+    @org.junit.jupiter.api.Test
+    void configureHostIsReadAndOffByDefault() throws Exception {
+        assertTrue(NodeConfig.parse(PKI + "dns: {configure_host: true}", Path.of("/")).dns().configureHost());
+        assertFalse(NodeConfig.parse(PKI, Path.of("/")).dns().configureHost());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         // lighthouse
@@ -119,6 +125,7 @@ class MeshKeysTest {
         "routes: {exit_node: ' gw'}|routes.exit_node: must be the certificate name of a node",
         "routes: {exit_node: 5}|routes.exit_node: must be a string",
         "dns: {domain: 'a b'}|dns.domain: not a domain name",
+        "dns: {configure_host: 'yes'}|dns.configure_host: must be true or false",
         "dns: {records: [{name: web}]}|dns.records[0]: 'type' is required",
     })
     void refusesWithTheKeyPath(String yaml, String expected) {
