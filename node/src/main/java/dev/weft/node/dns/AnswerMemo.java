@@ -12,11 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * and of what the memo checks are kept: mesh answers, tagged with the {@link MeshNames#version}
  * they were computed from, and answers from the response cache, valid until their TTLs would
  * count down another second or the cached entry expires. Bounded: at most {@link #MAX_ENTRIES}
- * answers of at most {@link #MAX_ANSWER} bytes; when full it starts over.
+ * answers of at most {@link #MAX_ANSWER} bytes, keyed by queries of at most {@link #MAX_QUERY}
+ * bytes (about 7 MiB in all); when full it starts over.
  */
 final class AnswerMemo {
     static final int MAX_ENTRIES = 4096;
     static final int MAX_ANSWER = 1232;
+    /** Longer queries (many EDNS options, padding) always take the full path. */
+    static final int MAX_QUERY = 512;
     private static final int MAX_NAME = 255;
 
     /** Where an answer came from, for the counters. */
@@ -52,7 +55,8 @@ final class AnswerMemo {
      * slow path).
      */
     static int questionEnd(byte[] wire) {
-        if (wire.length < QueryHandler.HEADER + 5 || wire[4] != 0 || wire[5] != 1) {
+        // The key is the query: a bound on it bounds the memo (a TCP query may be 64 KiB).
+        if (wire.length < QueryHandler.HEADER + 5 || wire.length > MAX_QUERY || wire[4] != 0 || wire[5] != 1) {
             return -1;
         }
         int at = QueryHandler.HEADER;

@@ -129,5 +129,8 @@ class AnswerMemoTest {
         two[5] = 2;
         assertEquals(-1, AnswerMemo.questionEnd(two));
         assertEquals(-1, AnswerMemo.questionEnd(java.util.Arrays.copyOf(q, q.length - 1)));
+        byte[] padded = java.util.Arrays.copyOf(q, AnswerMemo.MAX_QUERY + 1); // e.g. a 64 KiB TCP query: never a key
+        assertEquals(-1, AnswerMemo.questionEnd(padded));
+        assertEquals(q.length, AnswerMemo.questionEnd(java.util.Arrays.copyOf(q, AnswerMemo.MAX_QUERY)));
     }
 }
