@@ -190,7 +190,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     this.gossip = new Gossip(self, settings.gossip(), transport, new ExecutorScheduler(gossipThread), certificates,
         new Membership(), new SplittableRandom(), new ClaimInterner());
     this.sessions = new OnDemandSessions(device, members, System::nanoTime, settings.sessionIdle().toNanos(), 64);
-    this.paths = new Paths(members, new PathNetwork(), System::nanoTime, settings.useRelays());
+    this.paths = new Paths(members, new PathNetwork(), System::nanoTime, settings.useRelays(), this::underlay);
     this.introducer = new Introducer(channel, System::nanoTime);
     this.birthday = new dev.weft.lighthouse.punching.Birthday(new BirthdaySockets(), System::nanoTime,
         new SplittableRandom());
@@ -769,6 +769,18 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       });
       gossip.publish(record().encode());
     }
+  }
+
+  /** Whether {@code address} lies outside every overlay network of this node (so it may carry a path). */
+  private boolean underlay(InetSocketAddress address) {
+    byte[] a = address.getAddress().getAddress();
+    dev.weft.certs.IpPrefix host = new dev.weft.certs.IpPrefix(a, a.length * 8);
+    for (dev.weft.certs.IpPrefix overlay : selfIdentity.ips()) {
+      if (overlay.containsAddress(host)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The node's socket: birthday probing opens spare sockets beside it. */

@@ -61,7 +61,11 @@ class DnsE2eTest {
         Member a = mesh.start(lab.host("a", net), "a", 2, MeshLab.registersWith(lhHost) + publish.formatted(8080));
         Member c = mesh.start(lab.host("c", net), "c", 3, MeshLab.registersWith(lhHost) + publish.formatted(8081));
         Member b = mesh.start(lab.host("b", net), "b", 4, MeshLab.registersWith(lhHost)
-                + "dns: {upstreams: [\"" + upstream.ipv4().getHostAddress() + "\"]}\n");
+                + "dns: {upstreams: [\"" + upstream.ipv4().getHostAddress() + "\"], configure_host: true}\n");
+        // No systemd-resolved in a lab namespace: one notice, and the node runs on.
+        b.process().process.awaitError("dns.configure_host: systemd-resolved is not running here", Duration.ofSeconds(10));
+        String errors = b.process().process.stderr();
+        assertEquals(2, errors.split("dns.configure_host", -1).length, "one notice: " + errors);
         mesh.await(() -> mesh.members.stream().allMatch(m -> aliveSeenBy(m) == 3), Duration.ofSeconds(20), "the mesh forms");
         await(() -> dig(b, "web.mesh.internal", "A").size() == 2, Duration.ofSeconds(15), "both publishers' records arrived");
 

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * Route advertisement with real nodes: a "pod" namespace behind node a (a veth, a's forwarding on)
  * whose subnet a advertises; b reaches the pod with no route of its own configured. A service
  * address that a and c both advertise moves to c when a is killed. A node with
- * {@code routes.accept: false} installs nothing.
+ * {@code routes.accept: false} installs nothing. A node whose certificate lacks the pods' subnet
+ * advertises it anyway and gets no traffic, not even once the rightful advertiser is dead.
  */
 @RequiresLab
 class RoutesE2eTest {
@@ -41,7 +42,12 @@ class RoutesE2eTest {
                 MeshLab.registersWith(lhHost) + "routes: {advertise: [" + SERVICE + "]}\n", Map.of(), "198.51.100.0/24");
         Member b = mesh.start(lab.host("b", net), "b", 4, MeshLab.registersWith(lhHost));
         Member e = mesh.start(lab.host("e", net), "e", 5, MeshLab.registersWith(lhHost) + "routes: {accept: false}\n");
-        mesh.await(() -> mesh.members.stream().allMatch(m -> aliveSeenBy(m) == 4), DEADLINE, "the mesh forms");
+        // A modified node: its certificate has no subnets, it advertises the pods anyway (the start-up
+        // check is switched off, as a modified binary would), and holds the pod's address itself.
+        Member h = mesh.start(lab.host("h", net), "h", 6, MeshLab.registersWith(lhHost) + "routes: {advertise: [" + PODS + "]}\n",
+                Map.of("WEFT_TEST_UNCHECKED_ADVERTISE", "1"));
+        h.host().exec("ip", "address", "add", "198.51.100.226/32", "dev", "lo").requireOk();
+        mesh.await(() -> mesh.members.stream().allMatch(m -> aliveSeenBy(m) == 5), DEADLINE, "the mesh forms");
 
         // The pod: a namespace behind a, reached through a veth; a forwards.
         Host pod = lab.host("pod", lab.segment("pods"));
@@ -65,6 +71,7 @@ class RoutesE2eTest {
                 "a kernel route through the overlay interface");
         JsonNode routes = MeshLab.json(b, "routes", "--json").path("routes");
         assertTrue(routes.toString().contains("\"standby\""), "c stands by for the service: " + routes);
+        assertTrue(refused(b, PODS, "h"), "the hijacker's advertisement is refused: " + routes);
 
         assertFalse(e.host().exec("ip", "route", "show", PODS).requireOk().stdout().contains(PODS.split("/")[0]),
                 "routes.accept: false installs nothing");
@@ -76,10 +83,25 @@ class RoutesE2eTest {
         b.host().ping(service, DEADLINE);
         System.err.printf("service reachable through the standby %.1f s after the advertiser was killed%n",
                 (System.nanoTime() - killed) / 1e9);
+        // The pods' only rightful advertiser is dead: the route goes, and nothing reaches the hijacker.
+        mesh.await(() -> !b.host().exec("ip", "route", "show", PODS).requireOk().stdout().contains(PODS.split("/")[0]),
+                DEADLINE, "b removes the dead advertiser's route");
+        assertTrue(refused(b, PODS, "h"), "still refused with a gone");
+        assertFalse(b.host().canPing(podIp, Duration.ofSeconds(3)), "the hijacker gets no traffic for the pods");
         mesh.members.remove(a);
         for (Member m : mesh.members) {
             m.process().stopAndCheckCleanup();
         }
+    }
+
+    private static boolean refused(Member m, String prefix, String via) {
+        for (JsonNode r : MeshLab.admin(m, "routes").path("routes")) {
+            if (r.path("prefix").asText().equals(prefix) && r.path("via").asText().equals(via)
+                    && r.path("state").asText().equals("refused") && r.path("reason").asText().contains("certificate")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean installed(Member m, String prefix, String via) {

@@ -93,6 +93,8 @@ public final class Paths {
   private final Network network;
   private final LongSupplier nanoClock;
   private final boolean useRelays;
+  /** Whether an address may carry a path: never one inside the overlay (that path would run through itself). */
+  private final java.util.function.Predicate<InetSocketAddress> underlay;
   private final Map<NodeId, PeerPaths> peers = new HashMap<>();
   private final Map<NodeId, PathReport> reports = new ConcurrentHashMap<>();
   private long punchRounds;
@@ -100,6 +102,16 @@ public final class Paths {
   private long relaysLost;
 
   public Paths(MeshDirectory members, Network network, LongSupplier nanoClock, boolean useRelays) {
+    this(members, network, nanoClock, useRelays, a -> true);
+  }
+
+  /**
+   * @param underlay false for addresses that must never carry a path: those inside the overlay
+   *     networks (a ping that came through the tunnel would otherwise make the tunnel its own path)
+   */
+  public Paths(MeshDirectory members, Network network, LongSupplier nanoClock, boolean useRelays,
+      java.util.function.Predicate<InetSocketAddress> underlay) {
+    this.underlay = underlay;
     this.members = members;
     this.network = network;
     this.nanoClock = nanoClock;
@@ -146,7 +158,7 @@ public final class Paths {
     long now = nanoClock.getAsLong();
     PeerPaths p = peers.computeIfAbsent(id, PeerPaths::new);
     for (InetSocketAddress e : endpoints) {
-      p.add(e, PathClass.of(e, false));
+      add(p, e, false);
     }
     if (!p.attempting()) {
       startAttempt(p, now);
@@ -162,7 +174,7 @@ public final class Paths {
       return;
     }
     long now = nanoClock.getAsLong();
-    DirectPath path = p.add(from, PathClass.of(from, false));
+    DirectPath path = add(p, from, false);
     if (path != null) {
       if (path.pongs() == 0) {
         directPathsFound++;
@@ -178,7 +190,7 @@ public final class Paths {
     if (p == null || p.direct.containsKey(from)) {
       return;
     }
-    DirectPath path = p.add(from, PathClass.of(from, false));
+    DirectPath path = add(p, from, false);
     if (path != null) {
       long now = nanoClock.getAsLong();
       path.pinged(now);
@@ -305,6 +317,10 @@ public final class Paths {
     }
   }
 
+  private DirectPath add(PeerPaths p, InetSocketAddress address, boolean local) {
+    return underlay.test(address) ? p.add(address, PathClass.of(address, local)) : null;
+  }
+
   private void addCandidates(PeerPaths p) {
     MeshDirectory.Member m = members.get(p.id);
     if (m == null) {
@@ -313,11 +329,11 @@ public final class Paths {
     NodeRecord r = m.record();
     if (r != null) {
       for (NodeRecord.Candidate c : r.candidates()) {
-        p.add(c.address(), PathClass.of(c.address(), c.kind() == NodeRecord.Candidate.Kind.LOCAL));
+        add(p, c.address(), c.kind() == NodeRecord.Candidate.Kind.LOCAL);
       }
     }
     if (m.lastHeard() != null) {
-      p.add(m.lastHeard(), PathClass.of(m.lastHeard(), false));
+      add(p, m.lastHeard(), false);
     }
   }
 

@@ -20,7 +20,9 @@ import java.util.Set;
  * from a member whose certificate allows it ({@code subnets}); of several live advertisers one is
  * used — an alive one before a suspect one, then the lowest certificate name, a stable choice
  * every node makes alike — and the others stand by, taking over when it dies or withdraws. What
- * this node installs is decided by its {@link Policy}. Recomputed on the gossip thread whenever
+ * this node installs is decided by its {@link Policy}. A default route ({@code 0.0.0.0/0},
+ * {@code ::/0}) is taken only from the exit node the policy names, and only when that member's
+ * certificate allows it. Recomputed on the gossip thread whenever
  * membership or records change; {@link #viaFor} is read on the packet path (immutable snapshots).
  */
 public final class RouteTable {
@@ -49,12 +51,33 @@ public final class RouteTable {
    * @param localNetworks the host's own networks: an advertised prefix overlapping one is not
    *     installed unless listed in {@code acceptOnly}
    */
-  public record Policy(boolean acceptAll, List<IpPrefix> acceptOnly, List<IpPrefix> localNetworks) {
+  public record Policy(boolean acceptAll, List<IpPrefix> acceptOnly, List<IpPrefix> localNetworks, String exitNode) {
     public static final Policy ALL = new Policy(true, List.of(), List.of());
 
     public Policy {
       acceptOnly = List.copyOf(acceptOnly);
       localNetworks = List.copyOf(localNetworks);
+    }
+
+    /** Without an exit node: default routes are refused from everyone. */
+    public Policy(boolean acceptAll, List<IpPrefix> acceptOnly, List<IpPrefix> localNetworks) {
+      this(acceptAll, acceptOnly, localNetworks, null);
+    }
+
+    /**
+     * Null when a default route from {@code advertiser} is taken, else why not. Only the one
+     * member named in {@code routes.exit_node} is asked for it; the choice is the opt-in, so
+     * neither {@code routes.accept} nor the local-network overlap (a default route overlaps
+     * everything) applies: the installer keeps the host's own networks and the underlay outside.
+     */
+    String defaultRouteRefusal(String advertiser) {
+      if (exitNode == null) {
+        return "a default route is used only from the node named in routes.exit_node";
+      }
+      if (!exitNode.equals(advertiser)) {
+        return "not routes.exit_node (" + exitNode + ")";
+      }
+      return null;
     }
 
     /** Null when accepted, else why not. */
@@ -86,6 +109,10 @@ public final class RouteTable {
   private final Set<String> refusalsLogged = new HashSet<>();
   private volatile List<Route> routes = List.of();
   private volatile Map<IpPrefix, NodeId> chosen = Map.of();
+  /** What each member's session carries besides its own addresses: its prefixes, a default route less the overlay. */
+  private volatile Map<NodeId, List<IpPrefix>> carried = Map.of();
+  /** The members' overlay networks (their certificates' IP prefixes), never sent to an exit node. */
+  private volatile List<IpPrefix> overlay = List.of();
 
   private static final System.Logger LOG = System.getLogger("weft.routes");
 
@@ -107,11 +134,6 @@ public final class RouteTable {
         continue;
       }
       for (IpPrefix p : m.record().routes()) {
-        if (p.length() == 0) {
-          // A default route through the tunnel would capture the underlay path to the mesh itself.
-          out.add(new Route(p, m.id(), m.name(), State.REFUSED, "default routes (exit nodes) are not supported yet"));
-          continue;
-        }
         if (!m.identity().mayAdvertise(p)) {
           out.add(new Route(p, m.id(), m.name(), State.REFUSED, "outside " + m.name() + "'s certificate subnets"));
           logOnce(m.name() + " " + p, "route " + p + " from " + m.name() + " refused: outside its certificate's subnets");
@@ -126,7 +148,20 @@ public final class RouteTable {
       List<MeshDirectory.Member> by = e.getValue();
       by.sort(Comparator.comparing((MeshDirectory.Member m) -> m.state() == MemberState.ALIVE ? 0 : 1)
           .thenComparing(MeshDirectory.Member::name));
-      String refusal = policy.refusal(p);
+      String refusal = p.length() == 0 ? null : policy.refusal(p);
+      if (p.length() == 0) {
+        // Only the exit node's own default route; everyone else's is refused, not a standby.
+        List<MeshDirectory.Member> exit = new ArrayList<>();
+        for (MeshDirectory.Member m : by) {
+          String why = policy.defaultRouteRefusal(m.name());
+          if (why == null) {
+            exit.add(m);
+          } else {
+            out.add(new Route(p, m.id(), m.name(), State.REFUSED, why));
+          }
+        }
+        by = exit;
+      }
       for (int i = 0; i < by.size(); i++) {
         MeshDirectory.Member m = by.get(i);
         if (refusal != null) {
@@ -151,10 +186,52 @@ public final class RouteTable {
       }
     }
     out.sort(Comparator.comparing((Route r) -> r.prefix().toString()).thenComparing(r -> r.state().ordinal()));
-    boolean changed = !use.equals(chosen);
+    Set<IpPrefix> networks = new HashSet<>();
+    for (MeshDirectory.Member m : members) {
+      for (IpPrefix ip : m.identity().ips()) {
+        networks.add(ip.network());
+      }
+    }
+    List<IpPrefix> overlayNow = List.copyOf(networks);
+    // A default route as an allowed IP would match every member's address too, so a packet for a
+    // member without a session yet would go to the exit node instead of starting its own session.
+    Map<NodeId, List<IpPrefix>> carry = new HashMap<>();
+    for (Map.Entry<IpPrefix, NodeId> e : use.entrySet()) {
+      List<IpPrefix> to = carry.computeIfAbsent(e.getValue(), k -> new ArrayList<>());
+      if (e.getKey().length() == 0) {
+        outside(e.getKey(), overlayNow, to);
+      } else {
+        to.add(e.getKey());
+      }
+    }
+    Map<NodeId, List<IpPrefix>> frozen = new HashMap<>();
+    carry.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+    boolean changed = !use.equals(chosen) || !frozen.equals(carried);
     routes = List.copyOf(out);
+    overlay = overlayNow;
+    carried = Map.copyOf(frozen);
     chosen = Map.copyOf(use);
     return changed;
+  }
+
+  /** Adds to {@code out} the fewest prefixes that cover {@code p} except every one of {@code excluded}. */
+  static void outside(IpPrefix p, List<IpPrefix> excluded, List<IpPrefix> out) {
+    boolean overlaps = false;
+    for (IpPrefix x : excluded) {
+      if (x.contains(p)) {
+        return;
+      }
+      overlaps |= p.contains(x);
+    }
+    if (!overlaps) {
+      out.add(p);
+      return;
+    }
+    byte[] low = p.network().address();
+    byte[] high = low.clone();
+    high[p.length() / 8] |= (byte) (0x80 >>> (p.length() % 8));
+    outside(new IpPrefix(low, p.length() + 1), excluded, out);
+    outside(new IpPrefix(high, p.length() + 1), excluded, out);
   }
 
   /** The member used for the longest installed prefix holding {@code destination}, or null. */
@@ -163,8 +240,15 @@ public final class RouteTable {
     IpPrefix host = new IpPrefix(a, a.length * 8);
     NodeId best = null;
     int bestLength = -1;
+    boolean inOverlay = false;
+    for (IpPrefix o : overlay) {
+      inOverlay |= o.contains(host);
+    }
     for (Map.Entry<IpPrefix, NodeId> e : chosen.entrySet()) {
       IpPrefix p = e.getKey();
+      if (p.length() == 0 && inOverlay) {
+        continue; // the exit node is not the way to an overlay address
+      }
       if (p.length() > bestLength && p.contains(host)) {
         best = e.getValue();
         bestLength = p.length();
@@ -173,15 +257,12 @@ public final class RouteTable {
     return best;
   }
 
-  /** The installed prefixes routed through {@code id} (its session's allowed IPs include them). */
+  /**
+   * The installed prefixes routed through {@code id} (its session's allowed IPs include them); a
+   * default route appears as the prefixes that cover everything but the overlay networks.
+   */
   public List<IpPrefix> routedVia(NodeId id) {
-    List<IpPrefix> out = new ArrayList<>();
-    for (Map.Entry<IpPrefix, NodeId> e : chosen.entrySet()) {
-      if (e.getValue().equals(id)) {
-        out.add(e.getKey());
-      }
-    }
-    return out;
+    return carried.getOrDefault(id, List.of());
   }
 
   public List<Route> all() {
@@ -195,6 +276,7 @@ public final class RouteTable {
       installer.remove(p);
     }
     chosen = Map.of();
+    carried = Map.of();
   }
 
   private void logOnce(String key, String message) {

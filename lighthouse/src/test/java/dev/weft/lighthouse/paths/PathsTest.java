@@ -269,6 +269,18 @@ class PathsTest {
   }
 
   @Test
+  void anAddressInsideTheOverlayNeverBecomesAPath() {
+    InetSocketAddress overlay = new InetSocketAddress("100.64.0.9", 4242);
+    paths = new Paths(members, network, () -> now, true, a -> !a.equals(overlay));
+    paths.sessionStarted(peer);
+    pinged.clear();
+    paths.pinged(peer, overlay); // a punch that came through the tunnel
+    paths.pong(peer, overlay, MS);
+    assertTrue(pinged.isEmpty());
+    assertTrue(moves.stream().noneMatch(e -> e.address().equals(overlay)), moves.toString());
+  }
+
+  @Test
   void closingTheSessionReleasesItsRelay() {
     paths.sessionStarted(peer);
     paths.relayOffered(peer, new Endpoint.Relayed(new InetSocketAddress("203.0.113.1", 4242), 5), "lh1");

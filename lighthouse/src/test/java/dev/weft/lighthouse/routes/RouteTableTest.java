@@ -88,8 +88,8 @@ class RouteTableTest {
     assertEquals(List.of(p("198.51.100.0/24")), t.routedVia(a.id()));
     long refused = t.all().stream().filter(r -> r.state() == RouteTable.State.REFUSED).count();
     assertEquals(3, refused, t.all().toString());
-    assertTrue(t.all().stream().anyMatch(r -> r.via().equals(exit.id()) && r.reason().contains("exit nodes")),
-        "a default route is never installed, even when the certificate allows it");
+    assertTrue(t.all().stream().anyMatch(r -> r.via().equals(exit.id()) && r.reason().contains("routes.exit_node")),
+        "a default route is not installed without routes.exit_node, even when the certificate allows it");
     assertTrue(t.all().stream().anyMatch(r -> r.via().equals(b.id()) && r.state() == RouteTable.State.STANDBY));
 
     // a dies: b takes over, the kernel route stays
@@ -124,5 +124,47 @@ class RouteTableTest {
         installer);
     listed.update(List.of(a));
     assertEquals(List.of("+192.0.2.0/24"), kernel, "unless listed in routes.accept; and only what is listed");
+  }
+
+  @Test
+  void aDefaultRouteIsTakenOnlyFromTheExitNodeAndOnlyWhenItsCertificateAllowsIt() throws Exception {
+    NodeId self = NodeId.of(NodeKeys.generate(RANDOM).x25519Public());
+    var exit = member("exit", 2, MemberState.ALIVE, List.of("0.0.0.0/0", "::/0"), List.of("0.0.0.0/0", "::/0"));
+    var other = member("other", 3, MemberState.ALIVE, List.of("0.0.0.0/0"), List.of("0.0.0.0/0"));
+    var liar = member("liar", 4, MemberState.ALIVE, List.of("198.51.100.0/24"), List.of("0.0.0.0/0"));
+    // Even routes.accept: false and a local network (which /0 overlaps) do not stop the opt-in.
+    RouteTable t = new RouteTable(self, new RouteTable.Policy(false, List.of(), List.of(p("192.0.2.0/24")), "exit"), installer);
+    assertTrue(t.update(List.of(other, exit, liar)));
+    assertEquals(List.of("+0.0.0.0/0", "+::/0"), kernel.stream().sorted().toList());
+    assertEquals(exit.id(), t.viaFor(InetAddress.getByName("203.0.113.1")));
+    assertEquals(exit.id(), t.viaFor(InetAddress.getByName("2001:db8::1")));
+    assertTrue(t.all().stream().anyMatch(r -> r.via().equals(other.id()) && r.state() == RouteTable.State.REFUSED
+        && r.reason().equals("not routes.exit_node (exit)")), t.all().toString());
+    assertTrue(t.all().stream().anyMatch(r -> r.via().equals(liar.id()) && r.reason().contains("certificate")));
+    // Members' addresses are not the exit node's to carry: their own sessions must start on demand.
+    assertNull(t.viaFor(InetAddress.getByName("100.64.0.99")));
+    List<IpPrefix> carried = t.routedVia(exit.id());
+    IpPrefix member = p("100.64.0.3/32");
+    IpPrefix overlay = p("100.64.0.0/10");
+    assertTrue(carried.stream().noneMatch(c -> c.contains(member) || overlay.contains(c)), carried.toString());
+    for (String outside : List.of("203.0.113.1/32", "100.63.255.255/32", "100.128.0.0/32", "0.0.0.0/32", "255.255.255.255/32")) {
+      IpPrefix o = p(outside);
+      assertTrue(carried.stream().anyMatch(c -> c.contains(o)), outside + " in " + carried);
+    }
+    assertTrue(carried.contains(p("::/0")), "no IPv6 overlay among these members: all of ::/0");
+    assertEquals(11, carried.size(), "10 prefixes around 100.64.0.0/10, and ::/0: " + carried);
+
+    // The exit node's certificate does not allow it: nothing, whatever the config says.
+    kernel.clear();
+    var fake = member("exit", 5, MemberState.ALIVE, List.of("198.51.100.0/24"), List.of("0.0.0.0/0"));
+    RouteTable u = new RouteTable(self, new RouteTable.Policy(true, List.of(), List.of(), "exit"), installer);
+    u.update(List.of(fake));
+    assertTrue(kernel.isEmpty());
+    assertNull(u.viaFor(InetAddress.getByName("203.0.113.1")));
+
+    // The exit node dies: the default route goes.
+    t.update(List.of(other, exit.with(MemberState.DEAD, 0)));
+    assertNull(t.viaFor(InetAddress.getByName("203.0.113.1")));
+    assertTrue(kernel.contains("-0.0.0.0/0"));
   }
 }

@@ -44,12 +44,12 @@ record ConfigFile(Pki pki, Listen listen, Tun tun, Admin admin, Wireguard wiregu
     }
 
     /** {@code routes}: advertised subnets, and which to install ({@code accept}: a boolean or a list). */
-    record Routes(List<String> advertise, Object accept) {
+    record Routes(List<String> advertise, Object accept, String exitNode) {
     }
 
     /** {@code dns}: the embedded DNS server (records are maps checked by the DNS layer's parser). */
     record Dns(Boolean enabled, String domain, List<String> listen, List<String> upstreams,
-               java.util.Map<String, List<String>> forward, List<Object> records, Integer ttl) {
+               java.util.Map<String, List<String>> forward, List<Object> records, Integer ttl, Boolean configureHost) {
     }
 
     /** {@code relay}: whether this node relays for others, and whether it uses relays. */

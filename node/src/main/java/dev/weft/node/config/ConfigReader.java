@@ -150,7 +150,7 @@ final class ConfigReader {
         }
         int ttl = range(d.ttl(), "dns.ttl", 5, 1, 3600);
         return new DnsConfig(!Boolean.FALSE.equals(d.enabled()), domain, listen, upstreams, forward, records,
-                java.time.Duration.ofSeconds(ttl));
+                java.time.Duration.ofSeconds(ttl), Boolean.TRUE.equals(d.configureHost()));
     }
 
     private static List<InetSocketAddress> servers(List<String> entries, String at) throws NodeConfigException {
@@ -191,7 +191,14 @@ final class ConfigReader {
         } else if (r.accept() != null) {
             throw new NodeConfigException("routes.accept: must be true, false or a list of CIDRs");
         }
-        return new RoutesConfig(advertise, acceptAll, only);
+        java.util.Optional<String> exitNode = java.util.Optional.empty();
+        if (r.exitNode() != null) {
+            if (r.exitNode().isBlank() || !r.exitNode().strip().equals(r.exitNode())) {
+                throw new NodeConfigException("routes.exit_node: must be the certificate name of a node, not '" + r.exitNode() + "'");
+            }
+            exitNode = java.util.Optional.of(r.exitNode());
+        }
+        return new RoutesConfig(advertise, acceptAll, only, exitNode);
     }
 
     /** Network prefixes (no host bits), no duplicates. */

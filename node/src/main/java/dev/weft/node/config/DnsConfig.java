@@ -16,11 +16,20 @@ import java.util.Map;
  * @param forward {@code dns.forward}: per domain suffix, its own upstreams (split DNS)
  * @param records {@code dns.records}: what this node publishes
  * @param ttl {@code dns.ttl} (default 5 s): the TTL of mesh answers
+ * @param configureHost {@code dns.configure_host} (default false): point systemd-resolved at this
+ *     server for the domain while the node runs
  */
 public record DnsConfig(boolean enabled, String domain, List<InetSocketAddress> listen, List<InetSocketAddress> upstreams,
-                        Map<String, List<InetSocketAddress>> forward, List<PublishedRecord> records, Duration ttl) {
+                        Map<String, List<InetSocketAddress>> forward, List<PublishedRecord> records, Duration ttl,
+                        boolean configureHost) {
     public static final DnsConfig DEFAULT =
-            new DnsConfig(true, "mesh.internal", List.of(), List.of(), Map.of(), List.of(), Duration.ofSeconds(5));
+            new DnsConfig(true, "mesh.internal", List.of(), List.of(), Map.of(), List.of(), Duration.ofSeconds(5), false);
+
+    /** Without configure_host. */
+    public DnsConfig(boolean enabled, String domain, List<InetSocketAddress> listen, List<InetSocketAddress> upstreams,
+                     Map<String, List<InetSocketAddress>> forward, List<PublishedRecord> records, Duration ttl) {
+        this(enabled, domain, listen, upstreams, forward, records, ttl, false);
+    }
 
     public DnsConfig {
         listen = List.copyOf(listen);

@@ -10,24 +10,39 @@ import dev.weft.node.dns.MeshRecord;
 import dev.weft.node.dns.PublishedRecord;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 
 /**
  * The mesh as the DNS server sees it: live members (and this node) by certificate name, their
- * overlay addresses, and the records they publish. Reads the mesh's directory (immutable
- * snapshots), so the server's event loop never waits for the gossip thread; a member declared
- * dead or revoked drops out, and its names and records with it.
+ * overlay addresses, and the records they publish. Reads the mesh's directory, which publishes
+ * a new immutable snapshot on every change; the names are indexed once per snapshot (on the
+ * first query that sees it), so a query costs a few hash lookups whatever the mesh's size, and
+ * the server's event loop never waits for the gossip thread. A member declared dead or revoked
+ * drops out, and its names and records with it.
  */
 final class MeshDnsNames implements MeshNames {
     private final Mesh mesh;
     private final NodeIdentity self;
     private final List<PublishedRecord> ownRecords;
-    /** Decoded records by member, keyed by the record bytes' identity: decoded once per change. */
-    private final Map<Object, List<PublishedRecord>> decoded = new ConcurrentHashMap<>();
+    /** The index and the snapshot it was built from; replaced whole, read without locks. */
+    private volatile Built built;
+
+    private record Built(Collection<MeshDirectory.Member> snapshot, Index index) {}
+
+    /**
+     * Everything a query needs, by lower-case name relative to the domain. Compared by value, so
+     * a snapshot that changed only what DNS does not see (where a member was last heard from)
+     * keeps the old index and with it the answers the server reuses.
+     */
+    record Index(Map<String, List<InetAddress>> addresses, Map<InetAddress, String> names,
+                 Map<String, List<MeshRecord>> records, Set<String> existing) {}
 
     MeshDnsNames(Mesh mesh, NodeIdentity self, List<PublishedRecord> ownRecords) {
         this.mesh = mesh;
@@ -39,88 +54,88 @@ final class MeshDnsNames implements MeshNames {
         return certificateName.toLowerCase(Locale.ROOT);
     }
 
-    @Override
-    public List<InetAddress> addresses(String nodeName) {
-        if (label(self.name()).equals(nodeName)) {
-            return addressesOf(self);
+    private Index index() {
+        Collection<MeshDirectory.Member> now = mesh.directory().all();
+        Built b = built;
+        if (b != null && b.snapshot == now) {
+            return b.index;
         }
-        for (MeshDirectory.Member m : mesh.directory().all()) {
-            if (m.isUp() && label(m.name()).equals(nodeName)) {
-                return addressesOf(m.identity());
-            }
-        }
-        return List.of();
+        Index fresh = build(now);
+        Index kept = b != null && b.index.equals(fresh) ? b.index : fresh;
+        built = new Built(now, kept);
+        return kept;
     }
 
-    private static List<InetAddress> addressesOf(NodeIdentity identity) {
-        List<InetAddress> out = new ArrayList<>();
-        for (IpPrefix ip : identity.ips()) {
-            out.add(ip.inetAddress());
+    private Index build(Collection<MeshDirectory.Member> members) {
+        Map<String, List<InetAddress>> addresses = new HashMap<>();
+        Map<InetAddress, String> names = new HashMap<>();
+        Map<String, List<MeshRecord>> records = new HashMap<>();
+        Set<String> existing = new HashSet<>();
+        // This node first: its own name wins over a member claiming it (certificates are unique per CA anyway).
+        add(label(self.name()), self, ownRecords, addresses, names, records, existing);
+        for (MeshDirectory.Member m : members) {
+            if (m.isUp()) {
+                List<PublishedRecord> published = m.record() == null ? List.of() : DnsRecordCodec.decode(m.record().dns());
+                add(label(m.name()), m.identity(), published, addresses, names, records, existing);
+            }
         }
-        return out;
+        Map<String, List<MeshRecord>> frozen = new HashMap<>();
+        records.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+        return new Index(Map.copyOf(addresses), Map.copyOf(names), Map.copyOf(frozen), Set.copyOf(existing));
+    }
+
+    private static void add(String node, NodeIdentity identity, List<PublishedRecord> published,
+            Map<String, List<InetAddress>> addresses, Map<InetAddress, String> names, Map<String, List<MeshRecord>> records,
+            Set<String> existing) {
+        if (!addresses.containsKey(node)) {
+            List<InetAddress> own = new ArrayList<>();
+            for (IpPrefix ip : identity.ips()) {
+                own.add(ip.inetAddress());
+                names.putIfAbsent(ip.inetAddress(), node);
+            }
+            addresses.put(node, List.copyOf(own));
+            exists(node, existing);
+        }
+        for (PublishedRecord r : published) {
+            records.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(new MeshRecord(node, r));
+            exists(r.name(), existing);
+        }
+    }
+
+    /** The name and every name above it inside the domain (empty non-terminals exist: RFC 8020). */
+    private static void exists(String name, Set<String> existing) {
+        for (String n = name; ; ) {
+            existing.add(n);
+            int dot = n.indexOf('.');
+            if (dot < 0) {
+                return;
+            }
+            n = n.substring(dot + 1);
+        }
+    }
+
+    @Override
+    public List<InetAddress> addresses(String nodeName) {
+        return index().addresses.getOrDefault(nodeName, List.of());
     }
 
     @Override
     public Optional<String> nameOf(InetAddress overlayAddress) {
-        for (IpPrefix ip : self.ips()) {
-            if (ip.inetAddress().equals(overlayAddress)) {
-                return Optional.of(label(self.name()));
-            }
-        }
-        MeshDirectory.Member m = mesh.directory().byOverlayAddress(overlayAddress);
-        return m != null && m.isUp() ? Optional.of(label(m.name())) : Optional.empty();
+        return Optional.ofNullable(index().names.get(overlayAddress));
     }
 
     @Override
     public List<MeshRecord> records(String relativeName) {
-        List<MeshRecord> out = new ArrayList<>();
-        collect(out, label(self.name()), ownRecords, relativeName);
-        for (MeshDirectory.Member m : mesh.directory().all()) {
-            if (m.isUp() && m.record() != null) {
-                collect(out, label(m.name()), recordsOf(m), relativeName);
-            }
-        }
-        return out;
+        return index().records.getOrDefault(relativeName, List.of());
     }
 
     @Override
     public boolean exists(String relativeName) {
-        if (!addresses(relativeName).isEmpty()) {
-            return true;
-        }
-        String suffix = "." + relativeName;
-        if (exists(ownRecords, relativeName, suffix)) {
-            return true;
-        }
-        for (MeshDirectory.Member m : mesh.directory().all()) {
-            if (m.isUp() && m.record() != null && exists(recordsOf(m), relativeName, suffix)) {
-                return true;
-            }
-        }
-        return false;
+        return index().existing.contains(relativeName);
     }
 
-    private static boolean exists(List<PublishedRecord> records, String name, String suffix) {
-        for (PublishedRecord r : records) {
-            if (r.name().equals(name) || r.name().endsWith(suffix)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private List<PublishedRecord> recordsOf(MeshDirectory.Member m) {
-        if (decoded.size() > 4096) {
-            decoded.clear();
-        }
-        return decoded.computeIfAbsent(m.record(), r -> DnsRecordCodec.decode(m.record().dns()));
-    }
-
-    private static void collect(List<MeshRecord> out, String node, List<PublishedRecord> records, String name) {
-        for (PublishedRecord r : records) {
-            if (r.name().equals(name)) {
-                out.add(new MeshRecord(node, r));
-            }
-        }
+    @Override
+    public Object version() {
+        return index();
     }
 }

@@ -138,14 +138,27 @@ public final class NodeDaemon implements AutoCloseable {
                     }
                 }
             }
+            // A default route (from routes.exit_node) is not a plain route: it would take weft's own underlay traffic too.
+            ExitRoute exit = new ExitRoute(config.tunDev(), dataplane.udp().port(), ExitRoute::exec);
             RouteTable.Installer installer = new RouteTable.Installer() {
                 @Override
                 public void install(dev.weft.certs.IpPrefix prefix) {
+                    if (prefix.length() == 0) {
+                        String failure = exit.install(!prefix.isIpv4());
+                        if (failure != null) {
+                            System.err.println("weft node: routes: default route " + prefix + " not installed: " + failure);
+                        }
+                        return;
+                    }
                     dataplane.addRoute(new IpPrefix(prefix.network().inetAddress(), prefix.length()));
                 }
 
                 @Override
                 public void remove(dev.weft.certs.IpPrefix prefix) {
+                    if (prefix.length() == 0) {
+                        exit.remove(!prefix.isIpv4());
+                        return;
+                    }
                     dataplane.removeRoute(new IpPrefix(prefix.network().inetAddress(), prefix.length()));
                 }
             };
@@ -157,6 +170,10 @@ public final class NodeDaemon implements AutoCloseable {
             dev.weft.node.dns.DnsServer dns = null;
             if (config.dns().enabled()) {
                 dns = services.add(startDns(config, mesh, identity));
+                if (config.dns().configureHost()) { // closed before the server: the host stops asking first
+                    services.add(dev.weft.node.dns.HostResolver.configure(config.tunDev(), config.dns().domain(),
+                            dns.addresses(), dev.weft.node.dns.HostResolver::exec, System.err));
+                }
             }
             dev.weft.node.metrics.MetricsServer metrics = null;
             if (config.metrics().enabled()) {
@@ -212,17 +229,15 @@ public final class NodeDaemon implements AutoCloseable {
         }
         for (int i = 0; i < config.routes().advertise().size(); i++) {
             dev.weft.certs.IpPrefix p = config.routes().advertise().get(i);
-            if (p.length() == 0) {
-                throw new NodeStartException("routes.advertise[" + i + "]: " + p + ": exit nodes (default routes) are not "
-                        + "supported yet", null);
-            }
-            if (!pki.identity().mayAdvertise(p)) {
+            // Only to play a modified node in the lab (receivers check against the certificate whatever is sent).
+            if (!pki.identity().mayAdvertise(p) && System.getenv(UNCHECKED_ADVERTISE_VARIABLE) == null) {
                 throw new NodeStartException("routes.advertise[" + i + "]: " + p + " is outside the certificate's subnets "
                         + pki.identity().subnets() + " (sign the certificate with --subnets to advertise it)", null);
             }
         }
         List<dev.weft.certs.IpPrefix> local = dev.weft.lighthouse.discovery.LocalAddresses.networks(config.tunDev());
-        RouteTable.Policy policy = new RouteTable.Policy(config.routes().acceptAll(), config.routes().acceptOnly(), local);
+        RouteTable.Policy policy = new RouteTable.Policy(config.routes().acceptAll(), config.routes().acceptOnly(), local,
+                config.routes().exitNode().orElse(null));
         return new Mesh.Settings(keys, pki.certificate(), pki.trust(), pki.revocations(), config.lighthouse().amLighthouse(),
                 config.relay().amRelay(), lighthouses, advertised, true, config.listenPort(), config.tunDev(),
                 config.stateDir(), sessionIdle(System.getenv(SESSION_IDLE_VARIABLE)), GossipConfig.defaults(),
@@ -294,6 +309,8 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Test-only: a shorter idle time for on-demand sessions, so the lab sees them close and come back. */
     static final String SESSION_IDLE_VARIABLE = "WEFT_TEST_SESSION_IDLE_SECONDS";
+    /** Set (to anything): routes.advertise is not checked against the certificate at start (lab tests of receivers' checks). */
+    static final String UNCHECKED_ADVERTISE_VARIABLE = "WEFT_TEST_UNCHECKED_ADVERTISE";
     static final java.time.Duration SESSION_IDLE = java.time.Duration.ofMinutes(5);
 
     static java.time.Duration sessionIdle(String seconds) throws NodeStartException {

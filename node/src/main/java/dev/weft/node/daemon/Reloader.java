@@ -55,6 +55,8 @@ final class Reloader {
             new AtStart("lighthouse.hosts", c -> c.lighthouse().hosts(), MESH),
             new AtStart("relay", NodeConfig::relay, MESH),
             new AtStart("routes.accept", c -> List.of(c.routes().acceptAll(), c.routes().acceptOnly()), MESH),
+            new AtStart("routes.exit_node", c -> c.routes().exitNode(), MESH),
+            new AtStart("dns.configure_host", c -> c.dns().configureHost(), RESTART),
             new AtStart("dns.enabled", c -> c.dns().enabled(), RESTART),
             new AtStart("dns.domain", c -> c.dns().domain(), RESTART),
             new AtStart("dns.listen", c -> c.dns().listen(), RESTART),

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -77,7 +78,7 @@ public final class DnsServer implements AutoCloseable {
                 new ResponseCache(options.cacheEntries(), options.maxCacheTtl(), ticker), options.upstreamTimeout(),
                 options.udpPayload(), options.maxForwarded(), counters);
         RateLimiter limiter = new RateLimiter(options.ratePerSecond(), options.rateBurst(), options.rateSources(), ticker);
-        QueryHandler handler = new QueryHandler(zone, forwarder, limiter, options.udpPayload(), counters);
+        QueryHandler handler = new QueryHandler(zone, forwarder, limiter, options.udpPayload(), counters, ticker);
 
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("weft-dns", true),
                 EpollIoHandler.newFactory());
@@ -91,7 +92,9 @@ public final class DnsServer implements AutoCloseable {
                         ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
                 Channel u = new Bootstrap().group(group)
                         .channelFactory(() -> new EpollDatagramChannel(family))
-                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(4096))
+                        // Up to 16 datagrams of at most 4096 bytes per read, in one recvmmsg.
+                        .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 4096)
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(16 * 4096))
                         .option(ChannelOption.SO_RCVBUF, 1 << 20)
                         .handler(udp)
                         .bind(address).sync().channel();

@@ -63,10 +63,9 @@ final class Forwarder {
         boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
         boolean cd = query.getHeader().getFlag(Flags.CD);
         ResponseCache.Key key = new ResponseCache.Key(question.getName(), question.getType(), question.getDClass(), dnssecOk, cd);
-        var hit = cache.get(key);
-        if (hit.isPresent()) {
-            counters.cacheHits.increment();
-            return CompletableFuture.completedFuture(reply(hit.get().message(), hit.get().ageSeconds(), query));
+        Cached hit = cached(query, key);
+        if (hit != null) {
+            return CompletableFuture.completedFuture(hit.reply());
         }
         CompletableFuture<Message> shared = inFlight.get(key);
         if (shared == null) {
@@ -94,6 +93,35 @@ final class Forwarder {
             }
         }
         return shared.thenApply(response -> response == null ? error(query, Rcode.SERVFAIL) : reply(response, 0, query));
+    }
+
+    /** A reply from the cache and the ticker time until which it stays the same. */
+    record Cached(Message reply, long sameUntilNanos) {}
+
+    /** The reply to {@code query} from the cache, or null when it is not there (or no upstream serves its name). */
+    Cached cached(Message query) {
+        Record question = query.getQuestion();
+        if (routes.upstreamsFor(question.getName()).isEmpty()) {
+            return null;
+        }
+        return cached(query, key(query));
+    }
+
+    private Cached cached(Message query, ResponseCache.Key key) {
+        var hit = cache.get(key);
+        if (hit.isEmpty()) {
+            return null;
+        }
+        counters.cacheHits.increment();
+        return new Cached(reply(hit.get().message(), hit.get().ageSeconds(), query), hit.get().sameUntilNanos());
+    }
+
+    private static ResponseCache.Key key(Message query) {
+        Record question = query.getQuestion();
+        OPTRecord opt = query.getOPT();
+        boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
+        return new ResponseCache.Key(question.getName(), question.getType(), question.getDClass(), dnssecOk,
+                query.getHeader().getFlag(Flags.CD));
     }
 
     /** Upstream {@code i}'s answer, or the next's when it fails; null when all fail. */

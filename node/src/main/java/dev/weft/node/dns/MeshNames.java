@@ -29,4 +29,13 @@ public interface MeshNames {
     default boolean exists(String relativeName) {
         return !addresses(relativeName).isEmpty() || !records(relativeName).isEmpty();
     }
+
+    /**
+     * What changes whenever any answer could: an object that stays the same (by identity) while
+     * the names, addresses and records do, so finished answers can be reused until it changes.
+     * Null, the default, means unknown: then every answer is computed afresh.
+     */
+    default Object version() {
+        return null;
+    }
 }

@@ -57,6 +57,10 @@ final class MeshZone {
         recursionAvailable = available;
     }
 
+    MeshNames mesh() {
+        return mesh;
+    }
+
     boolean contains(Name name) {
         return name.subdomain(domain);
     }

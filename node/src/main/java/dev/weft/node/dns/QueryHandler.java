@@ -2,6 +2,7 @@ package dev.weft.node.dns;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.concurrent.CompletableFuture;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
@@ -22,14 +23,34 @@ import org.xbill.DNS.Type;
 final class QueryHandler {
     static final int HEADER = 12;
     private static final CompletableFuture<byte[]> DROP = CompletableFuture.completedFuture(null);
+    /**
+     * How long a mesh answer is reused while the mesh stays the same: the version check already
+     * covers changes; the bound only keeps answers of implementations whose version lies from living forever.
+     */
+    private static final long MESH_REUSE_NANOS = 60_000_000_000L;
 
     private final MeshZone zone;
     private final Forwarder forwarder;
     private final RateLimiter limiter;
     private final int udpPayload;
     private final DnsCounters counters;
+    private final AnswerMemo memo;
+    private final Ticker ticker;
 
-    QueryHandler(MeshZone zone, Forwarder forwarder, RateLimiter limiter, int udpPayload, DnsCounters counters) {
+    /** An answer on its way, and whether (and until when) its wire form may be reused for the same query. */
+    private record Answer(CompletableFuture<Message> message, AnswerMemo.Source source, long sameUntilNanos) {
+        static Answer once(CompletableFuture<Message> message) {
+            return new Answer(message, null, 0);
+        }
+
+        static Answer once(Message message) {
+            return once(CompletableFuture.completedFuture(message));
+        }
+    }
+
+    QueryHandler(MeshZone zone, Forwarder forwarder, RateLimiter limiter, int udpPayload, DnsCounters counters, Ticker ticker) {
+        this.ticker = ticker;
+        this.memo = new AnswerMemo(ticker);
         this.zone = zone;
         this.forwarder = forwarder;
         this.limiter = limiter;
@@ -49,6 +70,14 @@ final class QueryHandler {
             counters.dropped.increment();
             return DROP;
         }
+        int questionEnd = AnswerMemo.questionEnd(wire);
+        if (questionEnd > 0) {
+            AnswerMemo.Hit hit = memo.lookup(wire, questionEnd, tcp, zone.mesh());
+            if (hit != null) {
+                (hit.source() == AnswerMemo.Source.MESH ? counters.meshAnswers : counters.cacheHits).increment();
+                return CompletableFuture.completedFuture(hit.answer());
+            }
+        }
         Message query;
         try {
             query = new Message(wire);
@@ -56,48 +85,61 @@ final class QueryHandler {
             return CompletableFuture.completedFuture(formErr(wire));
         }
         Message q = query;
+        // Read before answering: if the mesh changes meanwhile, the kept answer is already stale-tagged.
+        Object version = zone.mesh().version();
         try {
-            return answer(q).thenApply(r -> finish(r, q, tcp)).exceptionally(e -> internalError(q, e, tcp));
+            Answer a = answer(q);
+            if (a.source() != null && questionEnd > 0 && a.message().isDone() && !a.message().isCompletedExceptionally()) {
+                byte[] out = finish(a.message().join(), q, tcp);
+                memo.keep(wire, questionEnd, tcp, out, a.source(), version,
+                        a.source() == AnswerMemo.Source.MESH ? ticker.read() + MESH_REUSE_NANOS : a.sameUntilNanos());
+                return CompletableFuture.completedFuture(out);
+            }
+            return a.message().thenApply(r -> finish(r, q, tcp)).exceptionally(e -> internalError(q, e, tcp));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(internalError(q, e, tcp));
         }
     }
 
-    private CompletableFuture<Message> answer(Message query) {
+    private Answer answer(Message query) {
         Header h = query.getHeader();
         if (h.getOpcode() != Opcode.QUERY) {
-            return done(bare(query, Rcode.NOTIMP));
+            return Answer.once(bare(query, Rcode.NOTIMP));
         }
         // The parsed section, not the header's count: dnsjava keeps what it read of a message with TC set.
         if (query.getSection(Section.QUESTION).size() != 1 || countOpt(query) > 1) {
             counters.formErrors.increment();
-            return done(bare(query, Rcode.FORMERR));
+            return Answer.once(bare(query, Rcode.FORMERR));
         }
         OPTRecord opt = query.getOPT();
         if (opt != null && opt.getVersion() != 0) {
             Message r = bare(query, Rcode.NOERROR); // BADVERS is 16: its high bits go in the OPT (RFC 6891)
             r.addRecord(new OPTRecord(udpPayload, Rcode.BADVERS >> 4, 0, 0), Section.ADDITIONAL);
-            return done(r);
+            return Answer.once(r);
         }
         Record question = query.getQuestion();
         int type = question.getType();
         if (type == Type.OPT || type == Type.TSIG || type == Type.TKEY) { // meta types that are never a question (RFC 6895)
             counters.formErrors.increment();
-            return done(bare(query, Rcode.FORMERR));
+            return Answer.once(bare(query, Rcode.FORMERR));
         }
         if (type == Type.AXFR || type == Type.IXFR) {
-            return done(Forwarder.error(query, Rcode.REFUSED)); // zone transfers: never, not even of upstream zones
+            return Answer.once(Forwarder.error(query, Rcode.REFUSED)); // zone transfers: never, not even of upstream zones
         }
         if (zone.contains(question.getName())) {
             counters.meshAnswers.increment();
-            return done(zone.answer(query));
+            return new Answer(done(zone.answer(query)), AnswerMemo.Source.MESH, 0);
         }
         var reverse = zone.reverse(query);
         if (reverse.isPresent()) {
             counters.meshAnswers.increment();
-            return done(reverse.get());
+            return new Answer(done(reverse.get()), AnswerMemo.Source.MESH, 0);
         }
-        return forwarder.forward(query);
+        Forwarder.Cached cached = forwarder.cached(query);
+        if (cached != null) {
+            return new Answer(done(cached.reply()), AnswerMemo.Source.CACHE, cached.sameUntilNanos());
+        }
+        return Answer.once(forwarder.forward(query));
     }
 
     /** Adds our OPT when the client sent one, and fits the answer to the client's UDP size (setting TC). */

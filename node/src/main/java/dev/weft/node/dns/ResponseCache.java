@@ -50,10 +50,13 @@ final class ResponseCache {
         if (e == null) {
             return Optional.empty();
         }
-        return Optional.of(new Aged(e.message(), (ticker.read() - e.storedNanos()) / 1_000_000_000L));
+        long age = (ticker.read() - e.storedNanos()) / 1_000_000_000L;
+        long until = e.storedNanos() + Math.min((age + 1) * 1_000_000_000L, e.lifeNanos());
+        return Optional.of(new Aged(e.message(), age, until));
     }
 
-    record Aged(Message message, long ageSeconds) {}
+    /** A kept answer, the whole seconds it has aged, and the ticker time at which either changes (it ages or expires). */
+    record Aged(Message message, long ageSeconds, long sameUntilNanos) {}
 
     void put(Key key, Message response) {
         long ttl = cacheTtl(response);

@@ -58,6 +58,18 @@ class MeshKeysTest {
         assertEquals(new RelayConfig(true, false), c.relay());
     }
 
+    @org.junit.jupiter.api.Test
+    void exitNodeIsRead() throws Exception {
+        assertEquals(java.util.Optional.of("gw"), NodeConfig.parse(PKI + "routes: {exit_node: gw}", Path.of("/")).routes().exitNode());
+        assertEquals(java.util.Optional.empty(), NodeConfig.parse(PKI, Path.of("/")).routes().exitNode());
+    }
+
+    @org.junit.jupiter.api.Test
+    void configureHostIsReadAndOffByDefault() throws Exception {
+        assertTrue(NodeConfig.parse(PKI + "dns: {configure_host: true}", Path.of("/")).dns().configureHost());
+        assertFalse(NodeConfig.parse(PKI, Path.of("/")).dns().configureHost());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         // lighthouse
@@ -109,7 +121,11 @@ class MeshKeysTest {
         "routes: {advertise: [198.51.100.1/24]}|routes.advertise[0]: 198.51.100.1/24 has host bits set",
         "routes: {accept: yes_please}|routes.accept: must be true, false or a list of CIDRs",
         "routes: {accept: [5]}|routes.accept[0]: must be a CIDR string",
+        "routes: {exit_node: ''}|routes.exit_node: must be the certificate name of a node",
+        "routes: {exit_node: ' gw'}|routes.exit_node: must be the certificate name of a node",
+        "routes: {exit_node: 5}|routes.exit_node: must be a string",
         "dns: {domain: 'a b'}|dns.domain: not a domain name",
+        "dns: {configure_host: 'yes'}|dns.configure_host: must be true or false",
         "dns: {records: [{name: web}]}|dns.records[0]: 'type' is required",
     })
     void refusesWithTheKeyPath(String yaml, String expected) {

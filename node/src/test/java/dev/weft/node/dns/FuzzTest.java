@@ -71,7 +71,8 @@ class FuzzTest {
                 new ResponseCache(100, Duration.ofHours(1), com.github.benmanes.caffeine.cache.Ticker.systemTicker()),
                 Duration.ofMillis(100), 1232, 16, counters);
         QueryHandler handler = new QueryHandler(zone, forwarder, new RateLimiter(0, 1, 1,
-                com.github.benmanes.caffeine.cache.Ticker.systemTicker()), 1232, counters);
+                com.github.benmanes.caffeine.cache.Ticker.systemTicker()), 1232, counters,
+                com.github.benmanes.caffeine.cache.Ticker.systemTicker());
         Random random = new Random(13);
         List<byte[]> seeds = seeds();
         InetAddress source = InetAddress.getLoopbackAddress();

@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class TestMesh implements MeshNames {
     private final Map<String, List<InetAddress>> nodes = new ConcurrentHashMap<>();
     private final Map<String, List<PublishedRecord>> published = new ConcurrentHashMap<>();
+    /** A new object on every change, as {@link MeshNames#version} asks. */
+    private volatile Object version = new Object();
 
     TestMesh node(String name, String... addresses) {
         List<InetAddress> list = new ArrayList<>();
@@ -23,17 +25,25 @@ final class TestMesh implements MeshNames {
             }
         }
         nodes.put(name, List.copyOf(list));
+        version = new Object();
         return this;
     }
 
     TestMesh publish(String node, List<PublishedRecord> records) {
         published.put(node, List.copyOf(records));
+        version = new Object();
         return this;
     }
 
     void kill(String node) {
         nodes.remove(node);
         published.remove(node);
+        version = new Object();
+    }
+
+    @Override
+    public Object version() {
+        return version;
     }
 
     @Override
