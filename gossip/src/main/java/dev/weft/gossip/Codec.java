@@ -26,7 +26,7 @@ import java.util.List;
  */
 final class Codec {
   static final byte MAGIC = 'W';
-  static final byte FORMAT = 2;
+  static final byte FORMAT = 3;
   static final int HEADER = 2 + NodeId.LENGTH;
   static final int SIGNATURE_MAX = 128;
   private static final int MAX_LIST = 4096;
@@ -57,6 +57,8 @@ final class Codec {
     message(Message.CertPush.class, new CertPushSerializer(), 28);
     message(Message.RecordFetch.class, new RecordFetchSerializer(), 29);
     message(Message.RecordChunk.class, new RecordChunkSerializer(), 30);
+    message(Message.Ranges.class, new RangesSerializer(), 31);
+    message(Message.RangeEntries.class, new RangeEntriesSerializer(), 32);
     update(Update.Alive.class, new AliveSerializer(), 40);
     update(Update.Suspect.class, new SuspectSerializer(), 41);
     update(Update.Dead.class, new DeadSerializer(), 42);
@@ -379,20 +381,21 @@ final class Codec {
     void writeBody(Output out, Message.Digest d) {
       out.writeBoolean(d.reply());
       out.writeVarInt(d.chunk(), true);
-      out.writeVarInt(d.entries().size(), true);
-      for (Message.DigestEntry e : d.entries()) {
+      writeEntries(out, d.entries());
+      out.writeLong(d.revocations());
+    }
+
+    static void writeEntries(Output out, List<Message.DigestEntry> entries) {
+      out.writeVarInt(entries.size(), true);
+      for (Message.DigestEntry e : entries) {
         writeId(out, e.id());
         out.writeLong(e.incarnation());
         out.writeByte(e.state().ordinal());
         out.writeLong(e.recordVersion());
       }
-      out.writeLong(d.revocations());
     }
 
-    Message.Digest readBody(Input in, int end) {
-      need(in, end, 1);
-      boolean reply = in.readBoolean();
-      int chunk = in.readVarInt(true);
+    static List<Message.DigestEntry> readEntries(Input in, int end) {
       int n = count(in, end, DIGEST_ENTRY_BYTES);
       List<Message.DigestEntry> entries = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
@@ -404,12 +407,92 @@ final class Codec {
         }
         entries.add(new Message.DigestEntry(id, inc, STATES[state], in.readLong()));
       }
+      return entries;
+    }
+
+    Message.Digest readBody(Input in, int end) {
+      need(in, end, 1);
+      boolean reply = in.readBoolean();
+      int chunk = in.readVarInt(true);
+      List<Message.DigestEntry> entries = readEntries(in, end);
       long revocations = 0;
       if (end - in.position() >= 8) { // appended field: older writers end before it
         revocations = in.readLong();
       }
       return new Message.Digest(reply, chunk, entries, revocations);
     }
+  }
+
+  /** A range: prefix (varint), count (varint), fingerprint (8 bytes). */
+  private static final int RANGE_MIN_BYTES = 1 + 1 + 8;
+
+  private static final class RangesSerializer extends Versioned<Message.Ranges> {
+    void writeBody(Output out, Message.Ranges r) {
+      out.writeByte(r.depth());
+      out.writeBoolean(r.complete());
+      out.writeLong(r.revocations());
+      out.writeVarInt(r.ranges().size(), true);
+      for (RangeSet.Range x : r.ranges()) {
+        out.writeVarLong(x.prefix(), true);
+        out.writeVarInt(x.count(), true);
+        out.writeLong(x.fingerprint());
+      }
+    }
+
+    Message.Ranges readBody(Input in, int end) {
+      need(in, end, 1 + 1 + 8);
+      int depth = depth(in);
+      boolean complete = in.readBoolean();
+      long revocations = in.readLong();
+      int n = count(in, end, RANGE_MIN_BYTES);
+      List<RangeSet.Range> ranges = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        long prefix = prefix(in, end, depth);
+        int count = in.readVarInt(true);
+        if (count < 0) {
+          throw new OutOfBounds("negative range count");
+        }
+        need(in, end, 8);
+        ranges.add(new RangeSet.Range(prefix, count, in.readLong()));
+      }
+      return new Message.Ranges(depth, complete, revocations, ranges);
+    }
+  }
+
+  private static final class RangeEntriesSerializer extends Versioned<Message.RangeEntries> {
+    void writeBody(Output out, Message.RangeEntries r) {
+      out.writeByte(r.depth());
+      out.writeVarLong(r.prefix(), true);
+      DigestSerializer.writeEntries(out, r.entries());
+    }
+
+    Message.RangeEntries readBody(Input in, int end) {
+      need(in, end, 2);
+      int depth = depth(in);
+      long prefix = prefix(in, end, depth);
+      return new Message.RangeEntries(depth, prefix, DigestSerializer.readEntries(in, end));
+    }
+  }
+
+  static int depth(Input in) {
+    int depth = in.readByte();
+    if (depth < 0 || depth > RangeSet.MAX_DEPTH) {
+      throw new OutOfBounds("range depth out of bounds");
+    }
+    return depth;
+  }
+
+  static long prefix(Input in, int end, int depth) {
+    need(in, end, 1);
+    long prefix = in.readVarLong(true);
+    if (depth < 64 && (prefix >>> depth) != 0) {
+      throw new OutOfBounds("range prefix longer than its depth");
+    }
+    return prefix;
+  }
+
+  static void need(Input in, int end, int n) {
+    Versioned.need(in, end, n);
   }
 
   private static final class FetchSerializer extends Versioned<Message.Fetch> {

@@ -53,12 +53,27 @@ final class Dissemination {
       case Update.RecordNotice n -> stats.recordsQueued++;
     }
     byte[] encoded = codec.encodeUpdate(u);
+    boolean firstHand = firstHand(u);
     if (u instanceof Update.RecordUpdate r && encoded.length > LargeRecords.INLINE_MAX) {
       Update.RecordNotice notice = new Update.RecordNotice(r.record().origin(), r.record().version());
-      broadcasts.add(notice, codec.encodeUpdate(notice));
+      broadcasts.add(notice, codec.encodeUpdate(notice), firstHand);
     } else {
-      broadcasts.add(u, encoded);
+      broadcasts.add(u, encoded, firstHand);
     }
+  }
+
+  /**
+   * News this member is the source of: its own alive (a refutation), leave and record, and its own
+   * accusations. These go out before anything passed on: a refutation that waits behind the
+   * suspicions of others reaches their timers too late, and only this member can send it.
+   */
+  private boolean firstHand(Update u) {
+    return switch (u) {
+      case Update.Suspect s -> s.accuser().equals(self);
+      case Update.Dead d -> d.accuser().equals(self);
+      case Update.Revocation r -> false;
+      default -> self.equals(u.subject());
+    };
   }
 
   /** The bytes that carry {@code u} in a packet: a large record travels as its notice. */
@@ -68,6 +83,14 @@ final class Dissemination {
       return codec.encodeUpdate(new Update.RecordNotice(r.record().origin(), r.record().version()));
     }
     return encoded;
+  }
+
+  /**
+   * How many members this gossip tick pushes to: more while the queue is deep, within the
+   * configured byte budget (see {@link GossipConfig#gossipFanout}).
+   */
+  int fanout() {
+    return config.gossipFanout(broadcasts.pendingBytes());
   }
 
   /** Pushes pending updates to a few random members (up, or dead only a short while). */

@@ -156,7 +156,7 @@ public final class Gossip {
   public List<MemberView> members() {
     List<MemberView> views = new ArrayList<>(table.size());
     for (Member m : table.all()) {
-      views.add(new MemberView(m.id, m.state, m.incarnation));
+      views.add(new MemberView(m.id, m.state, m.incarnation()));
     }
     return views;
   }
@@ -175,7 +175,7 @@ public final class Gossip {
       return local.incarnation();
     }
     Member m = table.get(id);
-    return m == null ? -1 : m.incarnation;
+    return m == null ? -1 : m.incarnation();
   }
 
   /** Number of members this member considers up (alive or suspect), itself included. */
@@ -278,6 +278,8 @@ public final class Gossip {
       case Message.Nack nack -> prober.onNack(nack);
       case Message.Digest d -> antiEntropy.onDigest(from, d);
       case Message.Fetch f -> antiEntropy.onFetch(from, f);
+      case Message.Ranges r -> antiEntropy.onRanges(from, r);
+      case Message.RangeEntries r -> antiEntropy.onRangeEntries(from, r);
       case Message.Push push -> {
         if (accused) {
           local.answerAccuser(from); // its updates were applied above
@@ -315,7 +317,7 @@ public final class Gossip {
     }
     largeRecords.retry();
     if (out.hasPending()) {
-      out.gossipTo(table.random(config.gossipNodes(), null, scheduler.nowMillis(), config.gossipToTheDeadMillis()));
+      out.gossipTo(table.random(out.fanout(), null, scheduler.nowMillis(), config.gossipToTheDeadMillis()));
     }
   }
 

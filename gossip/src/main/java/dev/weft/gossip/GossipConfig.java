@@ -31,6 +31,10 @@ package dev.weft.gossip;
  * @param maxQueuedUpdates updates waiting to be piggybacked, at most (1,024: at about a dozen
  *     retired a second, over a minute of backlog; past it the most-sent are dropped and push-pull
  *     repairs, so a mass join cannot grow every member's queue to the cluster's size)
+ * @param gossipBytesPerSecond the most a member's gossip ticks send per second (36,000: 6 full
+ *     datagrams a tick instead of 3 when the queue holds more than 3 can carry; a quiet member
+ *     sends nothing, a busy one 3 a tick, and only a backlog, as in a storm of suspicions, draws on
+ *     the rest, so that updates leave as fast as they arrive instead of overflowing the queue)
  */
 public record GossipConfig(
     long probeIntervalMillis,
@@ -49,10 +53,21 @@ public record GossipConfig(
     long tombstoneHorizonMillis,
     int maxPacketBytes,
     int maxRecordBytes,
-    int maxQueuedUpdates) {
+    int maxQueuedUpdates,
+    int gossipBytesPerSecond) {
 
   public static GossipConfig defaults() {
-    return new GossipConfig(1_000, 500, 3, 2.0, 6, 2, 4, 200, 3, 30_000, 10_000, 30_000, 8, 3_600_000, 1_200, 16_384, 1_024);
+    return new GossipConfig(1_000, 500, 3, 2.0, 6, 2, 4, 200, 3, 30_000, 10_000, 30_000, 8, 3_600_000, 1_200, 16_384, 1_024, 36_000);
+  }
+
+  /**
+   * Datagrams per gossip tick when {@code pendingBytes} wait: {@link #gossipNodes} at least, one
+   * more for each datagram's worth beyond what they carry, up to {@link #gossipBytesPerSecond}.
+   */
+  int gossipFanout(long pendingBytes) {
+    long ceiling = Math.max(gossipNodes, (long) gossipBytesPerSecond * gossipIntervalMillis / 1000 / maxPacketBytes);
+    long wanted = (pendingBytes + maxPacketBytes - 1) / maxPacketBytes;
+    return (int) Math.min(ceiling, Math.max(gossipNodes, wanted));
   }
 
   /** Suspicion timeout bounds for a cluster of {@code n} members, in milliseconds. */

@@ -17,6 +17,12 @@ public final class GossipStats {
   long claimsHeld;
   long claimsDropped;
   long certificatesLearned;
+  long rangesRefused;
+
+  /** Range summaries not answered: their sender drew more than its budget of table scans. */
+  public long rangesRefused() {
+    return rangesRefused;
+  }
 
   public long digestsSent() {
     return digestsSent;

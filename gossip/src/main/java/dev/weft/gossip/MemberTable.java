@@ -3,10 +3,8 @@ package dev.weft.gossip;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.random.RandomGenerator;
@@ -17,7 +15,7 @@ import java.util.random.RandomGenerator;
  */
 final class MemberTable {
   private final RandomGenerator random;
-  private final Map<NodeId, Member> members = new HashMap<>();
+  private final MemberIndex members = new MemberIndex();
   private final List<Member> probeOrder = new ArrayList<>();
   /** Members held dead, for reconnect ticks: a scan of all members would cost n per tick. */
   private final List<Member> dead = new ArrayList<>();
@@ -33,7 +31,7 @@ final class MemberTable {
   }
 
   boolean contains(NodeId id) {
-    return members.containsKey(id);
+    return members.get(id) != null;
   }
 
   Collection<Member> all() {
@@ -51,7 +49,7 @@ final class MemberTable {
 
   /** Adds a member just heard alive, at a random place in the probe order as SWIM asks. */
   void add(Member m) {
-    members.put(m.id, m);
+    members.put(m);
     up++;
     // A swap (as memberlist does) costs nothing, an insert n.
     probeOrder.add(m);

@@ -47,6 +47,17 @@ sealed interface Message {
    */
   record Push(boolean solicited) implements Message {}
 
+  /**
+   * Push-pull by ranges ({@link RangeSet}): the sender's count and fingerprint of ranges of the
+   * id space at {@code depth} bits; {@code complete}: every non-empty range at that depth is
+   * listed (the first message of an exchange), so one left out is empty at the sender.
+   * {@code revocations} summarises the sender's revocations, as in a {@link Digest}.
+   */
+  record Ranges(int depth, boolean complete, long revocations, List<RangeSet.Range> ranges) implements Message {}
+
+  /** The sender's entries of one range: the receiver fetches what is newer and pushes what the sender lacks. */
+  record RangeEntries(int depth, long prefix, List<DigestEntry> entries) implements Message {}
+
   /** One member as the digest's sender knows it; {@code recordVersion} is -1 without a record. */
   record DigestEntry(NodeId id, long incarnation, MemberState state, long recordVersion) {}
 }

@@ -17,6 +17,24 @@ public final class NodeId implements Comparable<NodeId> {
     this.hash = Arrays.hashCode(key);
   }
 
+  /** The first 8 bytes, big-endian: where the member sits in the id space ({@link RangeSet}). */
+  long leadingBits() {
+    return longAt(0);
+  }
+
+  /** The last 8 bytes, big-endian. */
+  long trailingBits() {
+    return longAt(LENGTH - 8);
+  }
+
+  private long longAt(int offset) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (key[offset + i] & 0xff);
+    }
+    return v;
+  }
+
   public static NodeId of(byte[] key) {
     if (key.length != LENGTH) {
       throw new IllegalArgumentException("a node id has 32 bytes");

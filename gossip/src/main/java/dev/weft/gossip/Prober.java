@@ -73,6 +73,10 @@ final class Prober {
       for (Member h : helpers) {
         out.send(h.id, new Message.PingReq(probeSeq, target.id));
       }
+      // A second direct ping alongside the indirect ones (memberlist's TCP fallback ping plays
+      // this part): a lost ping or ack is the common case at 10 % loss, and every suspicion that
+      // starts costs the whole cluster a suspicion and a refutation to spread.
+      out.sendBare(target.id, new Message.Ping(probeSeq, target.id));
       w.expectedNacks = helpers.size();
     });
     scheduler.schedule(period - 1, () -> {
@@ -146,13 +150,13 @@ final class Prober {
     out.send(m.id, new Message.Ping(checkSeq, m.id), buddy(m));
     long timeout = awareness.scale(config.probeTimeoutMillis());
     scheduler.schedule(timeout / 2, () -> {
-      if (local.running() && !w.acked && m.state == MemberState.SUSPECT && m.incarnation == inc) {
+      if (local.running() && !w.acked && m.state == MemberState.SUSPECT && m.incarnation() == inc) {
         out.send(m.id, new Message.Ping(checkSeq, m.id), buddy(m)); // one lost packet must not kill
       }
     });
     scheduler.schedule(timeout, () -> {
       waiting.remove(checkSeq);
-      if (!local.running() || m.state != MemberState.SUSPECT || m.incarnation != inc) {
+      if (!local.running() || m.state != MemberState.SUSPECT || m.incarnation() != inc) {
         result.accept(CheckResult.MOOT);
       } else {
         result.accept(w.acked ? CheckResult.ANSWERED : CheckResult.SILENT);

@@ -93,7 +93,7 @@ final class Transitions {
       return;
     }
     Member m = table.get(a.id());
-    if (m != null && a.incarnation() <= m.incarnation) {
+    if (m != null && a.incarnation() <= m.incarnation()) {
       return;
     }
     if (!verified(a.id(), Update.Alive.signedBytes(a.id(), a.incarnation()), a.signature())) {
@@ -121,7 +121,6 @@ final class Transitions {
       return;
     }
     boolean wasUp = m.state.isUp();
-    m.incarnation = a.incarnation();
     m.alive = a;
     m.accusation = null;
     m.cancelSuspicion();
@@ -139,7 +138,7 @@ final class Transitions {
     }
     Member m = table.get(s.id());
     // Only the announced incarnation can be suspected: a higher one was never announced (forged).
-    if (m == null || s.incarnation() != m.incarnation || !m.state.isUp()) {
+    if (m == null || s.incarnation() != m.incarnation() || !m.state.isUp()) {
       return false;
     }
     if (m.state == MemberState.SUSPECT) {
@@ -167,7 +166,7 @@ final class Transitions {
           d.signature(), in);
     }
     Member m = table.get(d.id());
-    if (m == null || d.incarnation() != m.incarnation || !m.state.isUp()) {
+    if (m == null || d.incarnation() != m.incarnation() || !m.state.isUp()) {
       return false;
     }
     if (d.left() && !d.accuser().equals(d.id())) {
@@ -288,14 +287,39 @@ final class Transitions {
       return;
     }
     Update.Suspect s =
-        new Update.Suspect(m.id, m.incarnation, local.id, authority.sign(Update.Suspect.signedBytes(m.id, m.incarnation, local.id)));
+        new Update.Suspect(m.id, m.incarnation(), local.id, authority.sign(Update.Suspect.signedBytes(m.id, m.incarnation(), local.id)));
     if (m.state == MemberState.SUSPECT) {
       if (m.suspicion.confirm(local.id)) {
         out.enqueue(s);
       }
       return;
     }
-    startSuspicion(m, s, null);
+    table.setState(m, MemberState.SUSPECT, scheduler.nowMillis());
+    m.accusation = s;
+    armSuspicion(m, s.accuser());
+    holdAccusation(m, s);
+  }
+
+  /**
+   * A suspicion of this member's own is shown to the suspect before anyone else: sent to it twice,
+   * it refutes (to this member directly) if it is alive, and the accusation is broadcast only when
+   * no refutation came within a probe timeout. The timer runs from now, so a real crash is
+   * declared no later; a live member reached on the second try costs the cluster nothing, where
+   * a broadcast suspicion costs every member a suspicion and a refutation to pass on.
+   */
+  private void holdAccusation(Member m, Update.Suspect s) {
+    out.send(m.id, new Message.Push(false), s);
+    long wait = config.probeTimeoutMillis();
+    scheduler.schedule(wait / 2, () -> {
+      if (local.running() && m.accusation == s && m.state == MemberState.SUSPECT) {
+        out.send(m.id, new Message.Push(false), s);
+      }
+    });
+    scheduler.schedule(wait, () -> {
+      if (local.running() && m.accusation == s && m.state == MemberState.SUSPECT) {
+        out.enqueue(s);
+      }
+    });
   }
 
   private void startSuspicion(Member m, Update.Suspect s, Inbound in) {
@@ -308,13 +332,13 @@ final class Transitions {
   private void armSuspicion(Member m, NodeId accuser) {
     int n = out.liveCount();
     int k = Math.max(0, Math.min(config.suspicionConfirmations(), n - 2));
-    final long inc = m.incarnation;
+    final long inc = m.incarnation();
     m.suspicion = new Suspicion(accuser, k, config.minSuspicionMillis(n), config.maxSuspicionMillis(n), scheduler,
         () -> suspicionExpired(m, inc));
   }
 
   private void suspicionExpired(Member m, long inc) {
-    if (!local.running() || m.state != MemberState.SUSPECT || m.incarnation != inc) {
+    if (!local.running() || m.state != MemberState.SUSPECT || m.incarnation() != inc) {
       return;
     }
     if (m.suspicion != null && !m.suspicion.confirmedByAlready(local.id)) {

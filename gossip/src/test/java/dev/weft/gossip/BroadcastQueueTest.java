@@ -106,4 +106,30 @@ class BroadcastQueueTest {
     }
     assertEquals(10_000, sent, "each sent exactly twice");
   }
+
+  @Test
+  void firstHandNewsGoesBeforeAnythingPassedOnAndTheBoundDropsSecondHandFirst() {
+    BroadcastQueue q = new BroadcastQueue(3);
+    q.add(alive(1, 0), bytes(1, 40));
+    q.add(alive(2, 0), bytes(2, 40));
+    q.add(alive(9, 1), bytes(9, 40), true); // a refutation: only this member can send it
+    for (int i = 0; i < 3; i++) {
+      q.fill(1200, 100); // everything sent three times: the refutation is no longer the least sent
+    }
+    q.add(alive(3, 0), bytes(3, 40));
+    assertEquals(3, q.size(), "past the bound the most-sent second-hand update was dropped");
+    assertArrayEquals(new int[] {9}, tags(q.fill(60, 100)), "the refutation still goes first");
+    assertEquals(120, q.pendingBytes());
+  }
+
+  @Test
+  void theGossipFanoutGrowsWithTheBacklogWithinTheByteBudget() {
+    GossipConfig c = GossipConfig.defaults();
+    assertEquals(c.gossipNodes(), c.gossipFanout(0));
+    assertEquals(c.gossipNodes(), c.gossipFanout(3L * c.maxPacketBytes()));
+    assertEquals(c.gossipNodes() + 1, c.gossipFanout(3L * c.maxPacketBytes() + 1));
+    int ceiling = (int) ((long) c.gossipBytesPerSecond() * c.gossipIntervalMillis() / 1000 / c.maxPacketBytes());
+    assertEquals(6, ceiling);
+    assertEquals(ceiling, c.gossipFanout(1L << 40));
+  }
 }

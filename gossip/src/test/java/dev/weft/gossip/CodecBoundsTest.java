@@ -127,4 +127,31 @@ class CodecBoundsTest {
       assertThrows(MalformedPacketException.class, () -> codec.decode(datagram), "class id " + kryoId);
     }
   }
+
+  /** A Ranges message body: depth, complete, revocations, then {@code count} ranges of {@code prefix}. */
+  private static byte[] ranges(int depth, long prefix, int count) {
+    Output body = new Output(64, 1 << 16);
+    body.writeByte(depth);
+    body.writeBoolean(true);
+    body.writeLong(0);
+    body.writeVarInt(count, true);
+    body.writeVarLong(prefix, true);
+    body.writeVarInt(1, true);
+    body.writeLong(0);
+    Output out = header();
+    out.writeVarInt(31 + 2, true);
+    out.writeVarInt(body.position(), true);
+    out.writeBytes(body.toBytes());
+    out.writeVarInt(0, true);
+    return out.toBytes();
+  }
+
+  @Test
+  void rangeSummariesOutOfBoundsAreRefused() throws Exception {
+    codec.decode(ranges(6, 63, 1)); // the well-formed one decodes
+    assertMalformed(codec, ranges(6, 64, 1)); // a prefix longer than its depth
+    assertMalformed(codec, ranges(61, 0, 1)); // deeper than any range
+    assertMalformed(codec, ranges(-1, 0, 1));
+    refusedWithoutAllocating(ranges(6, 0, 1 << 28)); // a count the datagram cannot hold
+  }
 }

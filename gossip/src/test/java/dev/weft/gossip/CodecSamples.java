@@ -65,6 +65,15 @@ final class CodecSamples {
         new Message.Digest(false, 0, List.of(new Message.DigestEntry(id(2), 5, MemberState.ALIVE, 1)), 0x1234_5678_9abc_def0L));
   }
 
+  /** Format 3: push-pull by ranges ({@link RangeSet}). */
+  static List<Message> rangeMessages() {
+    return List.of(
+        new Message.Ranges(6, true, 0x0102_0304_0506_0708L,
+            List.of(new RangeSet.Range(0, 17, -1L), new RangeSet.Range(63, 300, 0x1122_3344_5566_7788L))),
+        new Message.Ranges(10, false, 0, List.of(new RangeSet.Range(1023, 0, 0))),
+        new Message.RangeEntries(10, 1023, List.of(new Message.DigestEntry(id(2), 5, MemberState.DEAD, -1))));
+  }
+
   static List<Update> newerUpdates() {
     return List.of(
         new Update.RecordNotice(id(25), 1L << 46),
@@ -74,6 +83,7 @@ final class CodecSamples {
   static List<Message> allMessages() {
     List<Message> all = new java.util.ArrayList<>(messages());
     all.addAll(newerMessages());
+    all.addAll(rangeMessages());
     return all;
   }
 

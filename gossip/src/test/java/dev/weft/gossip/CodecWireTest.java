@@ -83,6 +83,23 @@ class CodecWireTest {
     assertEquals(UPDATES, updates);
   }
 
+  /** What format 3 added: push-pull by ranges ({@link CodecSamples#rangeMessages()}). */
+  private static final List<String> RANGES = List.of(
+      "212006010807060504030201020011ffffffffffffffff3fac028877665544332211",
+      "21160a00000000000000000001ff07000000000000000000",
+      "22350aff07013e454c535a61686f767d848b9299a0a7aeb5bcc3cad1d8dfe6edf4fb02091017050000000000000002ffffffffffffffff");
+
+  @Test
+  void rangeMessagesAreTheBytesOfFormat3() {
+    List<String> ranges = new ArrayList<>();
+    for (Message m : CodecSamples.rangeMessages()) {
+      ranges.add(pinned(codec.encodeMessage(m)));
+    }
+    assertEquals(RANGES, ranges);
+    // Format 3 changed what members say in push-pull: a packet of format 2 is refused, not misread.
+    assertEquals(3, Codec.assemble(CodecSamples.sender(), codec.encodeMessage(new Message.Ack(1)), List.of())[1]);
+  }
+
   @Test
   void aBodyIsWrittenWithoutABufferOfItsOwn() {
     // An Ack's body is one int: all an encoding needs to allocate is the returned 6-byte array
