@@ -7,12 +7,19 @@ import dev.weft.gossip.sim.SimCluster;
 import dev.weft.gossip.sim.SimCluster.SimNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Issue 15: at 3,000 members and 10 % loss the cluster used to collapse (2,396 false deaths in ten
  * virtual minutes): every member forwarded every suspicion and refutation, the queues overflowed,
  * refutations missed members and their timers killed live ones, each death adding traffic.
+ *
+ * <p>Forming 3,000 members costs about 9 CPU-minutes on this machine, too much for every CI run:
+ * it runs with {@code -Dweft.gossip.large=true} (scripts/test -Dweft.gossip.large=true, or
+ * mvn -pl gossip -am test -Dtest=ThreeThousandMembersTest -Dweft.gossip.large=true).
  */
+@EnabledIfSystemProperty(named = "weft.gossip.large", matches = "true",
+    disabledReason = "3,000 members take ~9 CPU-minutes; run with -Dweft.gossip.large=true")
 class ThreeThousandMembersTest {
   @Test
   void tenVirtualMinutesAtTenPercentLossKillNobody() {
