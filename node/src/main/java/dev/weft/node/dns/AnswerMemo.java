@@ -74,6 +74,11 @@ final class AnswerMemo {
         return end <= wire.length ? end : -1;
     }
 
+    /** Forgets every answer: the upstreams changed, and with them even a mesh answer's recursion-available flag. */
+    void forgetAll() {
+        entries.clear();
+    }
+
     /** The memoized answer to {@code wire} (whose question ends at {@code questionEnd}), with its id and name as asked; null if none. */
     Hit lookup(byte[] wire, int questionEnd, boolean tcp, MeshNames mesh) {
         Entry e = entries.get(key(wire, questionEnd, tcp));

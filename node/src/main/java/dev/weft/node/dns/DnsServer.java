@@ -45,9 +45,11 @@ public final class DnsServer implements AutoCloseable {
 
     private final MeshZone zone;
     private final Forwarder forwarder;
+    private final QueryHandler handler;
 
     private DnsServer(EventLoopGroup group, List<Channel> channels, List<InetSocketAddress> addresses, DnsCounters counters,
-                      MeshZone zone, Forwarder forwarder) {
+                      MeshZone zone, Forwarder forwarder, QueryHandler handler) {
+        this.handler = handler;
         this.zone = zone;
         this.forwarder = forwarder;
         this.group = group;
@@ -115,14 +117,14 @@ public final class DnsServer implements AutoCloseable {
                 bound.add(actual);
             }
         } catch (Exception e) {
-            DnsServer partial = new DnsServer(group, channels, bound, counters, zone, forwarder);
+            DnsServer partial = new DnsServer(group, channels, bound, counters, zone, forwarder, handler);
             partial.close();
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             throw new IOException("DNS: cannot listen on " + options.listen() + ": " + e.getMessage(), e);
         }
-        return new DnsServer(group, List.copyOf(channels), List.copyOf(bound), counters, zone, forwarder);
+        return new DnsServer(group, List.copyOf(channels), List.copyOf(bound), counters, zone, forwarder, handler);
     }
 
     /**
@@ -131,6 +133,7 @@ public final class DnsServer implements AutoCloseable {
      */
     public void reroute(List<InetSocketAddress> upstreams, java.util.Map<String, List<InetSocketAddress>> forward) {
         forwarder.use(new SplitRoutes(upstreams, forward));
+        handler.upstreamsChanged();
         zone.recursionAvailable(!upstreams.isEmpty() || !forward.isEmpty());
     }
 

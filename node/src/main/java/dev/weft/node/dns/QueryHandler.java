@@ -205,4 +205,9 @@ final class QueryHandler {
     private static CompletableFuture<Message> done(Message m) {
         return CompletableFuture.completedFuture(m);
     }
+
+    /** The upstreams changed: answers memoized from the old ones go. */
+    void upstreamsChanged() {
+        memo.forgetAll();
+    }
 }

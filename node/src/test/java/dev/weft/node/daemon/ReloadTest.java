@@ -86,8 +86,7 @@ class ReloadTest {
             write(file, withPeer + "routes: {advertise: [10.9.0.0/24]}\n", "192.0.2.53");
             assertEquals("reload refused, nothing was changed: routes.advertise[0]: 10.9.0.0/24 is outside the "
                     + "certificate's subnets []", refusal(node), "a route the certificate does not allow");
-            write(file, withPeer + "dns: {listen: ['127.0.0.1:" + DNS_PORT + "'], upstreams: ['192.0.2.53'], "
-                    + "records: [{name: www, type: A}]}\n", null);
+            write(file, withPeer, "192.0.2.53", 1420, ", records: [{name: www, type: A}]");
             assertEquals(List.of("routes.advertise and dns.records: published to the mesh"), applied(node.reload()));
             assertEquals(1, node.config().dns().records().size());
             write(file, withPeer, "192.0.2.53");
@@ -160,11 +159,16 @@ class ReloadTest {
     }
 
     private static void write(Path file, String extra, String upstream, int mtu) throws Exception {
+        write(file, extra, upstream, mtu, "");
+    }
+
+    /** {@code dnsMore}: more keys inside {@code dns: {...}}, after listen and upstreams. */
+    private static void write(Path file, String extra, String upstream, int mtu, String dnsMore) throws Exception {
         String base = extra.startsWith("pki:") ? "" : "pki: {ca: ca.crt, cert: n.crt, key: n.key}\n";
         Files.writeString(file, base + "tun: {dev: " + DEV + ", mtu: " + mtu + "}\nlisten: {port: 0}\n"
                 + "admin: {socket: " + dir.resolve("r.sock") + "}\nstate_dir: " + dir.resolve("state") + "\n"
                 + "dns: {listen: ['127.0.0.1:" + DNS_PORT + "']" + (upstream == null ? "" : ", upstreams: ['" + upstream + "']")
-                + "}\n" + extra);
+                + dnsMore + "}\n" + extra);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 
