@@ -14,6 +14,7 @@ import dev.weft.chaos.lab.StreamResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -52,25 +53,40 @@ class ReloadE2eTest {
         assertEquals(0, applied.exitCode(), applied.stderr());
         assertEquals("reloaded: dns.upstreams and dns.forward", applied.stdout().strip());
 
-        Files.writeString(config, original + "dns: {upstreams: ['192.0.2.53']}\nroutes: {advertise: [10.1.0.0/24]}\n");
+        // a record published by reload reaches the other node's DNS server; the session stays
+        Files.writeString(config, original + "dns: {upstreams: ['192.0.2.53'], records: [{name: www, type: A}]}\n");
+        ExecResult published = reload(lh);
+        assertEquals(0, published.exitCode(), published.stderr());
+        assertEquals("reloaded: routes.advertise and dns.records: published to the mesh", published.stdout().strip());
+        mesh.await(() -> dig(n2, "www.mesh.internal").equals(List.of(lh.v4().getHostAddress())), DEADLINE,
+                "n2 resolves the record lh published by reload");
+
+        Files.writeString(config, original + "dns: {upstreams: ['192.0.2.53'], records: [{name: www, type: A}]}\n"
+                + "routes: {accept: false}\n");
         ExecResult refused = reload(lh);
         assertEquals(1, refused.exitCode());
-        assertTrue(refused.stderr().contains("reload refused, nothing was changed: routes.advertise needs a restart"),
+        assertTrue(refused.stderr().contains("reload refused, nothing was changed: routes.accept needs a restart"),
                 refused.stderr());
 
         Files.writeString(config, original + "dns: {upstreams: [\n");
         lhHost.exec("kill", "-HUP", Long.toString(lh.process().process.pid())).requireOk();
         lh.process().process.awaitError("SIGHUP: reload refused, nothing was changed: " + config + ":", DEADLINE);
-        Files.writeString(config, original + "dns: {upstreams: ['192.0.2.53']}\n");
+        Files.writeString(config, original + "dns: {upstreams: ['192.0.2.53'], records: [{name: www, type: A}]}\n");
         lhHost.exec("kill", "-HUP", Long.toString(lh.process().process.pid())).requireOk();
         lh.process().process.awaitError("SIGHUP: reloaded: nothing changed", DEADLINE);
         assertFalse(stream.isDone(), "the stream ended before the reloads did: make it longer");
 
         StreamResult r = stream.get().requireIntact();
-        System.err.printf("stream: %d bytes intact in %.1f s across 4 reloads%n", r.receivedBytes(), r.elapsed().toMillis() / 1e3);
+        System.err.printf("stream: %d bytes intact in %.1f s across 5 reloads%n", r.receivedBytes(), r.elapsed().toMillis() / 1e3);
         assertTrue(lh.process().process.isAlive(), "the node stopped");
         assertEquals(lhHandshakes, handshakes(lh), "lh handshook again");
         assertEquals(n2Handshakes, handshakes(n2), "n2 handshook again");
+    }
+
+    private static List<String> dig(Member m, String name) {
+        ExecResult r = m.host().exec(List.of("dig", "+short", "+time=2", "+tries=1", "@" + m.v4().getHostAddress(), name, "A"),
+                Duration.ofSeconds(10));
+        return r.stdout().lines().filter(l -> !l.isBlank() && !l.startsWith(";")).toList();
     }
 
     private static ExecResult reload(Member m) {
