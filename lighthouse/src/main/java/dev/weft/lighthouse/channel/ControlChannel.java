@@ -383,6 +383,11 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
             counters.increment(Counter.DROP_HELLO_REPLAYED);
             return;
         }
+        verifyOffTheLoop(() -> verifyHello(hello, from));
+    }
+
+    /** Runs {@code work} (signatures, certificate chains) on the verify executor, behind the bound on pending verifications. */
+    private void verifyOffTheLoop(Runnable work) {
         if (pendingVerifications.incrementAndGet() > limits.maxPendingVerifications()) {
             pendingVerifications.decrementAndGet();
             counters.increment(Counter.DROP_QUEUE_FULL);
@@ -391,7 +396,7 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
         try {
             verifyExecutor.execute(() -> {
                 try {
-                    verifyHello(hello, from);
+                    work.run();
                 } catch (RuntimeException e) {
                     counters.increment(Counter.DROP_VERIFY_ERROR); // a bug, but never the event loop's problem
                 } finally {
@@ -511,27 +516,11 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
             counters.increment(Counter.DROP_SEALED_UNKNOWN_SENDER);
             return;
         }
-        if (pendingVerifications.incrementAndGet() > limits.maxPendingVerifications()) {
-            pendingVerifications.decrementAndGet();
-            counters.increment(Counter.DROP_QUEUE_FULL);
-            return;
-        }
-        try {
-            verifyExecutor.execute(() -> {
-                try {
-                    if (introduce(der, from) && peers.getIfPresent(new PeerKey(senderKey)) != null) {
-                        receiveSealed(datagram, from);
-                    }
-                } catch (RuntimeException e) {
-                    counters.increment(Counter.DROP_VERIFY_ERROR);
-                } finally {
-                    pendingVerifications.decrementAndGet();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            pendingVerifications.decrementAndGet();
-            counters.increment(Counter.DROP_QUEUE_FULL);
-        }
+        verifyOffTheLoop(() -> {
+            if (introduce(der, from) && peers.getIfPresent(new PeerKey(senderKey)) != null) {
+                receiveSealed(datagram, from);
+            }
+        });
     }
 
     private void receiveSealed(byte[] datagram, InetSocketAddress from) {

@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
 /** {@code weft ping NAME|IP [--count N] [--json]}: which path answers a member, and how fast. */
 @Command(name = "ping", mixinStandardHelpOptions = true,
         description = {"Ping a member over weft's control channel and say which path answered.",
-            "As `tailscale ping` does: the path (direct, and the endpoint) and the round trip. NAME is a member's certificate name; IP one of its overlay addresses."},
-        footer = {"", "Examples:", "  weft ping n2", "  weft ping 100.64.0.12 --count 5 --dev weft1"})
+            "As `tailscale ping` does: the path that answered (direct ENDPOINT, or via relay NAME while no direct path works) and the round trip. A ping also starts hole punching to a member with no direct path yet; --until-direct waits for it. NAME is a member's certificate name; IP one of its overlay addresses."},
+        footer = {"", "Examples:", "  weft ping n2", "  weft ping n2 --until-direct", "  weft ping 100.64.0.12 --count 5 --dev weft1"})
 public final class PingCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
