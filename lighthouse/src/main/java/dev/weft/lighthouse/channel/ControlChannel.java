@@ -517,10 +517,51 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
             return;
         }
         verifyOffTheLoop(() -> {
-            if (introduce(der, from) && peers.getIfPresent(new PeerKey(senderKey)) != null) {
-                receiveSealed(datagram, from);
+            Peer candidate = verifiedPeer(der, from);
+            if (candidate == null) {
+                return;
             }
+            byte[] plain;
+            try {
+                plain = open(candidate, Wire.decodeSealedHeader(datagram), datagram);
+            } catch (ChannelFormatException e) {
+                plain = null; // decoded once already: cannot happen
+            }
+            if (plain == null) {
+                candidate.destroy(); // not sealed by that member: nothing is kept, its address least of all
+                return;
+            }
+            Peer peer = peers.asMap().putIfAbsent(candidate.key, candidate);
+            if (peer == null) {
+                peer = candidate;
+                counters.increment(Counter.PEERS_INTRODUCED);
+            } else {
+                candidate.destroy();
+            }
+            peer.heard(from, clock.wallMillis());
+            deliver(peer, from, plain);
         });
+    }
+
+    /** A peer for a certificate that verifies (not our own), at {@code address}; not kept yet. Null otherwise. */
+    private Peer verifiedPeer(byte[] certificateDer, InetSocketAddress address) {
+        long now = clock.wallMillis();
+        if (closed || certificateDer.length > Wire.MAX_CERT
+                || !(verifier.get().verify(certificateDer, Instant.ofEpochMilli(now)) instanceof Verdict.Valid valid)) {
+            counters.increment(Counter.DROP_BAD_CERTIFICATE);
+            return null;
+        }
+        NodeIdentity identity = valid.identity();
+        if (MessageDigest.isEqual(identity.x25519PublicKey(), selfKey)) {
+            return null;
+        }
+        byte[] sealingKey = sealingKey(identity.x25519PublicKey());
+        if (sealingKey == null) {
+            counters.increment(Counter.DROP_LOW_ORDER_KEY);
+            return null;
+        }
+        return new Peer(new PeerKey(identity.x25519PublicKey()), sealingKey, certificateDer.clone(), identity, address, now,
+                limits.replayEntriesPerPeer());
     }
 
     private void receiveSealed(byte[] datagram, InetSocketAddress from) {
@@ -544,6 +585,11 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
             return;
         }
         peer.heard(from, clock.wallMillis());
+        deliver(peer, from, plain);
+    }
+
+    /** An opened sealed message: ping and pong answered here, the rest to the listener. */
+    private void deliver(Peer peer, InetSocketAddress from, byte[] plain) {
         int kind = plain[0] & 0xFF;
         byte[] payload = Arrays.copyOfRange(plain, 1, plain.length);
         try {

@@ -13,6 +13,13 @@ final class Recorder implements ChannelListener {
     final List<NodeIdentity> verified = new CopyOnWriteArrayList<>();
     final List<Message> messages = new CopyOnWriteArrayList<>();
     final List<Pong> pongs = new CopyOnWriteArrayList<>();
+    /** Certificates this node vouches for (as gossip would), by X25519 key in Base64. */
+    final java.util.Map<String, byte[]> vouched = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public byte[] knownCertificate(byte[] x25519PublicKey) {
+        return vouched.get(java.util.Base64.getEncoder().encodeToString(x25519PublicKey));
+    }
 
     @Override
     public void onPeerVerified(NodeIdentity peer, InetSocketAddress address) {

@@ -1,5 +1,7 @@
 package dev.weft.lighthouse.channel;
 
+import dev.weft.certs.NodeIdentity;
+
 import static dev.weft.lighthouse.channel.ChannelCounters.Counter.DROP_SEALED_BAD_TAG;
 import static dev.weft.lighthouse.channel.ChannelCounters.Counter.DROP_SEALED_REPLAYED;
 import static dev.weft.lighthouse.channel.ChannelCounters.Counter.DROP_SEALED_STALE;
@@ -51,6 +53,40 @@ class SealingTest {
         assertEquals(1, f.recA.pongs.size());
         assertEquals(0, f.a.pendingPings());
         assertTrue(f.net.sent.stream().allMatch(d -> d.bytes().length <= Wire.MAX_DATAGRAM));
+    }
+
+    /** Across two NATs a punched sealed ping may be the first thing through: no hello ever crossed. */
+    @Test
+    void aMemberVouchedForByGossipIsTakenOnItsFirstSealedMessageAndNothingIsKeptForAForgery() throws Exception {
+        Fixture f = new Fixture();
+        String keyA = java.util.Base64.getEncoder().encodeToString(f.nodeA.keys().x25519Public());
+        // A knows B from gossip: introduced by certificate, no hello
+        assertTrue(f.a.introduce(f.nodeB.certificate().der(), Fixture.B));
+        NodeIdentity b = f.a.peers().get(0).identity();
+
+        // B does not vouch for A yet: the message is dropped, nothing kept
+        assertTrue(f.a.send(b, Fixture.B, ChannelKind.GOSSIP, PAYLOAD));
+        f.net.pump();
+        assertEquals(0, f.b.peers().size());
+        assertEquals(0, f.recB.messages.size());
+
+        // a forgery under A's key, with B vouching for A: verified, fails to open, nothing kept
+        f.recB.vouched.put(keyA, f.nodeA.certificate().der());
+        byte[] forged = Wire.sealedHeader(f.nodeA.keys().x25519Public(), f.clock.wallMillis(), new byte[Wire.SEALED_NONCE]);
+        forged = java.util.Arrays.copyOf(forged, forged.length + 1 + Wire.TAG + PAYLOAD.length);
+        f.b.receive(forged, Net.at("203.0.113.66", 4242));
+        f.net.pump();
+        assertEquals(0, f.b.peers().size(), "an attacker's address never becomes A's");
+        assertEquals(0, f.recB.messages.size());
+
+        // A's real sealed message: B takes A as a peer where it came from, and delivers the message
+        assertTrue(f.a.send(b, Fixture.B, ChannelKind.GOSSIP, PAYLOAD));
+        f.net.pump();
+        assertEquals(1, f.b.peers().size());
+        assertEquals(Fixture.A, f.b.peers().get(0).address());
+        assertEquals(1, f.recB.messages.size());
+        assertArrayEquals(PAYLOAD, f.recB.messages.get(0).payload());
+        assertEquals(0, f.recB.verified.size(), "no hello was involved");
     }
 
     @Test
