@@ -789,12 +789,13 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   }
 
   /** Counts of NAT traversal, for status and metrics. */
-  public record Traversal(long punchRounds, long directPathsFound, long birthdayProbes, long birthdayHits) {}
+  public record Traversal(long punchRounds, long directPathsFound, long birthdayProbes, long birthdayHits,
+                          long relaysLost) {}
 
   /** What punching and birthday probing did so far (asks the gossip thread). */
   public Traversal traversal() {
     return onGossipThread(() -> new Traversal(paths.punchRounds(), paths.directPathsFound(), birthday.probesSent(),
-        birthday.hits()));
+        birthday.hits(), paths.relaysLost()));
   }
 
   /** How this node's NAT maps its socket, as far as pongs tell. */
@@ -802,10 +803,6 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     return ourMapping;
   }
 
-  /** Probes sent and spares pinned by birthday probing. */
-  public long birthdayProbes() {
-    return onGossipThread(birthday::probesSent);
-  }
 
   /** What path selection chose for {@code id}, or null without a session. */
   public PathReport path(NodeId id) {

@@ -13,6 +13,8 @@ import dev.weft.chaos.lab.Router;
 import dev.weft.chaos.lab.Segment;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,16 +28,11 @@ class PunchE2eTest {
 
     @Test
     void twoNodesBehindHomeRoutersEndOnADirectPath(Lab lab) throws Exception {
-        Segment net = lab.internet();
-        Host lhHost = lab.host("lh", net);
-        Router homeA = lab.router("ra", net, Nat.PORT_RESTRICTED);
-        Router homeB = lab.router("rb", net, Nat.PORT_RESTRICTED);
-        Pki pki = Pki.create(Files.createDirectories(lhHost.dir().resolve("pki")));
-        MeshLab mesh = new MeshLab(lab, pki);
-        mesh.start(lhHost, "lh", 1, MeshLab.LIGHTHOUSE + "relay: {am_relay: true}\n");
-        Member a = mesh.start(lab.host("a", homeA.lan()), "a", 2, MeshLab.registersWith(lhHost));
-        Member b = mesh.start(lab.host("b", homeB.lan()), "b", 3, MeshLab.registersWith(lhHost));
-        mesh.await(() -> MeshLab.aliveSeenBy(a) == 2 && MeshLab.aliveSeenBy(b) == 2, DEADLINE, "all alive");
+        Sites s = Sites.start(lab, Nat.PORT_RESTRICTED, Nat.PORT_RESTRICTED, 1, true);
+        MeshLab mesh = s.mesh();
+        Member a = s.a();
+        Member b = s.b();
+        Router homeB = s.routerB();
 
         // the first packet starts on the relay (asked for at once); punching then moves both ends direct
         a.host().ping(b.v4(), DEADLINE);
@@ -61,41 +58,25 @@ class PunchE2eTest {
 
     @Test
     void aHomeRouterAndASymmetricNatEndDirectThroughBirthdayProbing(Lab lab) throws Exception {
-        Segment net = lab.internet();
-        Host lh1 = lab.host("lh1", net);
-        Host lh2 = lab.host("lh2", net);
-        Router home = lab.router("ra", net, Nat.PORT_RESTRICTED);
-        Router hard = lab.router("rb", net, Nat.SYMMETRIC);
-        Pki pki = Pki.create(Files.createDirectories(lh1.dir().resolve("pki")));
-        MeshLab mesh = new MeshLab(lab, pki);
-        mesh.start(lh1, "lh1", 1, MeshLab.LIGHTHOUSE);
-        mesh.start(lh2, "lh2", 4, MeshLab.LIGHTHOUSE);
-        String both = "lighthouse: {hosts: [\"" + lh1.ipv4().getHostAddress() + ":4242\", \""
-                + lh2.ipv4().getHostAddress() + ":4242\"]}\n";
-        Member a = mesh.start(lab.host("a", home.lan()), "a", 2, both);
-        Member b = mesh.start(lab.host("b", hard.lan()), "b", 3, both);
-        mesh.await(() -> MeshLab.aliveSeenBy(a) == 3 && MeshLab.aliveSeenBy(b) == 3, DEADLINE, "all alive");
+        Sites s = Sites.start(lab, Nat.PORT_RESTRICTED, Nat.SYMMETRIC, 2, false);
+        MeshLab mesh = s.mesh();
+        Member a = s.a();
+        Member b = s.b();
         mesh.await(() -> "endpoint-dependent".equals(MeshLab.admin(b, "status").path("nat_mapping").asText()),
                 Duration.ofSeconds(25), "b finds its NAT maps per destination");
 
         a.host().ping(b.v4(), Duration.ofSeconds(30));
         mesh.await(() -> direct(a, "b") && direct(b, "a"), Duration.ofSeconds(30), "a direct path both ways");
         a.host().ping(b.v4(), DEADLINE);
-        assertTrue(MeshLab.admin(a, "status").path("birthday_probes").asLong() > 0, "a sprayed probes");
+        assertTrue(MeshLab.admin(a, "status").path("traversal").path("birthday_probes").asLong() > 0, "a sprayed probes");
     }
 
     @Test
     void twoSymmetricNatsTalkThroughTheRelayAtOnce(Lab lab) throws Exception {
-        Segment net = lab.internet();
-        Host lhHost = lab.host("lh", net);
-        Router hardA = lab.router("ra", net, Nat.SYMMETRIC);
-        Router hardB = lab.router("rb", net, Nat.SYMMETRIC);
-        Pki pki = Pki.create(Files.createDirectories(lhHost.dir().resolve("pki")));
-        MeshLab mesh = new MeshLab(lab, pki);
-        mesh.start(lhHost, "lh", 1, MeshLab.LIGHTHOUSE + "relay: {am_relay: true}\n");
-        Member a = mesh.start(lab.host("a", hardA.lan()), "a", 2, MeshLab.registersWith(lhHost));
-        Member b = mesh.start(lab.host("b", hardB.lan()), "b", 3, MeshLab.registersWith(lhHost));
-        mesh.await(() -> MeshLab.aliveSeenBy(a) == 2 && MeshLab.aliveSeenBy(b) == 2, DEADLINE, "all alive");
+        Sites s = Sites.start(lab, Nat.SYMMETRIC, Nat.SYMMETRIC, 1, true);
+        Member a = s.a();
+        Member b = s.b();
+        Host lhHost = s.lighthouses().get(0).host();
 
         long start = System.nanoTime();
         a.host().ping(b.v4(), DEADLINE);
@@ -112,25 +93,17 @@ class PunchE2eTest {
         assertEquals("relay", pong.path("path").asText(), pong.toString());
         assertEquals("lh", pong.path("via").asText(), pong.toString());
         assertTrue(pong.path("rtt_ms").asDouble() > 0, pong.toString());
+        assertTrue(peer(a, "b").path("rtt_ms").isNumber(), "status gives the round trip through the relay: " + peer(a, "b"));
     }
 
     @Test
     void twoSymmetricNatsMoveToTheOtherRelayWhenTheirsDies(Lab lab) throws Exception {
-        Segment net = lab.internet();
-        Host lh1 = lab.host("lh1", net);
-        Host lh2 = lab.host("lh2", net);
-        Router hardA = lab.router("ra", net, Nat.SYMMETRIC);
-        Router hardB = lab.router("rb", net, Nat.SYMMETRIC);
-        Pki pki = Pki.create(Files.createDirectories(lh1.dir().resolve("pki")));
-        MeshLab mesh = new MeshLab(lab, pki);
-        String relay = MeshLab.LIGHTHOUSE + "relay: {am_relay: true}\n";
-        Member r1 = mesh.start(lh1, "lh1", 1, relay);
-        Member r2 = mesh.start(lh2, "lh2", 4, relay);
-        String both = "lighthouse: {hosts: [\"" + lh1.ipv4().getHostAddress() + ":4242\", \""
-                + lh2.ipv4().getHostAddress() + ":4242\"]}\n";
-        Member a = mesh.start(lab.host("a", hardA.lan()), "a", 2, both);
-        Member b = mesh.start(lab.host("b", hardB.lan()), "b", 3, both);
-        mesh.await(() -> MeshLab.aliveSeenBy(a) == 3 && MeshLab.aliveSeenBy(b) == 3, DEADLINE, "all alive");
+        Sites s = Sites.start(lab, Nat.SYMMETRIC, Nat.SYMMETRIC, 2, true);
+        MeshLab mesh = s.mesh();
+        Member a = s.a();
+        Member b = s.b();
+        Member r1 = s.lighthouses().get(0);
+        Member r2 = s.lighthouses().get(1);
         a.host().ping(b.v4(), DEADLINE);
         String via = peer(a, "b").path("via").asText();
         Member dead = via.equals("lh1") ? r1 : r2;
@@ -140,6 +113,37 @@ class PunchE2eTest {
                 "a reaches b again after " + via + " died: " + peer(a, "b") + " / " + peer(b, "a"));
         System.err.printf("relay %s killed: answered again after %.1f s%n", via, (System.nanoTime() - killed) / 1e9);
         assertTrue(!via.equals(peer(a, "b").path("via").asText()), peer(a, "b").toString());
+    }
+
+    /**
+     * Lighthouses on the internet segment (lh1…, relays when asked) and two nodes, a and b, each
+     * behind a router of its own kind, registered with every lighthouse and seeing each other alive.
+     */
+    record Sites(MeshLab mesh, List<Member> lighthouses, Member a, Member b, Router routerB) {
+        static Sites start(Lab lab, Nat natA, Nat natB, int lighthouseCount, boolean relays) throws Exception {
+            Segment net = lab.internet();
+            List<Host> hosts = new ArrayList<>();
+            for (int i = 1; i <= lighthouseCount; i++) {
+                hosts.add(lab.host("lh" + i, net));
+            }
+            Router ra = lab.router("ra", net, natA);
+            Router rb = lab.router("rb", net, natB);
+            MeshLab mesh = new MeshLab(lab, Pki.create(Files.createDirectories(hosts.get(0).dir().resolve("pki"))));
+            List<Member> lighthouses = new ArrayList<>();
+            List<String> addresses = new ArrayList<>();
+            for (int i = 0; i < hosts.size(); i++) {
+                String name = hosts.size() == 1 ? "lh" : "lh" + (i + 1);
+                lighthouses.add(mesh.start(hosts.get(i), name, i == 0 ? 1 : 3 + i,
+                        MeshLab.LIGHTHOUSE + (relays ? "relay: {am_relay: true}\n" : "")));
+                addresses.add("\"" + hosts.get(i).ipv4().getHostAddress() + ":4242\"");
+            }
+            String hostsYaml = "lighthouse: {hosts: [" + String.join(", ", addresses) + "]}\n";
+            Member a = mesh.start(lab.host("a", ra.lan()), "a", 2, hostsYaml);
+            Member b = mesh.start(lab.host("b", rb.lan()), "b", 3, hostsYaml);
+            int others = hosts.size() + 1;
+            mesh.await(() -> MeshLab.aliveSeenBy(a) == others && MeshLab.aliveSeenBy(b) == others, DEADLINE, "all alive");
+            return new Sites(mesh, lighthouses, a, b, rb);
+        }
     }
 
     private static boolean direct(Member m, String name) {

@@ -203,16 +203,9 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
      * address is not the peer's), and the pong goes back through the same binding.
      */
     public void onRelayedControl(ByteBuf message, dev.weft.dataplane.wireguard.Endpoint.Relayed via) {
-        byte[] datagram;
-        try {
-            if (message.readableBytes() > Wire.MAX_DATAGRAM) {
-                counters.increment(Counter.DROP_MALFORMED);
-                return;
-            }
-            datagram = new byte[message.readableBytes()];
-            message.readBytes(datagram);
-        } finally {
-            message.release();
+        byte[] datagram = copyOut(message);
+        if (datagram == null) {
+            return;
         }
         if (closed || datagram.length < Wire.MIN_SEALED || (datagram[0] & 0xFF) != Wire.TYPE_SEALED) {
             counters.increment(Counter.DROP_MALFORMED);
@@ -330,20 +323,27 @@ public final class ControlChannel implements ControlHandler, AutoCloseable {
 
     @Override
     public void onControl(ByteBuf message, InetSocketAddress from) {
-        byte[] datagram;
+        byte[] datagram = copyOut(message);
+        if (datagram != null) {
+            receive(datagram, from);
+        }
+    }
+
+    /** The bytes of a received control datagram (counted), the buffer released; null when over the size bound. */
+    private byte[] copyOut(ByteBuf message) {
         try {
             int length = message.readableBytes();
             counters.add(Counter.BYTES_RECEIVED, length);
             if (length > Wire.MAX_DATAGRAM) {
                 counters.increment(Counter.DROP_MALFORMED);
-                return;
+                return null;
             }
-            datagram = new byte[length];
+            byte[] datagram = new byte[length];
             message.readBytes(datagram);
+            return datagram;
         } finally {
             message.release();
         }
-        receive(datagram, from);
     }
 
     /** The same as {@link #onControl} for a datagram already in an array. */

@@ -8,7 +8,8 @@ import java.net.InetSocketAddress;
  *
  * @param direct the chosen direct path, or null when none answers (the session is relayed then,
  *     or waits for one)
- * @param rttMillis the smoothed round trip of {@code direct}, or null
+ * @param rttMillis the smoothed round trip of {@code direct}; when relayed, the last round trip
+ *     through the relay; else null
  * @param relay the name of the relay offered for this peer, or null
  * @param relayEndpoint the binding that relay offered, or null
  * @param relayed whether traffic goes through {@code relay} (no direct path answers)

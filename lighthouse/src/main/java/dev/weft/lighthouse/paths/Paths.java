@@ -220,6 +220,7 @@ public final class Paths {
     if (p != null && via.equals(p.relayed)) {
       p.relayLastPong = nanoClock.getAsLong();
       p.relayRttNanos = rttNanos;
+      evaluate(p, p.relayLastPong);
     }
   }
 
@@ -408,8 +409,10 @@ public final class Paths {
     if (p.session && target != null && !target.equals(p.applied) && network.move(p.id, target)) {
       p.applied = target;
     }
-    reports.put(p.id, new PathReport(current == null ? null : current.address,
-        current == null ? null : current.rttNanos() / 1e6, p.relayName, p.relayed, current == null && p.relayed != null && useRelays,
+    boolean relayed = current == null && p.relayed != null && useRelays;
+    Double rtt = current != null ? Double.valueOf(current.rttNanos() / 1e6)
+        : relayed && p.relayRttNanos >= 0 ? Double.valueOf(p.relayRttNanos / 1e6) : null;
+    reports.put(p.id, new PathReport(current == null ? null : current.address, rtt, p.relayName, p.relayed, relayed,
         p.attempting() && current == null));
   }
 }

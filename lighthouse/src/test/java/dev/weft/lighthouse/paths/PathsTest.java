@@ -243,6 +243,7 @@ class PathsTest {
       paths.relayPong(peer, lh1, 2 * MS);
     }
     assertTrue(relayPings >= 3, "pinged through the relay while it carries the session");
+    assertEquals(2.0, paths.report(peer).rttMillis(), 1e-9, "the round trip through the relay is reported");
     assertEquals(1, relayRequests);
     advance(6_000);
     assertEquals(1, relayReleases, "silent for 5.5 s: released");

@@ -92,7 +92,7 @@ final class MeshReport {
         peer.putNull("via");
       }
       peer.put("punching", chosen != null && chosen.punching());
-      Double rtt = chosen != null && chosen.rttMillis() != null && "direct".equals(path) ? chosen.rttMillis()
+      Double rtt = chosen != null && chosen.rttMillis() != null ? chosen.rttMillis() // over the session's path
           : m == null ? null : mesh.lastRttMillis(m.id());
       if (rtt == null) {
         peer.putNull("rtt_ms");
@@ -108,12 +108,12 @@ final class MeshReport {
       case UNKNOWN -> "unknown";
     });
     Mesh.Traversal t = mesh.traversal();
-    status.put("birthday_probes", t.birthdayProbes());
     ObjectNode traversal = status.putObject("traversal");
     traversal.put("punch_rounds", t.punchRounds());
     traversal.put("direct_paths_found", t.directPathsFound());
     traversal.put("birthday_probes", t.birthdayProbes());
     traversal.put("birthday_hits", t.birthdayHits());
+    traversal.put("relays_lost", t.relaysLost());
     traversal.put("relay_forwarded_bytes", mesh.relays().forwardedBytes());
     traversal.put("relay_bindings", mesh.relays().bindings());
     status.put("handshakes_completed", mesh.sessionEvents().handshakes());

@@ -80,11 +80,11 @@ class ReloadTest {
 
             // restart-only keys: refused whole, even with a reloadable change beside them
             String withPeer = "wireguard: {peers: [{public_key: " + PEER + ", endpoint: '192.0.2.8:51820', allowed_ips: [100.64.99.3/32]}]}\n";
-            write(file, withPeer + "routes: {advertise: [10.9.0.0/24]}\n", "192.0.2.54", 1400);
+            write(file, withPeer + "routes: {advertise: [198.51.100.0/24]}\n", "192.0.2.54", 1400);
             String m = refusal(node);
             assertEquals("reload refused, nothing was changed: tun.mtu needs a restart", m);
-            write(file, withPeer + "routes: {advertise: [10.9.0.0/24]}\n", "192.0.2.53");
-            assertEquals("reload refused, nothing was changed: routes.advertise[0]: 10.9.0.0/24 is outside the "
+            write(file, withPeer + "routes: {advertise: [198.51.100.0/24]}\n", "192.0.2.53");
+            assertEquals("reload refused, nothing was changed: routes.advertise[0]: 198.51.100.0/24 is outside the "
                     + "certificate's subnets []", refusal(node), "a route the certificate does not allow");
             write(file, withPeer, "192.0.2.53", 1420, ", records: [{name: www, type: A}]");
             assertEquals(List.of("routes.advertise and dns.records: published to the mesh"), applied(node.reload()));

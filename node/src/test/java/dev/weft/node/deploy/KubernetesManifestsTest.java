@@ -80,8 +80,8 @@ class KubernetesManifestsTest {
         JsonNode cm = only(documents(), "ConfigMap");
         String template = cm.path("data").path("node.yml").asText();
         assertTrue(template.contains("__POD_CIDR__"));
-        NodeConfig c = NodeConfig.parse(template.replace("__POD_CIDR__", "10.244.3.0/24"), Path.of("/etc/weft"));
-        assertEquals(List.of(IpPrefix.parse("10.244.3.0/24")), c.routes().advertise());
+        NodeConfig c = NodeConfig.parse(template.replace("__POD_CIDR__", "198.51.100.0/24"), Path.of("/etc/weft"));
+        assertEquals(List.of(IpPrefix.parse("198.51.100.0/24")), c.routes().advertise());
         assertTrue(c.routes().acceptAll());
         assertEquals("weft0", c.tunDev());
         assertEquals(Path.of("/etc/weft/node.crt"), c.certFile());
