@@ -371,7 +371,9 @@ class NatTraversalE2eTest {
         needs(EnumSet.of(Feature.RELAY));
         Node a = node(net.site("sym1"));
         Node b = node(net.site("sym2"));
-        assertTrue(a.host().canPing(b.overlay(), Duration.ofSeconds(5)), "sym1 and sym2 talk (relayed)");
+        // The pair's session may be mending a binding the other side let go (see the issue 12 note), which takes
+        // a relay timeout (5.5 s) and a new offer: the precondition waits for that; the check below is the test.
+        assertTrue(a.host().canPing(b.overlay(), Duration.ofSeconds(20)), "sym1 and sym2 talk (relayed)");
         PeerPath before = NatMesh.path(a, b.name()).orElseThrow();
         assertEquals("relay", before.path(), "symmetric <-> symmetric is relayed: " + before);
         Node relay = mesh.node(before.via());
@@ -425,6 +427,8 @@ class NatTraversalE2eTest {
         Wire fromLh1 = net.toRelay(site, net.lh1);
         Wire fromLh2 = net.toRelay(site, net.lh2);
         Node member = node(net.site("sym1"));
+        assertTrue(member.host().canPing(target.overlay(), Duration.ofSeconds(20)), "sym1 and sym2 talk again after"
+                + " the relay restart");
         Wire.Count l1 = fromLh1.count();
         Wire.Count l2 = fromLh2.count();
         assertEquals(PINGS, bigPings(member.host(), target, PINGS), "sym1 reaches sym2 through a relay");
