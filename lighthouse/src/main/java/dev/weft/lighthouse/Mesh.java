@@ -5,6 +5,7 @@ import dev.weft.certs.CertsException;
 import dev.weft.certs.NodeIdentity;
 import dev.weft.certs.NodeKeys;
 import dev.weft.certs.RevocationSet;
+import dev.weft.certs.TrustAnchors;
 import dev.weft.certs.TrustBundle;
 import dev.weft.certs.WeftCertificate;
 import dev.weft.dataplane.udp.ControlHandler;
@@ -119,6 +120,8 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   private static final System.Logger LOG = System.getLogger("weft.mesh");
 
   private final Settings settings;
+  /** The CAs trusted now: the one holder the channel, gossip and revocation checks read ({@link #replaceTrust}). */
+  private final TrustAnchors trust;
   private final NodeId self;
   private final NodeIdentity selfIdentity;
   private final byte[] fingerprint;
@@ -170,10 +173,12 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     this.fingerprint = sha256(settings.certificate().der());
     this.gossipThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "weft-gossip"));
     this.verifyThread = Executors.newSingleThreadExecutor(r -> daemon(r, "weft-verify"));
-    this.certificates = new CertificateDirectory(settings.keys(), settings.certificate(), settings.trust(),
+    this.trust = new TrustAnchors(settings.trust());
+    this.certificates = new CertificateDirectory(settings.keys(), settings.certificate(), trust,
         settings.revocations(), Clock.systemUTC());
-    this.channel = new ControlChannel(settings.keys(), settings.certificate(),
-        () -> new CertificateVerifier(settings.trust(), settings.revocations()), sender, verifyThread, new Listener());
+    CertificateVerifier verifier = new CertificateVerifier(trust, settings.revocations());
+    this.channel = new ControlChannel(settings.keys(), settings.certificate(), () -> verifier, sender, verifyThread,
+        new Listener());
     this.relays = new dev.weft.lighthouse.relays.Relays(channel, settings.amRelay() ? relayForwarder : null, relayClients,
         new dev.weft.lighthouse.relays.Relays.Listener() {
           @Override
@@ -402,6 +407,40 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     }
   }
 
+  /** The CA bundle trusted now. */
+  public TrustBundle trust() {
+    return trust.current();
+  }
+
+  /**
+   * Trusts {@code next} from now on (a reload of {@code pki.ca}; the caller checked that it still
+   * trusts this node's own certificate). Members of a newly trusted CA are accepted at once; members
+   * whose certificates no longer verify lose their membership, their sessions and their records,
+   * as a revocation would end them. Returns the names of the members ended.
+   */
+  public List<String> replaceTrust(TrustBundle next) {
+    return onGossipThread(() -> {
+      Map<NodeId, String> names = new java.util.HashMap<>();
+      for (MeshDirectory.Member m : members.all()) {
+        names.put(m.id(), m.name());
+      }
+      trust.replace(next);
+      List<String> ended = new ArrayList<>();
+      for (NodeId id : gossip.dropDistrusted()) { // memberDistrusted closed each one's session
+        ended.add(names.getOrDefault(id, id.toString()));
+      }
+      for (NodeIdentity dropped : channel.revalidate()) { // peers gossip did not know yet
+        NodeId id = NodeId.of(dropped.x25519PublicKey());
+        sessions.close(id);
+        if (!ended.contains(dropped.name())) {
+          ended.add(dropped.name());
+        }
+        endMember(id);
+      }
+      return ended;
+    });
+  }
+
   /** Hands a CA-signed revocation to gossip; false when it does not verify or is known already. */
   public boolean revoke(byte[] revocation) {
     return onGossipThread(() -> gossip.revoke(revocation));
@@ -544,15 +583,15 @@ public final class Mesh implements ControlHandler, AutoCloseable {
 
     @Override
     public void memberRevoked(NodeId id) {
-      MeshDirectory.Member m = members.get(id);
-      members.remove(id);
-      memberCertificates.remove(id);
-      sessions.close(id);
-      if (m != null) {
-        channel.forget(m.identity());
-      }
-      updateRoutes();
+      MeshDirectory.Member m = endMember(id);
       LOG.log(System.Logger.Level.INFO, "member " + (m == null ? id : m.name()) + " revoked: its sessions are closed");
+    }
+
+    @Override
+    public void memberDistrusted(NodeId id) {
+      MeshDirectory.Member m = endMember(id);
+      LOG.log(System.Logger.Level.INFO, "member " + (m == null ? id : m.name())
+          + ": its CA is no longer trusted (pki.ca): its sessions are closed");
     }
 
     @Override
@@ -564,6 +603,22 @@ public final class Mesh implements ControlHandler, AutoCloseable {
         updateRoutes();
       }
     }
+  }
+
+  /**
+   * A member revoked or no longer trusted: out of the directory, the channel and the routes, its
+   * session closed. Returns its entry as it was (null when unknown). Gossip thread.
+   */
+  private MeshDirectory.Member endMember(NodeId id) {
+    MeshDirectory.Member m = members.get(id);
+    members.remove(id);
+    memberCertificates.remove(id);
+    sessions.close(id);
+    if (m != null) {
+      channel.forget(m.identity());
+    }
+    updateRoutes();
+    return m;
   }
 
   private static NodeRecord decode(Record r) {
