@@ -400,6 +400,19 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     return onGossipThread(routes::all);
   }
 
+  /**
+   * Re-evaluates every advertised route under another {@code routes.accept} (a reload): routes no
+   * longer accepted are removed from the kernel and the sessions, routes newly accepted installed.
+   * Returns the routes as they stand then.
+   */
+  public List<RouteTable.Route> acceptRoutes(boolean acceptAll, List<dev.weft.certs.IpPrefix> acceptOnly) {
+    return onGossipThread(() -> {
+      routes.usePolicy(routes.policy().withAccept(acceptAll, acceptOnly));
+      updateRoutes();
+      return routes.all();
+    });
+  }
+
   /** Membership or records changed: recompute the routes; sessions follow the advertiser used. */
   private void updateRoutes() {
     if (routes.update(members.all())) {

@@ -54,7 +54,6 @@ final class Reloader {
             new AtStart("lighthouse.am_lighthouse", c -> c.lighthouse().amLighthouse(), MESH),
             new AtStart("lighthouse.hosts", c -> c.lighthouse().hosts(), MESH),
             new AtStart("relay", NodeConfig::relay, MESH),
-            new AtStart("routes.accept", c -> List.of(c.routes().acceptAll(), c.routes().acceptOnly()), MESH),
             new AtStart("routes.exit_node", c -> c.routes().exitNode(), MESH),
             new AtStart("dns.configure_host", c -> c.dns().configureHost(), RESTART),
             new AtStart("dns.enabled", c -> c.dns().enabled(), RESTART),
@@ -211,6 +210,19 @@ final class Reloader {
                 throw new IllegalArgumentException("reload refused: routes.advertise and dns.records: " + e.getMessage());
             }
             applied.add("routes.advertise and dns.records: published to the mesh");
+        }
+        if (next.routes().acceptAll() != running.routes().acceptAll()
+                || !next.routes().acceptOnly().equals(running.routes().acceptOnly())) {
+            int installed = 0;
+            int refusedRoutes = 0;
+            for (var r : mesh.acceptRoutes(next.routes().acceptAll(), next.routes().acceptOnly())) {
+                if (r.state() == dev.weft.lighthouse.routes.RouteTable.State.INSTALLED) {
+                    installed++;
+                } else if (r.state() == dev.weft.lighthouse.routes.RouteTable.State.REFUSED) {
+                    refusedRoutes++;
+                }
+            }
+            applied.add("routes.accept: routes re-evaluated (" + installed + " installed, " + refusedRoutes + " refused)");
         }
         if (!next.logging().level().equals(running.logging().level())) {
             dev.weft.node.logging.Logging.setLevel(next.logging().level());

@@ -25,24 +25,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code pki.ca} on reload: a CA added is trusted at once (a member it signed joins the running
- * node), a CA removed ends the membership and session of the members it signed, and a bundle
- * that is broken, empty or no longer trusts the node's own certificate changes nothing.
+ * What a reload changes between running nodes on this host (over loopback): {@code pki.ca} (a CA
+ * added is trusted at once, so a member it signed joins; a CA removed ends the membership and
+ * session of the members it signed; a bundle that is broken, empty or no longer trusts the node's
+ * own certificate changes nothing), {@code routes.accept} (re-evaluated at once: kernel routes
+ * removed and installed).
  */
-class ReloadCaTest {
+class ReloadMeshTest {
     @TempDir
     static Path dir;
     private static int lighthousePort;
+    /** What node r advertises (TEST-NET-3, not the host's own network). */
+    private static final String ROUTE = "203.0.113.128/25";
 
     @BeforeAll
     static void pki() throws Exception {
         try (java.net.DatagramSocket d = new java.net.DatagramSocket(0)) {
             lighthousePort = d.getLocalPort();
         }
-        weft("ca", "init", "--name", "one", "--networks", "100.64.0.0/10", "--out-crt", p("one.crt"), "--out-key", p("one.key"));
+        weft("ca", "init", "--name", "one", "--networks", "100.64.0.0/10", "--any-subnet", "--out-crt", p("one.crt"), "--out-key", p("one.key"));
         weft("ca", "init", "--name", "two", "--networks", "100.64.0.0/10", "--out-crt", p("two.crt"), "--out-key", p("two.key"));
         weft("cert", "sign", "--ca-crt", p("one.crt"), "--ca-key", p("one.key"), "--name", "a", "--ip", "100.64.9.1/10",
                 "--out-key", p("a.key"), "--out-crt", p("a.crt"));
+        weft("cert", "sign", "--ca-crt", p("one.crt"), "--ca-key", p("one.key"), "--name", "r", "--ip", "100.64.9.3/10",
+                "--subnets", ROUTE, "--out-key", p("r.key"), "--out-crt", p("r.crt"));
+        weft("cert", "sign", "--ca-crt", p("one.crt"), "--ca-key", p("one.key"), "--name", "s", "--ip", "100.64.9.4/10",
+                "--out-key", p("s.key"), "--out-crt", p("s.crt"));
         weft("cert", "sign", "--ca-crt", p("two.crt"), "--ca-key", p("two.key"), "--name", "b", "--ip", "100.64.9.2/10",
                 "--out-key", p("b.key"), "--out-crt", p("b.crt"));
     }
@@ -91,6 +99,71 @@ class ReloadCaTest {
         }
     }
 
+    @Test
+    void routesAcceptIsReEvaluatedAtOnce() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "skipped: a node needs root for its TUN interface");
+        int port = freePort();
+        Path sFile = dir.resolve("s.yml");
+        Path rFile = dir.resolve("r.yml");
+        write(sFile, "s", "[one.crt]", port, "lighthouse: {am_lighthouse: true}\n");
+        write(rFile, "r", "[one.crt]", freePort(), "lighthouse: {hosts: ['127.0.0.1:" + port + "']}\nroutes: {advertise: [" + ROUTE + "]}\n");
+        try (NodeDaemon s = start(sFile); NodeDaemon r = start(rFile)) {
+            try {
+                await(() -> routeState(s).equals("installed") && kernelRoute().contains("dev wtrls0"), "s installs r's route");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + ": " + MeshReport.routes(s.mesh()) + " / " + kernelRoute()
+                        + " / " + s.mesh().members() + " / r: " + r.mesh().self().record() + " / " + r.mesh().members()
+                        + " / " + s.mesh().self().record(), e);
+            }
+
+            write(sFile, "s", "[one.crt]", port, "lighthouse: {am_lighthouse: true}\nroutes: {accept: false}\n");
+            assertEquals(List.of("routes.accept: routes re-evaluated (0 installed, 1 refused)"), applied(s.reload()));
+            assertEquals("refused routes.accept is false", routeState(s) + " " + routeReason(s));
+            assertEquals("", kernelRoute(), "the kernel route is gone");
+
+            write(sFile, "s", "[one.crt]", port, "lighthouse: {am_lighthouse: true}\nroutes: {accept: [198.51.100.0/24]}\n");
+            assertEquals(List.of("routes.accept: routes re-evaluated (0 installed, 1 refused)"), applied(s.reload()));
+            assertEquals("refused not inside routes.accept", routeState(s) + " " + routeReason(s));
+
+            write(sFile, "s", "[one.crt]", port, "lighthouse: {am_lighthouse: true}\nroutes: {accept: [203.0.113.0/24]}\n");
+            assertEquals(List.of("routes.accept: routes re-evaluated (1 installed, 0 refused)"), applied(s.reload()));
+            assertEquals("installed", routeState(s));
+            assertTrue(kernelRoute().contains("dev wtrls0"), kernelRoute());
+
+            write(sFile, "s", "[one.crt]", port, "lighthouse: {am_lighthouse: true}\n");
+            assertEquals(List.of("routes.accept: routes re-evaluated (1 installed, 0 refused)"), applied(s.reload()));
+            assertTrue(kernelRoute().contains("dev wtrls0"), kernelRoute());
+            assertTrue(alive(s, "r"), "r stays a member throughout");
+        }
+        assertEquals("", kernelRoute());
+    }
+
+    private static String routeState(NodeDaemon node) {
+        JsonNode routes = MeshReport.routes(node.mesh()).path("routes");
+        return routes.size() == 0 ? "none" : routes.get(0).path("state").asText();
+    }
+
+    private static String routeReason(NodeDaemon node) {
+        return MeshReport.routes(node.mesh()).path("routes").get(0).path("reason").asText();
+    }
+
+    private static String kernelRoute() {
+        try {
+            Process p = new ProcessBuilder("ip", "route", "show", ROUTE).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            p.waitFor(10, TimeUnit.SECONDS);
+            return out;
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (java.net.DatagramSocket d = new java.net.DatagramSocket(0)) {
+            return d.getLocalPort();
+        }
+    }
+
     private static boolean alive(NodeDaemon node, String name) {
         for (MeshDirectory.Member m : node.mesh().members()) {
             if (m.name().equals(name) && m.state() == MemberState.ALIVE) {
@@ -130,7 +203,7 @@ class ReloadCaTest {
 
     private static void write(Path file, String name, String cas, int port, String extra) throws Exception {
         Files.writeString(file, "pki: {ca: " + cas + ", cert: " + name + ".crt, key: " + name + ".key}\n"
-                + "tun: {dev: wtca" + name + "0}\nlisten: {port: " + port + "}\n"
+                + "tun: {dev: wtrl" + name + "0}\nlisten: {port: " + port + "}\n"
                 + "admin: {socket: " + dir.resolve(name + ".sock") + "}\nstate_dir: " + dir.resolve("state-" + name) + "\n"
                 + "dns: {enabled: false}\n" + extra);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
