@@ -152,6 +152,8 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   private final Map<NodeId, Long> lastRtt = new ConcurrentHashMap<>();
   private final WireGuardDevice device;
   private final StateStore store;
+  /** The lighthouses to register with: from the settings, then from reloads ({@link #useLighthouses}). */
+  private volatile List<InetSocketAddress> lighthouses;
   /** Lighthouse address → its member id, once its hello verified (gossip thread). */
   private final Map<InetSocketAddress, NodeId> lighthouseIds = new ConcurrentHashMap<>();
   /** Our address as each lighthouse sees it (gossip thread). */
@@ -222,6 +224,46 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     this.store = settings.stateDir() == null ? null : new StateStore(settings.stateDir());
     this.advertised = settings.advertiseRoutes();
     this.dnsRecords = settings.dnsRecords();
+    this.lighthouses = settings.lighthouses();
+  }
+
+  /**
+   * Registers with {@code next} from now on (a reload of {@code lighthouse.hosts}): new ones are
+   * greeted at once and joined through; removed ones are no longer asked to introduce, pinged or
+   * believed about our reflexive address, but the member and any session to it stay.
+   */
+  public void useLighthouses(List<InetSocketAddress> next) {
+    List<InetSocketAddress> copy = List.copyOf(next);
+    onGossipThread(() -> {
+      lighthouses = copy;
+      boolean reflexiveChanged = false;
+      for (InetSocketAddress old : List.copyOf(lighthouseIds.keySet())) {
+        if (!copy.contains(old)) {
+          NodeId id = lighthouseIds.remove(old);
+          if (id != null && !lighthouseIds.containsValue(id)) {
+            reflexiveChanged |= reflexive.remove(id) != null;
+          }
+        }
+      }
+      if (reflexiveChanged) {
+        refreshCandidates(true);
+      }
+      greetLighthouses();
+      return null;
+    });
+  }
+
+  /** The lighthouses this node registers with, and which of them answered (member name, or null). */
+  public Map<InetSocketAddress, String> lighthouses() {
+    return onGossipThread(() -> {
+      Map<InetSocketAddress, String> out = new LinkedHashMap<>();
+      for (InetSocketAddress a : lighthouses) {
+        NodeId id = lighthouseIds.get(a);
+        NodeIdentity identity = id == null ? null : certificates.identity(id);
+        out.put(a, identity == null ? null : identity.name());
+      }
+      return out;
+    });
   }
 
   /**
@@ -496,7 +538,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       post(() -> {
         NodeId id = NodeId.of(peer.x25519PublicKey());
         introduce(id, address);
-        boolean lighthouse = settings.lighthouses().contains(address);
+        boolean lighthouse = lighthouses.contains(address);
         if (lighthouse && !id.equals(lighthouseIds.put(address, id))) {
           gossip.join(List.of(id)); // (re)registered: pull the cluster's state from it
           pingLighthouse(address, id);
@@ -889,7 +931,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
         channel.hello(k.address()); // alone: the members of the last run may still be there
       }
     }
-    for (InetSocketAddress lh : settings.lighthouses()) {
+    for (InetSocketAddress lh : lighthouses) {
       NodeId id = lighthouseIds.get(lh);
       MemberState s = id == null ? null : gossip.stateOf(id);
       if (id == null || s == null || !s.equals(MemberState.ALIVE) && !s.equals(MemberState.SUSPECT)

@@ -328,7 +328,7 @@ public final class NodeDaemon implements AutoCloseable {
         }
     }
 
-    private static java.net.InetSocketAddress resolve(HostPort h, String key) throws NodeStartException {
+    static java.net.InetSocketAddress resolve(HostPort h, String key) throws NodeStartException {
         try {
             return h.resolve();
         } catch (UnknownHostException e) {

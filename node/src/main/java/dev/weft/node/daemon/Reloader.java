@@ -52,7 +52,6 @@ final class Reloader {
             new AtStart("state_dir", NodeConfig::stateDir, RESTART),
             new AtStart("advertise_addrs", NodeConfig::advertiseAddrs, MESH),
             new AtStart("lighthouse.am_lighthouse", c -> c.lighthouse().amLighthouse(), MESH),
-            new AtStart("lighthouse.hosts", c -> c.lighthouse().hosts(), MESH),
             new AtStart("relay", NodeConfig::relay, MESH),
             new AtStart("routes.exit_node", c -> c.routes().exitNode(), MESH),
             new AtStart("dns.configure_host", c -> c.dns().configureHost(), RESTART),
@@ -121,6 +120,17 @@ final class Reloader {
                 nextRevocations.addAll(Revocation.load(f));
             } catch (CertsException e) {
                 throw new IllegalArgumentException("reload refused, nothing was changed: pki.revocations: " + e.getMessage());
+            }
+        }
+        List<java.net.InetSocketAddress> nextLighthouses = null;
+        if (!next.lighthouse().hosts().equals(running.lighthouse().hosts())) {
+            nextLighthouses = new ArrayList<>();
+            for (int i = 0; i < next.lighthouse().hosts().size(); i++) {
+                try {
+                    nextLighthouses.add(NodeDaemon.resolve(next.lighthouse().hosts().get(i), "lighthouse.hosts[" + i + "]"));
+                } catch (NodeStartException e) {
+                    throw new IllegalArgumentException(REFUSED + e.getMessage());
+                }
             }
         }
         Set<String> nextBlocklist = blocklistEntries(next.blocklistFile());
@@ -192,6 +202,19 @@ final class Reloader {
             if (ended > 0) {
                 applied.add("sessions to " + count(ended, "revoked member", "revoked members") + " ended");
             }
+        }
+        if (nextLighthouses != null) {
+            List<java.net.InetSocketAddress> before = new ArrayList<>(mesh.lighthouses().keySet());
+            mesh.useLighthouses(nextLighthouses);
+            int addedHosts = 0;
+            for (java.net.InetSocketAddress a : nextLighthouses) {
+                addedHosts += before.contains(a) ? 0 : 1;
+            }
+            int removedHosts = 0;
+            for (java.net.InetSocketAddress a : before) {
+                removedHosts += nextLighthouses.contains(a) ? 0 : 1;
+            }
+            applied.add("lighthouse.hosts: " + addedHosts + " added, " + removedHosts + " removed");
         }
         String peers = applyPeers(running.peers(), next.peers());
         if (peers != null) {

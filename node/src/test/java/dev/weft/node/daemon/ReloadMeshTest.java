@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * added is trusted at once, so a member it signed joins; a CA removed ends the membership and
  * session of the members it signed; a bundle that is broken, empty or no longer trusts the node's
  * own certificate changes nothing), {@code routes.accept} (re-evaluated at once: kernel routes
- * removed and installed).
+ * removed and installed), {@code lighthouse.hosts} (a lighthouse added is joined, one removed is no
+ * longer used while the member and its session stay).
  */
 class ReloadMeshTest {
     @TempDir
@@ -51,6 +52,11 @@ class ReloadMeshTest {
                 "--subnets", ROUTE, "--out-key", p("r.key"), "--out-crt", p("r.crt"));
         weft("cert", "sign", "--ca-crt", p("one.crt"), "--ca-key", p("one.key"), "--name", "s", "--ip", "100.64.9.4/10",
                 "--out-key", p("s.key"), "--out-crt", p("s.crt"));
+        for (int i = 5; i <= 7; i++) {
+            String name = List.of("h", "k", "m").get(i - 5);
+            weft("cert", "sign", "--ca-crt", p("one.crt"), "--ca-key", p("one.key"), "--name", name, "--ip", "100.64.9." + i + "/10",
+                    "--out-key", p(name + ".key"), "--out-crt", p(name + ".crt"));
+        }
         weft("cert", "sign", "--ca-crt", p("two.crt"), "--ca-key", p("two.key"), "--name", "b", "--ip", "100.64.9.2/10",
                 "--out-key", p("b.key"), "--out-crt", p("b.crt"));
     }
@@ -136,6 +142,43 @@ class ReloadMeshTest {
             assertTrue(alive(s, "r"), "r stays a member throughout");
         }
         assertEquals("", kernelRoute());
+    }
+
+    @Test
+    void lighthouseHostsAddedAreJoinedAndRemovedOnesNoLongerUsed() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "skipped: a node needs root for its TUN interface");
+        int hPort = freePort();
+        int kPort = freePort();
+        Path hFile = dir.resolve("h.yml");
+        Path kFile = dir.resolve("k.yml");
+        Path mFile = dir.resolve("m.yml");
+        write(hFile, "h", "[one.crt]", hPort, "lighthouse: {am_lighthouse: true}\n");
+        write(kFile, "k", "[one.crt]", kPort, "lighthouse: {am_lighthouse: true}\n");
+        int mPort = freePort();
+        write(mFile, "m", "[one.crt]", mPort, "lighthouse: {hosts: ['127.0.0.1:" + hPort + "']}\n");
+        try (NodeDaemon h = start(hFile); NodeDaemon k = start(kFile); NodeDaemon m = start(mFile)) {
+            await(() -> alive(h, "m") && alive(m, "h"), "m joins through h");
+            assertFalse(known(k, "m"), "k is nobody's lighthouse yet");
+
+            write(mFile, "m", "[one.crt]", mPort, "lighthouse: {hosts: ['127.0.0.1:" + hPort + "', '127.0.0.1:"
+                    + kPort + "']}\n");
+            assertEquals(List.of("lighthouse.hosts: 1 added, 0 removed"), applied(m.reload()));
+            await(() -> alive(k, "m") && alive(m, "k"), "m joins through k once it is one of m's lighthouses");
+            await(() -> alive(k, "h"), "k learns of h through m");
+            await(() -> m.mesh().lighthouses().values().containsAll(List.of("h", "k")), "both answered");
+
+            write(mFile, "m", "[one.crt]", mPort, "lighthouse: {hosts: ['127.0.0.1:" + kPort + "']}\n");
+            assertEquals(List.of("lighthouse.hosts: 0 added, 1 removed"), applied(m.reload()));
+            assertEquals(List.of("k"), List.copyOf(m.mesh().lighthouses().values()));
+            assertEquals("127.0.0.1:" + kPort, s(m.status().path("lighthouses").get(0).path("address")));
+            assertEquals(1, m.status().path("lighthouses").size());
+            assertTrue(alive(m, "h") && m.mesh().channel().peer(h.mesh().self().identity().x25519PublicKey()).isPresent(),
+                    "h stays a member, its channel session kept");
+        }
+    }
+
+    private static String s(JsonNode n) {
+        return n.asText();
     }
 
     private static String routeState(NodeDaemon node) {
