@@ -30,17 +30,12 @@ record CaBundleChange(TrustBundle bundle, List<String> added, List<String> remov
      * Reads {@code next}'s CA files. Throws {@link IllegalArgumentException} with one line naming
      * {@code pki.ca} when they are unreadable, hold no CA or do not trust {@code own}.
      */
-    static CaBundleChange plan(NodeConfig next, TrustBundle current, WeftCertificate own, RevocationSet revocations,
-                               Instant now) {
+    static CaBundleChange plan(NodeConfig next, TrustBundle current, WeftCertificate own, Instant now) {
         TrustBundle bundle;
         try {
             bundle = TrustBundle.load(next.caFiles());
         } catch (CertsException e) {
             throw new IllegalArgumentException(Reloader.REFUSED + "pki.ca: " + e.getMessage());
-        }
-        if (new CertificateVerifier(bundle, revocations).verify(own, now) instanceof Verdict.Invalid invalid) {
-            throw new IllegalArgumentException(Reloader.REFUSED + "pki.ca: the new CA bundle does not trust this node's "
-                    + "own certificate (" + invalid.reason() + ")");
         }
         List<String> added = new ArrayList<>();
         for (WeftCertificate ca : bundle.cas()) {
@@ -54,7 +49,15 @@ record CaBundleChange(TrustBundle bundle, List<String> added, List<String> remov
                 removed.add(ca.name());
             }
         }
-        return new CaBundleChange(bundle, added, removed);
+        CaBundleChange change = new CaBundleChange(bundle, added, removed);
+        // Only a new bundle is asked (an unchanged one cannot stop trusting this node), and only
+        // about trust: a revocation of this node that arrived meanwhile is not pki.ca's doing.
+        if (change.changes()
+                && new CertificateVerifier(bundle, new RevocationSet()).verify(own, now) instanceof Verdict.Invalid invalid) {
+            throw new IllegalArgumentException(Reloader.REFUSED + "pki.ca: the new CA bundle does not trust this node's "
+                    + "own certificate (" + invalid.reason() + ")");
+        }
+        return change;
     }
 
     /** Whether the set of trusted CAs changes (the same CAs in other files or order change nothing). */

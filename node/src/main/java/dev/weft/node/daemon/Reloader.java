@@ -107,7 +107,7 @@ final class Reloader {
             throw new IllegalArgumentException(REFUSED + String.join("; ", refused));
         }
         // check every file before touching anything
-        CaBundleChange ca = CaBundleChange.plan(next, mesh.trust(), ownCertificate, revocations, java.time.Instant.now());
+        CaBundleChange ca = CaBundleChange.plan(next, mesh.trust(), ownCertificate, java.time.Instant.now());
         TrustBundle trust = ca.bundle();
         try {
             NodeDaemon.revocations(next, trust);
