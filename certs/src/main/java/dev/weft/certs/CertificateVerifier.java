@@ -11,18 +11,43 @@ import java.util.Optional;
  * within the CA's constraints and validity, valid now, not revoked.
  *
  * <p>The costly part, the signature and constraint check, depends only on the certificate and the
- * bundle, so its outcome is cached by fingerprint; time and revocation are checked on every call
- * because they change.
+ * bundle, so its outcome is cached by fingerprint, for one bundle: when the {@link TrustAnchors}
+ * move to another bundle (a reload), the cache starts afresh. Time and revocation are checked on
+ * every call because they change.
  */
 public final class CertificateVerifier {
-  private final TrustBundle bundle;
+  /** Verdicts that hold under {@code bundle} only. */
+  private record Structural(TrustBundle bundle, Cache<String, Verdict> verdicts) {}
+
+  private final TrustAnchors anchors;
   private final RevocationSet revoked;
-  private final Cache<String, Verdict> structural;
+  private volatile Structural structural;
 
   public CertificateVerifier(TrustBundle bundle, RevocationSet revoked) {
-    this.bundle = bundle;
+    this(new TrustAnchors(bundle), revoked);
+  }
+
+  /** Verifies against whatever bundle {@code anchors} holds at each call. */
+  public CertificateVerifier(TrustAnchors anchors, RevocationSet revoked) {
+    this.anchors = anchors;
     this.revoked = revoked;
-    this.structural = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(30)).build();
+    this.structural = structural(anchors.current());
+  }
+
+  private static Structural structural(TrustBundle bundle) {
+    return new Structural(bundle,
+        Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(30)).build());
+  }
+
+  /** The cache for the bundle in force now (a new, empty one after the bundle changed). */
+  private Structural structuralNow() {
+    TrustBundle bundle = anchors.current();
+    Structural s = structural;
+    if (s.bundle() != bundle) {
+      s = structural(bundle);
+      structural = s; // a race makes two caches, one kept: both are for this bundle
+    }
+    return s;
   }
 
   /** Verifies DER bytes as received from a peer; malformed input is an {@link Verdict.Invalid}. */
@@ -40,7 +65,9 @@ public final class CertificateVerifier {
     if (cert.isCa()) {
       return new Verdict.Invalid("'" + cert.name() + "' is a CA certificate, not a node certificate");
     }
-    Verdict shape = structural.get(cert.fingerprint(), f -> checkAgainstCa(cert));
+    Structural s = structuralNow();
+    TrustBundle bundle = s.bundle();
+    Verdict shape = s.verdicts().get(cert.fingerprint(), f -> checkAgainstCa(cert, bundle));
     if (!(shape instanceof Verdict.Valid)) {
       return shape;
     }
@@ -64,7 +91,7 @@ public final class CertificateVerifier {
     if (!ca.isCa()) {
       return new Verdict.Invalid("'" + ca.name() + "' is not a CA certificate");
     }
-    if (bundle.byFingerprint(ca.fingerprint()).isEmpty()) {
+    if (anchors.current().byFingerprint(ca.fingerprint()).isEmpty()) {
       return new Verdict.Invalid("unknown CA '" + ca.name() + "' (" + ca.fingerprint() + ")");
     }
     Optional<String> timeProblem = checkTime(ca, now);
@@ -77,7 +104,7 @@ public final class CertificateVerifier {
     return new Verdict.Valid(NodeIdentity.of(ca));
   }
 
-  private Verdict checkAgainstCa(WeftCertificate cert) {
+  private static Verdict checkAgainstCa(WeftCertificate cert, TrustBundle bundle) {
     Optional<WeftCertificate> issuer = bundle.byFingerprint(cert.caFingerprint());
     if (issuer.isEmpty()) {
       return new Verdict.Invalid("unknown CA " + cert.caFingerprint() + " (not in the trusted CA bundle)");

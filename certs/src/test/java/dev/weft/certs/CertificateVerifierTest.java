@@ -32,6 +32,25 @@ class CertificateVerifierTest {
   }
 
   @Test
+  void followsTheAnchorsWhenTheirBundleIsReplacedEvenAfterAVerdictWasCached() throws Exception {
+    CertificateAuthority one = TestPki.ca("one");
+    CertificateAuthority two = TestPki.ca("two");
+    WeftCertificate a = one.sign(node("a", "100.64.0.1/10"), NOW, RANDOM);
+    WeftCertificate b = two.sign(node("b", "100.64.0.2/10"), NOW, RANDOM);
+    TrustAnchors anchors = new TrustAnchors(TrustBundle.of(List.of(one.certificate())));
+    var verifier = new CertificateVerifier(anchors, new RevocationSet());
+    assertTrue(verifier.verify(a, NOW).isValid());
+    assertTrue(reason(verifier.verify(b, NOW)).contains("unknown CA"), "the refusal is cached now");
+    anchors.replace(TrustBundle.of(List.of(one.certificate(), two.certificate())));
+    assertTrue(verifier.verify(b, NOW).isValid(), "a CA added is trusted at once");
+    assertTrue(verifier.verifyCa(two.certificate(), NOW).isValid());
+    anchors.replace(TrustBundle.of(List.of(two.certificate())));
+    assertTrue(reason(verifier.verify(a, NOW)).contains("unknown CA"), "a CA removed is not trusted, cached or not");
+    assertTrue(verifier.verify(b, NOW).isValid());
+    assertTrue(reason(verifier.verifyCa(one.certificate(), NOW)).contains("unknown CA"));
+  }
+
+  @Test
   void refusesExpiredAndNotYetValid() throws Exception {
     CertificateAuthority ca = TestPki.ca("x");
     WeftCertificate c = ca.sign(node("a", List.of("100.64.0.1/10"), List.of(), List.of(), Duration.ofDays(1)), NOW, RANDOM);

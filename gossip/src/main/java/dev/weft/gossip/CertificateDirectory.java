@@ -6,12 +6,15 @@ import dev.weft.certs.NodeIdentity;
 import dev.weft.certs.NodeKeys;
 import dev.weft.certs.Revocation;
 import dev.weft.certs.RevocationSet;
+import dev.weft.certs.TrustAnchors;
 import dev.weft.certs.TrustBundle;
 import dev.weft.certs.Verdict;
 import dev.weft.certs.WeftCertificate;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
@@ -34,7 +37,7 @@ public final class CertificateDirectory implements MemberAuthority {
   private final NodeKeys keys;
   private final NodeId self;
   private final byte[] ownCertificate;
-  private final TrustBundle trust;
+  private final TrustAnchors trust;
   private final RevocationSet revocations;
   private final CertificateVerifier verifier;
   private final Clock clock;
@@ -52,6 +55,12 @@ public final class CertificateDirectory implements MemberAuthority {
    *     through gossip are added to it
    */
   public CertificateDirectory(NodeKeys keys, WeftCertificate certificate, TrustBundle trust, RevocationSet revocations,
+      Clock clock) {
+    this(keys, certificate, new TrustAnchors(trust), revocations, clock);
+  }
+
+  /** As above, trusting whatever bundle {@code trust} holds at each check (it changes on reload). */
+  public CertificateDirectory(NodeKeys keys, WeftCertificate certificate, TrustAnchors trust, RevocationSet revocations,
       Clock clock) {
     if (!MessageDigest.isEqual(certificate.publicKey(), keys.x25519Public())) {
       throw new IllegalArgumentException("the certificate is not for this node's key");
@@ -145,7 +154,7 @@ public final class CertificateDirectory implements MemberAuthority {
   public NodeId revoke(byte[] revocation) {
     try {
       Revocation r = Revocation.decode(revocation);
-      revocations.add(r, trust); // verifies it against the trusted CAs first
+      revocations.add(r, trust.current()); // verifies it against the trusted CAs first
       NodeId member = NodeId.of(r.subjectKey());
       known.remove(member);
       return member;
@@ -154,7 +163,23 @@ public final class CertificateDirectory implements MemberAuthority {
     }
   }
 
-  /** The entry of a member whose certificate is still valid and not revoked; drops it otherwise. */
+  @Override
+  public List<NodeId> revalidate() {
+    Instant now = clock.instant();
+    List<NodeId> dropped = new ArrayList<>();
+    for (Map.Entry<NodeId, Known> e : List.copyOf(known.entrySet())) {
+      if (!(verifier.verify(e.getValue().der, now) instanceof Verdict.Valid)) {
+        known.remove(e.getKey());
+        dropped.add(e.getKey());
+      }
+    }
+    return dropped;
+  }
+
+  /**
+   * The entry of a member whose certificate is still valid, not revoked, and issued by a CA
+   * trusted now; drops it otherwise.
+   */
   private Known current(NodeId member) {
     Known e = known.get(member);
     if (e == null) {
@@ -162,7 +187,8 @@ public final class CertificateDirectory implements MemberAuthority {
     }
     Instant now = clock.instant();
     if (now.isAfter(e.identity.notAfter()) || revocations.containsSubjectKey(member.bytes())
-        || revocations.contains(e.identity.fingerprint())) {
+        || revocations.contains(e.identity.fingerprint())
+        || trust.current().byFingerprint(e.identity.caFingerprint()).isEmpty()) {
       known.remove(member);
       return null;
     }

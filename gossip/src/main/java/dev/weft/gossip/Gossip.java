@@ -204,6 +204,19 @@ public final class Gossip {
     return transitions.onRevocation(new Update.Revocation(revocation.clone()), null);
   }
 
+  /**
+   * After the trusted CAs changed: ends the membership of every member whose certificate no longer
+   * verifies ({@link MemberAuthority#revalidate}), here only, as a revocation would; a member
+   * trusted again later may rejoin. Returns the members dropped.
+   */
+  public java.util.List<NodeId> dropDistrusted() {
+    java.util.List<NodeId> dropped = authority.revalidate();
+    for (NodeId id : dropped) {
+      transitions.drop(id);
+    }
+    return dropped;
+  }
+
   /** How many revocations this member holds. */
   public int revocationCount() {
     return revocations.all().size();

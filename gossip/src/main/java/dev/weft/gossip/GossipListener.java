@@ -11,6 +11,12 @@ public interface GossipListener {
   /** A CA-signed revocation ended this member's membership (it may be this member itself). */
   default void memberRevoked(NodeId id) {}
 
+  /**
+   * This member no longer trusts the CA of that member's certificate (its CA bundle changed): its
+   * membership ended here, as by a revocation, and its claims and records are refused from now on.
+   */
+  default void memberDistrusted(NodeId id) {}
+
   /** A record arrived that is newer than what this member had. */
   default void recordChanged(Record record) {}
 }

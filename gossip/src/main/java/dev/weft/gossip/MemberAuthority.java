@@ -55,4 +55,12 @@ public interface MemberAuthority {
    * or null when the revocation does not verify (malformed, unknown CA, bad signature).
    */
   NodeId revoke(byte[] revocation);
+
+  /**
+   * Verifies every certificate held again and forgets those that no longer verify (the trusted
+   * CAs changed); returns their members. An authority whose trust never changes has none.
+   */
+  default java.util.List<NodeId> revalidate() {
+    return java.util.List.of();
+  }
 }

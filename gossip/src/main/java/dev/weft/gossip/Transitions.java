@@ -254,6 +254,21 @@ final class Transitions {
     return true;
   }
 
+  /**
+   * Ends a member's membership here as a revocation does, but spreads nothing: its certificate
+   * stopped verifying locally (the trusted CAs changed), which is this member's decision alone.
+   */
+  void drop(NodeId id) {
+    identities.release(id);
+    Member m = table.get(id);
+    if (m != null) {
+      m.cancelSuspicion();
+      table.remove(m);
+    }
+    records.forget(id);
+    listener.memberDistrusted(id);
+  }
+
   /** Signs, stores and spreads a new record of this member's. */
   void publishOwn(byte[] payload) {
     long version = local.nextRecordVersion(scheduler.wallMillis());

@@ -12,6 +12,7 @@ import dev.weft.certs.IpPrefix;
 import dev.weft.certs.NodeKeys;
 import dev.weft.certs.Revocation;
 import dev.weft.certs.RevocationSet;
+import dev.weft.certs.TrustAnchors;
 import dev.weft.certs.TrustBundle;
 import dev.weft.certs.WeftCertificate;
 import java.security.SecureRandom;
@@ -61,6 +62,43 @@ class CertificateDirectoryTest {
 
   private CertificateDirectory directory(Node self, Instant at) {
     return new CertificateDirectory(self.keys, self.cert, trust, new RevocationSet(), Clock.fixed(at, ZoneOffset.UTC));
+  }
+
+  @Test
+  void followsTheTrustedCasAsTheyChangeAndRevalidateNamesTheMembersNoLongerTrusted() throws Exception {
+    CertificateAuthority other = ca("other");
+    Node self = node(ca, "self", Duration.ofDays(2));
+    Node a = node(ca, "a", Duration.ofDays(2));
+    Node b = node(other, "b", Duration.ofDays(2));
+    TrustAnchors anchors = new TrustAnchors(trust);
+    CertificateDirectory d = new CertificateDirectory(self.keys, self.cert, anchors, new RevocationSet(),
+        Clock.fixed(NOW, ZoneOffset.UTC));
+    assertTrue(d.learn(a.id(), a.cert.der()));
+    assertFalse(d.learn(b.id(), b.cert.der()), "not trusted yet");
+    anchors.replace(TrustBundle.of(List.of(ca.certificate(), other.certificate())));
+    assertTrue(d.learn(b.id(), b.cert.der()), "trusted from the moment the CA is added");
+    assertEquals(List.of(), d.revalidate());
+    anchors.replace(bundle(other));
+    assertEquals(List.of(a.id()), d.revalidate());
+    assertFalse(d.knows(a.id()));
+    assertNull(d.certificate(a.id()));
+    byte[] message = {1, 2, 3};
+    assertFalse(d.verify(a.id(), message, a.keys.sign(message)), "its claims and records no longer verify");
+    assertFalse(d.learn(a.id(), a.cert.der()), "nor is it learned again");
+    assertTrue(d.knows(b.id()));
+    assertTrue(d.verify(b.id(), message, b.keys.sign(message)));
+  }
+
+  @Test
+  void forgetsAMemberOfACaNoLongerTrustedEvenBeforeRevalidating() throws Exception {
+    Node self = node(ca, "self", Duration.ofDays(2));
+    Node a = node(ca, "a", Duration.ofDays(2));
+    TrustAnchors anchors = new TrustAnchors(trust);
+    CertificateDirectory d = new CertificateDirectory(self.keys, self.cert, anchors, new RevocationSet(),
+        Clock.fixed(NOW, ZoneOffset.UTC));
+    assertTrue(d.learn(a.id(), a.cert.der()));
+    anchors.replace(bundle(ca("new")));
+    assertFalse(d.knows(a.id()));
   }
 
   @Test

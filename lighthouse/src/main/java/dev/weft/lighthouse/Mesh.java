@@ -5,6 +5,7 @@ import dev.weft.certs.CertsException;
 import dev.weft.certs.NodeIdentity;
 import dev.weft.certs.NodeKeys;
 import dev.weft.certs.RevocationSet;
+import dev.weft.certs.TrustAnchors;
 import dev.weft.certs.TrustBundle;
 import dev.weft.certs.WeftCertificate;
 import dev.weft.dataplane.udp.ControlHandler;
@@ -119,6 +120,8 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   private static final System.Logger LOG = System.getLogger("weft.mesh");
 
   private final Settings settings;
+  /** The CAs trusted now: the one holder the channel, gossip and revocation checks read ({@link #replaceTrust}). */
+  private final TrustAnchors trust;
   private final NodeId self;
   private final NodeIdentity selfIdentity;
   private final byte[] fingerprint;
@@ -149,6 +152,8 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   private final Map<NodeId, Long> lastRtt = new ConcurrentHashMap<>();
   private final WireGuardDevice device;
   private final StateStore store;
+  /** The lighthouses to register with: from the settings, then from reloads ({@link #useLighthouses}). */
+  private volatile List<InetSocketAddress> lighthouses;
   /** Lighthouse address → its member id, once its hello verified (gossip thread). */
   private final Map<InetSocketAddress, NodeId> lighthouseIds = new ConcurrentHashMap<>();
   /** Our address as each lighthouse sees it (gossip thread). */
@@ -170,10 +175,12 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     this.fingerprint = sha256(settings.certificate().der());
     this.gossipThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "weft-gossip"));
     this.verifyThread = Executors.newSingleThreadExecutor(r -> daemon(r, "weft-verify"));
-    this.certificates = new CertificateDirectory(settings.keys(), settings.certificate(), settings.trust(),
+    this.trust = new TrustAnchors(settings.trust());
+    this.certificates = new CertificateDirectory(settings.keys(), settings.certificate(), trust,
         settings.revocations(), Clock.systemUTC());
-    this.channel = new ControlChannel(settings.keys(), settings.certificate(),
-        () -> new CertificateVerifier(settings.trust(), settings.revocations()), sender, verifyThread, new Listener());
+    CertificateVerifier verifier = new CertificateVerifier(trust, settings.revocations());
+    this.channel = new ControlChannel(settings.keys(), settings.certificate(), () -> verifier, sender, verifyThread,
+        new Listener());
     this.relays = new dev.weft.lighthouse.relays.Relays(channel, settings.amRelay() ? relayForwarder : null, relayClients,
         new dev.weft.lighthouse.relays.Relays.Listener() {
           @Override
@@ -217,6 +224,46 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     this.store = settings.stateDir() == null ? null : new StateStore(settings.stateDir());
     this.advertised = settings.advertiseRoutes();
     this.dnsRecords = settings.dnsRecords();
+    this.lighthouses = settings.lighthouses();
+  }
+
+  /**
+   * Registers with {@code next} from now on (a reload of {@code lighthouse.hosts}): new ones are
+   * greeted at once and joined through; removed ones are no longer asked to introduce, pinged or
+   * believed about our reflexive address, but the member and any session to it stay.
+   */
+  public void useLighthouses(List<InetSocketAddress> next) {
+    List<InetSocketAddress> copy = List.copyOf(next);
+    onGossipThread(() -> {
+      lighthouses = copy;
+      boolean reflexiveChanged = false;
+      for (InetSocketAddress old : List.copyOf(lighthouseIds.keySet())) {
+        if (!copy.contains(old)) {
+          NodeId id = lighthouseIds.remove(old);
+          if (id != null && !lighthouseIds.containsValue(id)) {
+            reflexiveChanged |= reflexive.remove(id) != null;
+          }
+        }
+      }
+      if (reflexiveChanged) {
+        refreshCandidates(true);
+      }
+      greetLighthouses();
+      return null;
+    });
+  }
+
+  /** The lighthouses this node registers with, and which of them answered (member name, or null). */
+  public Map<InetSocketAddress, String> lighthouses() {
+    return onGossipThread(() -> {
+      Map<InetSocketAddress, String> out = new LinkedHashMap<>();
+      for (InetSocketAddress a : lighthouses) {
+        NodeId id = lighthouseIds.get(a);
+        NodeIdentity identity = id == null ? null : certificates.identity(id);
+        out.put(a, identity == null ? null : identity.name());
+      }
+      return out;
+    });
   }
 
   /**
@@ -395,11 +442,58 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     return onGossipThread(routes::all);
   }
 
+  /**
+   * Re-evaluates every advertised route under another {@code routes.accept} (a reload): routes no
+   * longer accepted are removed from the kernel and the sessions, routes newly accepted installed.
+   * Returns the routes as they stand then.
+   */
+  public List<RouteTable.Route> acceptRoutes(boolean acceptAll, List<dev.weft.certs.IpPrefix> acceptOnly) {
+    return onGossipThread(() -> {
+      routes.usePolicy(routes.policy().withAccept(acceptAll, acceptOnly));
+      updateRoutes();
+      return routes.all();
+    });
+  }
+
   /** Membership or records changed: recompute the routes; sessions follow the advertiser used. */
   private void updateRoutes() {
     if (routes.update(members.all())) {
       sessions.refreshAllowedIps();
     }
+  }
+
+  /** The CA bundle trusted now. */
+  public TrustBundle trust() {
+    return trust.current();
+  }
+
+  /**
+   * Trusts {@code next} from now on (a reload of {@code pki.ca}; the caller checked that it still
+   * trusts this node's own certificate). Members of a newly trusted CA are accepted at once; members
+   * whose certificates no longer verify lose their membership, their sessions and their records,
+   * as a revocation would end them. Returns the names of the members ended.
+   */
+  public List<String> replaceTrust(TrustBundle next) {
+    return onGossipThread(() -> {
+      Map<NodeId, String> names = new java.util.HashMap<>();
+      for (MeshDirectory.Member m : members.all()) {
+        names.put(m.id(), m.name());
+      }
+      trust.replace(next);
+      List<String> ended = new ArrayList<>();
+      for (NodeId id : gossip.dropDistrusted()) { // memberDistrusted closed each one's session
+        ended.add(names.getOrDefault(id, id.toString()));
+      }
+      for (NodeIdentity dropped : channel.revalidate()) { // peers gossip did not know yet
+        NodeId id = NodeId.of(dropped.x25519PublicKey());
+        sessions.close(id);
+        if (!ended.contains(dropped.name())) {
+          ended.add(dropped.name());
+        }
+        endMember(id);
+      }
+      return ended;
+    });
   }
 
   /** Hands a CA-signed revocation to gossip; false when it does not verify or is known already. */
@@ -444,7 +538,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       post(() -> {
         NodeId id = NodeId.of(peer.x25519PublicKey());
         introduce(id, address);
-        boolean lighthouse = settings.lighthouses().contains(address);
+        boolean lighthouse = lighthouses.contains(address);
         if (lighthouse && !id.equals(lighthouseIds.put(address, id))) {
           gossip.join(List.of(id)); // (re)registered: pull the cluster's state from it
           pingLighthouse(address, id);
@@ -544,15 +638,15 @@ public final class Mesh implements ControlHandler, AutoCloseable {
 
     @Override
     public void memberRevoked(NodeId id) {
-      MeshDirectory.Member m = members.get(id);
-      members.remove(id);
-      memberCertificates.remove(id);
-      sessions.close(id);
-      if (m != null) {
-        channel.forget(m.identity());
-      }
-      updateRoutes();
+      MeshDirectory.Member m = endMember(id);
       LOG.log(System.Logger.Level.INFO, "member " + (m == null ? id : m.name()) + " revoked: its sessions are closed");
+    }
+
+    @Override
+    public void memberDistrusted(NodeId id) {
+      MeshDirectory.Member m = endMember(id);
+      LOG.log(System.Logger.Level.INFO, "member " + (m == null ? id : m.name())
+          + ": its CA is no longer trusted (pki.ca): its sessions are closed");
     }
 
     @Override
@@ -564,6 +658,22 @@ public final class Mesh implements ControlHandler, AutoCloseable {
         updateRoutes();
       }
     }
+  }
+
+  /**
+   * A member revoked or no longer trusted: out of the directory, the channel and the routes, its
+   * session closed. Returns its entry as it was (null when unknown). Gossip thread.
+   */
+  private MeshDirectory.Member endMember(NodeId id) {
+    MeshDirectory.Member m = members.get(id);
+    members.remove(id);
+    memberCertificates.remove(id);
+    sessions.close(id);
+    if (m != null) {
+      channel.forget(m.identity());
+    }
+    updateRoutes();
+    return m;
   }
 
   private static NodeRecord decode(Record r) {
@@ -821,7 +931,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
         channel.hello(k.address()); // alone: the members of the last run may still be there
       }
     }
-    for (InetSocketAddress lh : settings.lighthouses()) {
+    for (InetSocketAddress lh : lighthouses) {
       NodeId id = lighthouseIds.get(lh);
       MemberState s = id == null ? null : gossip.stateOf(id);
       if (id == null || s == null || !s.equals(MemberState.ALIVE) && !s.equals(MemberState.SUSPECT)

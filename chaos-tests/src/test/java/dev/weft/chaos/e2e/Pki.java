@@ -12,9 +12,12 @@ import java.nio.file.Path;
 /** A CA and node certificates made with the weft CLI (in-process), as a user would make them. */
 final class Pki {
     private final Path dir;
+    /** {@code pki.ca} as the configurations written say it (YAML). */
+    private final String caFiles;
 
-    private Pki(Path dir) {
+    private Pki(Path dir, String caFiles) {
         this.dir = dir;
+        this.caFiles = caFiles;
     }
 
     static Pki create(Path dir) {
@@ -23,13 +26,28 @@ final class Pki {
 
     /** A CA with more {@code weft ca init} options (e.g. {@code --subnets 198.51.100.0/24}). */
     static Pki create(Path dir, String... caOptions) {
-        Pki pki = new Pki(dir);
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("ca", "init", "--name", "lab", "--networks",
+        return named(dir, "lab", caOptions);
+    }
+
+    /** A CA called {@code caName} (a second network's, to be trusted beside the first). */
+    static Pki named(Path dir, String caName, String... caOptions) {
+        Pki pki = new Pki(dir, "ca.crt");
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("ca", "init", "--name", caName, "--networks",
                 "100.64.0.0/10,fd00:77::/48", "--out-crt", dir.resolve("ca.crt").toString(), "--out-key",
                 dir.resolve("ca.key").toString()));
         args.addAll(java.util.List.of(caOptions));
         pki.weft(args.toArray(String[]::new));
         return pki;
+    }
+
+    /** The same CA, with configurations that trust {@code caFiles} ({@code pki.ca} in YAML, e.g. {@code [ca.crt, /x/ca.crt]}). */
+    Pki trusting(String caFiles) {
+        return new Pki(dir, caFiles);
+    }
+
+    /** The CA's certificate. */
+    Path caCertificate() {
+        return dir.resolve("ca.crt");
     }
 
     /** As {@link #node(String, String)}, allowed to advertise {@code subnets}. */
@@ -67,7 +85,7 @@ final class Pki {
     /** Writes {@code <name>.yml} with the PKI files and the given extra YAML; returns its path. */
     Path config(String name, String yaml) {
         Path file = dir.resolve(name + ".yml");
-        String pki = "pki: {ca: ca.crt, cert: " + name + ".crt, key: " + name + ".key}\n";
+        String pki = "pki: {ca: " + caFiles + ", cert: " + name + ".crt, key: " + name + ".key}\n";
         try {
             Files.writeString(file, pki + yaml);
             // weft node refuses a config that group or others can read (it may hold keys)

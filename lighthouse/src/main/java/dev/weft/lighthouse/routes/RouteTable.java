@@ -59,6 +59,11 @@ public final class RouteTable {
       localNetworks = List.copyOf(localNetworks);
     }
 
+    /** The same policy with another {@code routes.accept} (a reload). */
+    public Policy withAccept(boolean all, List<IpPrefix> only) {
+      return new Policy(all, only, localNetworks, exitNode);
+    }
+
     /** Without an exit node: default routes are refused from everyone. */
     public Policy(boolean acceptAll, List<IpPrefix> acceptOnly, List<IpPrefix> localNetworks) {
       this(acceptAll, acceptOnly, localNetworks, null);
@@ -103,7 +108,8 @@ public final class RouteTable {
   }
 
   private final NodeId self;
-  private final Policy policy;
+  /** Replaced by a reload of {@code routes.accept}; read by {@link #update} (both on the caller's thread). */
+  private volatile Policy policy;
   private final Installer installer;
   private final Set<IpPrefix> installed = new HashSet<>();
   private final Set<String> refusalsLogged = new HashSet<>();
@@ -122,11 +128,25 @@ public final class RouteTable {
     this.installer = installer;
   }
 
+  /** The policy in force. */
+  public Policy policy() {
+    return policy;
+  }
+
+  /**
+   * Decides by {@code next} from the next {@link #update} on (which then installs what it newly
+   * accepts and removes what it no longer does); call on the thread that calls {@code update}.
+   */
+  public void usePolicy(Policy next) {
+    this.policy = next;
+  }
+
   /**
    * Recomputes from the members' records, installs and removes kernel routes to match, and
    * returns whether the member used for any prefix changed (sessions' allowed IPs follow).
    */
   public boolean update(Collection<MeshDirectory.Member> members) {
+    Policy policy = this.policy;
     Map<IpPrefix, List<MeshDirectory.Member>> advertisers = new LinkedHashMap<>();
     List<Route> out = new ArrayList<>();
     for (MeshDirectory.Member m : members) {

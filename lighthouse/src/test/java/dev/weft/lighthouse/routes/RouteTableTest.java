@@ -127,6 +127,32 @@ class RouteTableTest {
   }
 
   @Test
+  void anotherPolicyTakesEffectAtTheNextUpdateRemovingAndInstallingRoutes() throws Exception {
+    NodeId self = NodeId.of(NodeKeys.generate(RANDOM).x25519Public());
+    var a = member("a", 3, MemberState.ALIVE, List.of("198.51.100.0/24", "203.0.113.0/24"),
+        List.of("198.51.100.0/24", "203.0.113.0/24"));
+    RouteTable t = new RouteTable(self, RouteTable.Policy.ALL, installer);
+    t.update(List.of(a));
+    assertEquals(Set.of("+198.51.100.0/24", "+203.0.113.0/24"), Set.copyOf(kernel));
+    kernel.clear();
+    t.usePolicy(t.policy().withAccept(false, List.of()));
+    assertTrue(t.update(List.of(a)), "the member used for the prefixes changed: none now");
+    assertEquals(Set.of("-198.51.100.0/24", "-203.0.113.0/24"), Set.copyOf(kernel));
+    assertTrue(t.all().stream().allMatch(r -> r.state() == RouteTable.State.REFUSED && r.reason().equals("routes.accept is false")));
+    assertNull(t.viaFor(InetAddress.getByName("198.51.100.7")));
+    assertEquals(List.of(), t.routedVia(a.id()));
+    kernel.clear();
+    t.usePolicy(t.policy().withAccept(false, List.of(p("203.0.113.0/24"))));
+    t.update(List.of(a));
+    assertEquals(List.of("+203.0.113.0/24"), kernel);
+    assertEquals(List.of(p("203.0.113.0/24")), t.routedVia(a.id()));
+    kernel.clear();
+    t.usePolicy(t.policy().withAccept(true, List.of()));
+    t.update(List.of(a));
+    assertEquals(List.of("+198.51.100.0/24"), kernel, "the one still installed stays");
+  }
+
+  @Test
   void aDefaultRouteIsTakenOnlyFromTheExitNodeAndOnlyWhenItsCertificateAllowsIt() throws Exception {
     NodeId self = NodeId.of(NodeKeys.generate(RANDOM).x25519Public());
     var exit = member("exit", 2, MemberState.ALIVE, List.of("0.0.0.0/0", "::/0"), List.of("0.0.0.0/0", "::/0"));

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 /** {@code weft reload [--dev DEV]}: the running node reads its configuration file again. */
 @Command(name = "reload", mixinStandardHelpOptions = true,
         description = {"Make a running node read its configuration file again and apply what changed.",
-            "Sessions stay up. Applied at once: pki.blocklist and pki.revocations (additions: sessions to newly revoked members end), wireguard.peers (added, changed, removed), routes.advertise and dns.records (published to the mesh), dns.upstreams and dns.forward, logging.level. Any other change needs a restart: the reload is refused with the keys and the node keeps its configuration, as it does when the file is broken. SIGHUP to the node does the same (systemctl reload)."},
+            "Sessions stay up. Applied at once: pki.ca (added CAs trusted; members of removed CAs end; refused if the bundle is broken or does not trust this node), pki.blocklist and pki.revocations (additions: sessions to newly revoked members end), wireguard.peers (added, changed, removed), routes.advertise and dns.records (published to the mesh), routes.accept (routes judged again: uninstalled or installed at once), lighthouse.hosts (new ones joined, removed ones no longer used), dns.upstreams and dns.forward, logging.level. Any other change needs a restart: the reload is refused with the keys and the node keeps its configuration, as it does when the file is broken. SIGHUP to the node does the same (systemctl reload)."},
         footer = {"", "Examples:", "  weft reload", "  weft reload --dev weft1",
             "  weft reload --config /etc/weft/office.yml   (the node's admin.socket, as systemd's ExecReload does)"})
 public final class ReloadCommand implements Callable<Integer> {

@@ -122,6 +122,16 @@ final class MeshReport {
       control.put(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
     }
     status.put("endpoint_changes", mesh.sessionEvents().endpointChanges());
+    ArrayNode lighthouses = status.putArray("lighthouses"); // lighthouse.hosts as in force (reload changes them)
+    for (var e : mesh.lighthouses().entrySet()) {
+      ObjectNode o = lighthouses.addObject();
+      o.put("address", StatusReport.endpoint(e.getKey()));
+      if (e.getValue() == null) {
+        o.putNull("name"); // not answered yet
+      } else {
+        o.put("name", e.getValue());
+      }
+    }
   }
 
   /** {@code {"routes": [{prefix, via, state, reason}, ...]}}: what members advertise and what this node does with it. */

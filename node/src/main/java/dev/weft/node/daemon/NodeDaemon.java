@@ -179,7 +179,7 @@ public final class NodeDaemon implements AutoCloseable {
             if (config.metrics().enabled()) {
                 metrics = services.add(startMetrics(config, dataplane, mesh, dns));
             }
-            Reloader reloader = new Reloader(config, dataplane, mesh, dns, pki.trust(), pki.revocations());
+            Reloader reloader = new Reloader(config, dataplane, mesh, dns, pki.certificate(), pki.revocations());
             NodeDaemon node = new NodeDaemon(identity, dataplane, List.copyOf(addresses), services, mesh, metrics,
                     reloader, source);
             // last: the socket answers only for a node that exists and is complete
@@ -328,7 +328,7 @@ public final class NodeDaemon implements AutoCloseable {
         }
     }
 
-    private static java.net.InetSocketAddress resolve(HostPort h, String key) throws NodeStartException {
+    static java.net.InetSocketAddress resolve(HostPort h, String key) throws NodeStartException {
         try {
             return h.resolve();
         } catch (UnknownHostException e) {

@@ -8,6 +8,7 @@ import dev.weft.certs.NodeIdentity;
 import dev.weft.certs.Revocation;
 import dev.weft.certs.RevocationSet;
 import dev.weft.certs.TrustBundle;
+import dev.weft.certs.WeftCertificate;
 import dev.weft.dataplane.Dataplane;
 import dev.weft.dataplane.wireguard.IpPrefix;
 import dev.weft.gossip.NodeId;
@@ -30,8 +31,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Applies a changed configuration to a running node without dropping its sessions: revocations
- * and blocklist entries, static peers, DNS upstreams and forwards, the log level. Everything is checked before
+ * Applies a changed configuration to a running node without dropping its sessions: the CA bundle,
+ * revocations and blocklist entries, static peers, DNS upstreams and forwards, the log level. Everything is checked before
  * anything is touched; a change to a key that only takes effect at start refuses the whole
  * reload with a one-line reason, and the running configuration stays as it was.
  */
@@ -42,7 +43,6 @@ final class Reloader {
     private static final String RESTART = "needs a restart";
     private static final String MESH = "needs a restart (the mesh takes it only at start)";
     private static final List<AtStart> AT_START = List.of(
-            new AtStart("pki.ca", NodeConfig::caFiles, RESTART),
             new AtStart("pki.cert", NodeConfig::certFile, RESTART),
             new AtStart("pki.key", NodeConfig::keyFile, RESTART),
             new AtStart("listen.port", NodeConfig::listenPort, RESTART),
@@ -52,9 +52,7 @@ final class Reloader {
             new AtStart("state_dir", NodeConfig::stateDir, RESTART),
             new AtStart("advertise_addrs", NodeConfig::advertiseAddrs, MESH),
             new AtStart("lighthouse.am_lighthouse", c -> c.lighthouse().amLighthouse(), MESH),
-            new AtStart("lighthouse.hosts", c -> c.lighthouse().hosts(), MESH),
             new AtStart("relay", NodeConfig::relay, MESH),
-            new AtStart("routes.accept", c -> List.of(c.routes().acceptAll(), c.routes().acceptOnly()), MESH),
             new AtStart("routes.exit_node", c -> c.routes().exitNode(), MESH),
             new AtStart("dns.configure_host", c -> c.dns().configureHost(), RESTART),
             new AtStart("dns.enabled", c -> c.dns().enabled(), RESTART),
@@ -67,18 +65,21 @@ final class Reloader {
     private final Dataplane dataplane;
     private final Mesh mesh;
     private final DnsServer dns;
-    private final TrustBundle trust;
+    private final WeftCertificate ownCertificate;
     private final RevocationSet revocations;
     private final Digests startDigests;
     private NodeConfig running;
     private Set<String> blocklist;
 
-    Reloader(NodeConfig config, Dataplane dataplane, Mesh mesh, DnsServer dns, TrustBundle trust, RevocationSet revocations) {
+    static final String REFUSED = "reload refused, nothing was changed: ";
+
+    Reloader(NodeConfig config, Dataplane dataplane, Mesh mesh, DnsServer dns, WeftCertificate ownCertificate,
+             RevocationSet revocations) {
         this.running = config;
         this.dataplane = dataplane;
         this.mesh = mesh;
         this.dns = dns;
-        this.trust = trust;
+        this.ownCertificate = ownCertificate;
         this.revocations = revocations;
         this.startDigests = Digests.of(config);
         this.blocklist = blocklistEntries(config.blocklistFile());
@@ -103,13 +104,15 @@ final class Reloader {
         }
         refused.addAll(startDigests.changed(Digests.of(next)));
         if (!refused.isEmpty()) {
-            throw new IllegalArgumentException("reload refused, nothing was changed: " + String.join("; ", refused));
+            throw new IllegalArgumentException(REFUSED + String.join("; ", refused));
         }
         // check every file before touching anything
+        CaBundleChange ca = CaBundleChange.plan(next, mesh.trust(), ownCertificate, java.time.Instant.now());
+        TrustBundle trust = ca.bundle();
         try {
             NodeDaemon.revocations(next, trust);
         } catch (NodeStartException e) {
-            throw new IllegalArgumentException("reload refused, nothing was changed: " + e.getMessage());
+            throw new IllegalArgumentException(REFUSED + e.getMessage());
         }
         List<Revocation> nextRevocations = new ArrayList<>();
         for (Path f : next.revocationFiles()) {
@@ -117,6 +120,17 @@ final class Reloader {
                 nextRevocations.addAll(Revocation.load(f));
             } catch (CertsException e) {
                 throw new IllegalArgumentException("reload refused, nothing was changed: pki.revocations: " + e.getMessage());
+            }
+        }
+        List<java.net.InetSocketAddress> nextLighthouses = null;
+        if (!next.lighthouse().hosts().equals(running.lighthouse().hosts())) {
+            nextLighthouses = new ArrayList<>();
+            for (int i = 0; i < next.lighthouse().hosts().size(); i++) {
+                try {
+                    nextLighthouses.add(NodeDaemon.resolve(next.lighthouse().hosts().get(i), "lighthouse.hosts[" + i + "]"));
+                } catch (NodeStartException e) {
+                    throw new IllegalArgumentException(REFUSED + e.getMessage());
+                }
             }
         }
         Set<String> nextBlocklist = blocklistEntries(next.blocklistFile());
@@ -141,6 +155,14 @@ final class Reloader {
 
         List<String> applied = new ArrayList<>();
         List<String> notices = new ArrayList<>();
+        if (ca.changes()) { // first: revocations below may come from a CA trusted only now
+            List<String> ended = mesh.replaceTrust(trust);
+            applied.add(ca.describe());
+            if (!ended.isEmpty()) {
+                applied.add("sessions to " + count(ended.size(), "member", "members") + " of a CA no longer trusted ended: "
+                        + String.join(", ", ended));
+            }
+        }
         Set<String> added = new LinkedHashSet<>(nextBlocklist);
         added.removeAll(blocklist);
         Set<String> removed = new LinkedHashSet<>(blocklist);
@@ -181,6 +203,19 @@ final class Reloader {
                 applied.add("sessions to " + count(ended, "revoked member", "revoked members") + " ended");
             }
         }
+        if (nextLighthouses != null) {
+            List<java.net.InetSocketAddress> before = new ArrayList<>(mesh.lighthouses().keySet());
+            mesh.useLighthouses(nextLighthouses);
+            int addedHosts = 0;
+            for (java.net.InetSocketAddress a : nextLighthouses) {
+                addedHosts += before.contains(a) ? 0 : 1;
+            }
+            int removedHosts = 0;
+            for (java.net.InetSocketAddress a : before) {
+                removedHosts += nextLighthouses.contains(a) ? 0 : 1;
+            }
+            applied.add("lighthouse.hosts: " + addedHosts + " added, " + removedHosts + " removed");
+        }
         String peers = applyPeers(running.peers(), next.peers());
         if (peers != null) {
             applied.add(peers);
@@ -198,6 +233,19 @@ final class Reloader {
                 throw new IllegalArgumentException("reload refused: routes.advertise and dns.records: " + e.getMessage());
             }
             applied.add("routes.advertise and dns.records: published to the mesh");
+        }
+        if (next.routes().acceptAll() != running.routes().acceptAll()
+                || !next.routes().acceptOnly().equals(running.routes().acceptOnly())) {
+            int installed = 0;
+            int refusedRoutes = 0;
+            for (var r : mesh.acceptRoutes(next.routes().acceptAll(), next.routes().acceptOnly())) {
+                if (r.state() == dev.weft.lighthouse.routes.RouteTable.State.INSTALLED) {
+                    installed++;
+                } else if (r.state() == dev.weft.lighthouse.routes.RouteTable.State.REFUSED) {
+                    refusedRoutes++;
+                }
+            }
+            applied.add("routes.accept: routes re-evaluated (" + installed + " installed, " + refusedRoutes + " refused)");
         }
         if (!next.logging().level().equals(running.logging().level())) {
             dev.weft.node.logging.Logging.setLevel(next.logging().level());
@@ -304,21 +352,14 @@ final class Reloader {
         return out;
     }
 
-    /** SHA-256 of the CA, certificate and key files: the same paths with other contents also need a restart. */
-    private record Digests(List<byte[]> ca, byte[] cert, byte[] key) {
+    /** SHA-256 of the certificate and key files: the same paths with other contents also need a restart. */
+    private record Digests(byte[] cert, byte[] key) {
         static Digests of(NodeConfig c) {
-            List<byte[]> ca = new ArrayList<>();
-            for (Path p : c.caFiles()) {
-                ca.add(digest(p));
-            }
-            return new Digests(ca, digest(c.certFile()), digest(c.keyFile()));
+            return new Digests(digest(c.certFile()), digest(c.keyFile()));
         }
 
         List<String> changed(Digests next) {
             List<String> out = new ArrayList<>();
-            if (ca.size() != next.ca.size() || !allEqual(ca, next.ca)) {
-                out.add("pki.ca: the CA file changed, " + RESTART);
-            }
             if (!Arrays.equals(cert, next.cert)) {
                 out.add("pki.cert: the certificate file changed, " + RESTART);
             }
@@ -326,15 +367,6 @@ final class Reloader {
                 out.add("pki.key: the key file changed, " + RESTART);
             }
             return out;
-        }
-
-        private static boolean allEqual(List<byte[]> a, List<byte[]> b) {
-            for (int i = 0; i < a.size(); i++) {
-                if (!Arrays.equals(a.get(i), b.get(i))) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         private static byte[] digest(Path p) {
