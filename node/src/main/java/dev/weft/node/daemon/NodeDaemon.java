@@ -162,7 +162,7 @@ public final class NodeDaemon implements AutoCloseable {
                     dataplane.removeRoute(new IpPrefix(prefix.network().inetAddress(), prefix.length()));
                 }
             };
-            Mesh mesh = services.add(Mesh.start(meshSettings(config, keys, pki, installer), dataplane.device(),
+            Mesh mesh = services.add(Mesh.start(meshSettings(config, keys, pki, installer, dataplane.udp().port()), dataplane.device(),
                     (bytes, to) -> dataplane.sendDatagram(Unpooled.wrappedBuffer(bytes), to), identity,
                     dataplane.relayForwarder(), config.relay().useRelays() ? dataplane.relayClients() : null));
             control.target = mesh;
@@ -216,8 +216,9 @@ public final class NodeDaemon implements AutoCloseable {
         return "cannot set up interface " + config.tunDev() + " and UDP port " + config.listenPort() + ": " + reason;
     }
 
-    private static Mesh.Settings meshSettings(NodeConfig config, NodeKeys keys, Pki pki, RouteTable.Installer installer)
-            throws NodeStartException {
+    /** @param boundPort the UDP port the socket got: {@code listen.port}, or the kernel's choice for port 0 */
+    private static Mesh.Settings meshSettings(NodeConfig config, NodeKeys keys, Pki pki, RouteTable.Installer installer,
+                                              int boundPort) throws NodeStartException {
         List<java.net.InetSocketAddress> lighthouses = new ArrayList<>();
         List<HostPort> hosts = config.lighthouse().hosts();
         for (int i = 0; i < hosts.size(); i++) {
@@ -239,7 +240,7 @@ public final class NodeDaemon implements AutoCloseable {
         RouteTable.Policy policy = new RouteTable.Policy(config.routes().acceptAll(), config.routes().acceptOnly(), local,
                 config.routes().exitNode().orElse(null));
         return new Mesh.Settings(keys, pki.certificate(), pki.trust(), pki.revocations(), config.lighthouse().amLighthouse(),
-                config.relay().amRelay(), lighthouses, advertised, true, config.listenPort(), config.tunDev(),
+                config.relay().amRelay(), lighthouses, advertised, true, boundPort, config.tunDev(),
                 config.stateDir(), sessionIdle(System.getenv(SESSION_IDLE_VARIABLE)), GossipConfig.defaults(),
                 config.routes().advertise(), policy, installer,
                 dev.weft.node.dns.DnsRecordCodec.encode(config.dns().records()), config.relay().useRelays());

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * session of the members it signed; a bundle that is broken, empty or no longer trusts the node's
  * own certificate changes nothing), {@code routes.accept} (re-evaluated at once: kernel routes
  * removed and installed), {@code lighthouse.hosts} (a lighthouse added is joined, one removed is no
- * longer used while the member and its session stay).
+ * longer used while the member and its session stay). And, with the same nodes, that a member on
+ * {@code listen.port: 0} publishes the port the kernel gave it, so others accept its record.
  */
 class ReloadMeshTest {
     @TempDir
@@ -140,6 +141,23 @@ class ReloadMeshTest {
             assertEquals(List.of("routes.accept: routes re-evaluated (1 installed, 0 refused)"), applied(s.reload()));
             assertTrue(kernelRoute().contains("dev wtrls0"), kernelRoute());
             assertTrue(alive(s, "r"), "r stays a member throughout");
+        }
+        assertEquals("", kernelRoute());
+    }
+
+    @Test
+    void aMemberOnListenPortZeroPublishesThePortItGotAndItsRoutesArrive() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "skipped: a node needs root for its TUN interface");
+        int port = freePort();
+        Path sFile = dir.resolve("s0.yml");
+        Path rFile = dir.resolve("r0.yml");
+        write(sFile, "s", "[one.crt]", port, "lighthouse: {am_lighthouse: true}\n");
+        write(rFile, "r", "[one.crt]", 0, "lighthouse: {hosts: ['127.0.0.1:" + port + "']}\nroutes: {advertise: [" + ROUTE + "]}\n");
+        try (NodeDaemon s = start(sFile); NodeDaemon r = start(rFile)) {
+            int bound = r.dataplane().udp().port();
+            assertTrue(bound > 0, "the kernel chose a port");
+            await(() -> routeState(s).equals("installed"), "s takes r's record and installs its route");
+            assertTrue(r.mesh().self().record().toString().contains(":" + bound), r.mesh().self().record().toString());
         }
         assertEquals("", kernelRoute());
     }
