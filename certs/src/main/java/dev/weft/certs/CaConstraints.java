@@ -1,5 +1,6 @@
 package dev.weft.certs;
 
+import dev.weft.ip.IpPrefix;
 import java.util.List;
 import java.util.Optional;
 

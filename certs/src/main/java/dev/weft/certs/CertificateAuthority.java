@@ -1,5 +1,6 @@
 package dev.weft.certs;
 
+import dev.weft.ip.IpPrefix;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.SecureRandom;

@@ -1,5 +1,6 @@
 package dev.weft.certs;
 
+import dev.weft.ip.IpPrefix;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;

@@ -1,7 +1,10 @@
 package dev.weft.certs;
 
+import dev.weft.ip.IpPrefix;
+import dev.weft.ip.IpPrefixException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1EncodableVector;
@@ -47,7 +50,7 @@ final class WeftExtensions {
   static ASN1Encodable prefixes(List<IpPrefix> values) {
     ASN1EncodableVector v = new ASN1EncodableVector();
     for (IpPrefix p : values) {
-      v.add(new DEROctetString(p.encode()));
+      v.add(new DEROctetString(encode(p)));
     }
     return new DERSequence(v);
   }
@@ -69,9 +72,32 @@ final class WeftExtensions {
       if (!(e instanceof ASN1OctetString o)) {
         throw new CertsException("malformed weft extension: expected prefixes");
       }
-      out.add(IpPrefix.decode(o.getOctets()));
+      out.add(decodePrefix(o.getOctets()));
     }
     return List.copyOf(out);
+  }
+
+  /** Address bytes followed by the prefix length: 5 or 17 bytes. */
+  static byte[] encode(IpPrefix p) {
+    byte[] address = p.address();
+    byte[] out = Arrays.copyOf(address, address.length + 1);
+    out[address.length] = (byte) p.length();
+    return out;
+  }
+
+  static IpPrefix decodePrefix(byte[] encoded) throws CertsException {
+    if (encoded.length != 5 && encoded.length != 17) {
+      throw new CertsException("malformed prefix in certificate extension");
+    }
+    int length = encoded[encoded.length - 1] & 0xff;
+    if (length > (encoded.length - 1) * 8) {
+      throw new CertsException("malformed prefix length in certificate extension");
+    }
+    try {
+      return new IpPrefix(Arrays.copyOf(encoded, encoded.length - 1), length);
+    } catch (IpPrefixException e) { // an IPv4-mapped address: the CA tool never signs one
+      throw new CertsException("malformed prefix in certificate extension: " + e.getMessage());
+    }
   }
 
   static byte[] decodeOctets(byte[] extnValue, int length) throws CertsException {

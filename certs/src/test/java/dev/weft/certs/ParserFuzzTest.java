@@ -1,5 +1,6 @@
 package dev.weft.certs;
 
+import dev.weft.ip.IpPrefix;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import net.jqwik.api.Arbitraries;

@@ -1,5 +1,6 @@
 package dev.weft.certs;
 
+import dev.weft.ip.IpPrefix;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,11 +15,7 @@ final class TestPki {
   private TestPki() {}
 
   static IpPrefix p(String s) {
-    try {
-      return IpPrefix.parse(s);
-    } catch (CertsException e) {
-      throw new IllegalArgumentException(e);
-    }
+    return IpPrefix.parse(s);
   }
 
   static CertificateAuthority ca(String name) throws CertsException {

@@ -7,10 +7,10 @@ import dev.weft.dataplane.relay.RelayForwarder;
 import dev.weft.dataplane.tun.TunDevice;
 import dev.weft.dataplane.udp.UdpCounters;
 import dev.weft.dataplane.udp.UdpEndpoint;
-import dev.weft.dataplane.wireguard.IpPrefix;
 import dev.weft.dataplane.wireguard.PacketSink;
 import dev.weft.dataplane.wireguard.WireGuardClock;
 import dev.weft.dataplane.wireguard.WireGuardDevice;
+import dev.weft.ip.IpPrefix;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -178,12 +178,12 @@ public final class Dataplane implements PacketSink, AutoCloseable {
 
     /** Adds (or replaces) a kernel route to {@code prefix} through the TUN interface. */
     public void addRoute(IpPrefix prefix) {
-        netlink.replaceRoute(linkIndex, prefix.address(), prefix.length());
+        netlink.replaceRoute(linkIndex, prefix.inetAddress(), prefix.length());
     }
 
     /** Removes the kernel route to {@code prefix} through the TUN interface. */
     public void removeRoute(IpPrefix prefix) {
-        netlink.deleteRoute(linkIndex, prefix.address(), prefix.length());
+        netlink.deleteRoute(linkIndex, prefix.inetAddress(), prefix.length());
     }
 
     @Override

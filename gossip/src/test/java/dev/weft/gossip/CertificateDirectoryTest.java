@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.certs.CaConstraints;
 import dev.weft.certs.CertificateAuthority;
-import dev.weft.certs.IpPrefix;
 import dev.weft.certs.NodeKeys;
 import dev.weft.certs.Revocation;
 import dev.weft.certs.RevocationSet;
 import dev.weft.certs.TrustAnchors;
 import dev.weft.certs.TrustBundle;
 import dev.weft.certs.WeftCertificate;
+import dev.weft.ip.IpPrefix;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

@@ -22,12 +22,12 @@ import java.time.Duration;
 import java.time.Instant;
 import dev.weft.certs.CaConstraints;
 import dev.weft.certs.CertificateAuthority;
-import dev.weft.certs.IpPrefix;
 import dev.weft.certs.NodeKeys;
 import dev.weft.certs.Revocation;
 import dev.weft.certs.RevocationSet;
 import dev.weft.certs.TrustBundle;
 import dev.weft.certs.WeftCertificate;
+import dev.weft.ip.IpPrefix;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

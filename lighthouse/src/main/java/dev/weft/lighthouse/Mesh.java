@@ -20,6 +20,7 @@ import dev.weft.gossip.MemberState;
 import dev.weft.gossip.NodeId;
 import dev.weft.gossip.PersistedState;
 import dev.weft.gossip.Record;
+import dev.weft.ip.IpPrefix;
 import dev.weft.lighthouse.channel.ChannelKind;
 import dev.weft.lighthouse.channel.ChannelListener;
 import dev.weft.lighthouse.channel.ControlChannel;
@@ -89,7 +90,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
                          boolean amLighthouse, boolean amRelay, List<InetSocketAddress> lighthouses,
                          List<InetSocketAddress> advertiseAddrs, boolean localCandidates, int listenPort,
                          String overlayInterface, Path stateDir, Duration sessionIdle, GossipConfig gossip,
-                         List<dev.weft.certs.IpPrefix> advertiseRoutes, RouteTable.Policy routePolicy,
+                         List<IpPrefix> advertiseRoutes, RouteTable.Policy routePolicy,
                          RouteTable.Installer routeInstaller, byte[] dnsRecords, boolean useRelays) {
     public Settings {
       lighthouses = List.copyOf(lighthouses);
@@ -140,7 +141,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
   private final dev.weft.lighthouse.discovery.MappingObserver mapping = new dev.weft.lighthouse.discovery.MappingObserver();
   private volatile NodeRecord.Mapping ourMapping = NodeRecord.Mapping.UNKNOWN;
   /** What the record advertises: from the settings, then from reloads ({@link #republish}). */
-  private volatile List<dev.weft.certs.IpPrefix> advertised;
+  private volatile List<IpPrefix> advertised;
   private volatile byte[] dnsRecords;
   /** The node's socket, for the spare sockets of birthday probing; null without (tests). */
   private volatile dev.weft.dataplane.udp.UdpEndpoint udp;
@@ -215,10 +216,10 @@ public final class Mesh implements ControlHandler, AutoCloseable {
     RouteTable.Installer installer = settings.routeInstaller();
     this.routes = new RouteTable(self, settings.routePolicy(), installer != null ? installer : new RouteTable.Installer() {
       @Override
-      public void install(dev.weft.certs.IpPrefix prefix) {}
+      public void install(IpPrefix prefix) {}
 
       @Override
-      public void remove(dev.weft.certs.IpPrefix prefix) {}
+      public void remove(IpPrefix prefix) {}
     });
     sessions.useRoutes(routes);
     this.store = settings.stateDir() == null ? null : new StateStore(settings.stateDir());
@@ -271,7 +272,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
    * and gossip spreads it; sessions are not touched. Throws IllegalArgumentException when the
    * record would exceed its bounds (nothing changes then).
    */
-  public void republish(List<dev.weft.certs.IpPrefix> routes, byte[] dns) {
+  public void republish(List<IpPrefix> routes, byte[] dns) {
     new NodeRecord(published, Set.of(), fingerprint, routes, dns); // the bounds, checked before anything moves
     onGossipThread(() -> {
       advertised = List.copyOf(routes);
@@ -883,10 +884,8 @@ public final class Mesh implements ControlHandler, AutoCloseable {
 
   /** Whether {@code address} lies outside every overlay network of this node (so it may carry a path). */
   private boolean underlay(InetSocketAddress address) {
-    byte[] a = address.getAddress().getAddress();
-    dev.weft.certs.IpPrefix host = new dev.weft.certs.IpPrefix(a, a.length * 8);
-    for (dev.weft.certs.IpPrefix overlay : selfIdentity.ips()) {
-      if (overlay.containsAddress(host)) {
+    for (IpPrefix overlay : selfIdentity.ips()) {
+      if (overlay.contains(address.getAddress())) {
         return false;
       }
     }

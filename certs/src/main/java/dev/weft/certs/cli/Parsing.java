@@ -1,7 +1,8 @@
 package dev.weft.certs.cli;
 
 import dev.weft.certs.CertsException;
-import dev.weft.certs.IpPrefix;
+import dev.weft.ip.IpPrefix;
+import dev.weft.ip.IpPrefixException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +18,7 @@ final class Parsing {
       }
       try {
         out.add(IpPrefix.parse(v));
-      } catch (CertsException e) {
+      } catch (IpPrefixException e) {
         throw new CertsException(option + ": " + e.getMessage());
       }
     }

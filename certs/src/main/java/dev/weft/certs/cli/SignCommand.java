@@ -4,11 +4,11 @@ import dev.weft.certs.CaKeyFile;
 import dev.weft.certs.CertificateAuthority;
 import dev.weft.certs.CertsException;
 import dev.weft.certs.Durations;
-import dev.weft.certs.IpPrefix;
 import dev.weft.certs.NodeKeys;
 import dev.weft.certs.NodePublicKeys;
 import dev.weft.certs.SecureFiles;
 import dev.weft.certs.WeftCertificate;
+import dev.weft.ip.IpPrefix;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -130,7 +130,7 @@ final class SignCommand extends CertsCommand {
 
   private static int suggestedLength(IpPrefix host, WeftCertificate caCert) {
     for (IpPrefix network : caCert.constraints().networks().orElse(List.of())) {
-      if (network.containsAddress(host)) {
+      if (network.contains(host)) {
         return network.length();
       }
     }

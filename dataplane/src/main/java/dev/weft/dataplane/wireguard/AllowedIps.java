@@ -1,5 +1,6 @@
 package dev.weft.dataplane.wireguard;
 
+import dev.weft.ip.IpPrefix;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -26,9 +27,12 @@ final class AllowedIps {
     private volatile Node v4 = new Node();
     private volatile Node v6 = new Node();
 
-    /** Gives {@code prefix} to {@code peer}, taking it from any other peer that had it. */
+    /**
+     * Gives {@code prefix} to {@code peer}, taking it from any other peer that had it. Host bits
+     * are cleared first, as {@code wg} does: 10.1.2.3/8 is the entry 10.0.0.0/8.
+     */
     synchronized void insert(IpPrefix prefix, Peer peer) {
-        entries.put(prefix, peer);
+        entries.put(prefix.network(), peer);
         rebuild();
     }
 
@@ -36,7 +40,7 @@ final class AllowedIps {
     synchronized void replace(Peer peer, List<IpPrefix> prefixes) {
         entries.values().removeIf(p -> p == peer);
         for (IpPrefix prefix : prefixes) {
-            entries.put(prefix, peer);
+            entries.put(prefix.network(), peer);
         }
         rebuild();
     }
@@ -100,7 +104,7 @@ final class AllowedIps {
         Node newV6 = new Node();
         for (Map.Entry<IpPrefix, Peer> e : entries.entrySet()) {
             IpPrefix prefix = e.getKey();
-            byte[] bytes = prefix.address().getAddress();
+            byte[] bytes = prefix.address();
             Node node = bytes.length == 4 ? newV4 : newV6;
             for (int i = 0; i < prefix.length(); i++) {
                 int bit = (bytes[i >>> 3] >>> (7 - (i & 7))) & 1;

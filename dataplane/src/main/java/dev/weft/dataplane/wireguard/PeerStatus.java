@@ -1,5 +1,6 @@
 package dev.weft.dataplane.wireguard;
 
+import dev.weft.ip.IpPrefix;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;

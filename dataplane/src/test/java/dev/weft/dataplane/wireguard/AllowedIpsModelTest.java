@@ -3,6 +3,7 @@ package dev.weft.dataplane.wireguard;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.weft.dataplane.crypto.Curve25519;
+import dev.weft.ip.IpPrefix;
 import io.netty.buffer.ByteBuf;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -83,10 +84,10 @@ class AllowedIpsModelTest {
         for (int e : entries) {
             int size = (e & 1) == 0 ? 4 : 16;
             int length = (e >>> 1) % (size * 8 + 1);
-            IpPrefix prefix = new IpPrefix(address(near(e >>> 9, e >>> 3, size)), length);
+            IpPrefix prefix = IpPrefix.of(address(near(e >>> 9, e >>> 3, size)), length);
             Peer peer = peers.get((e >>> 5) % peers.size());
             table.insert(prefix, peer);
-            model.put(prefix, peer);
+            model.put(prefix.network(), peer); // the table keeps networks, as wg does
         }
         for (int l : lookups) {
             int size = (l & 1) == 0 ? 4 : 16;

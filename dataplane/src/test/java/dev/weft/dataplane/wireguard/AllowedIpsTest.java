@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.ip.IpPrefix;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -70,14 +71,25 @@ class AllowedIpsTest {
     }
 
     @Test
-    void prefixesAreCanonicalAndValidated() {
-        assertEquals("100.64.0.0/10", IpPrefix.parse("100.65.2.3/10").toString());
-        assertEquals(IpPrefix.parse("fd00::/8"), IpPrefix.parse("fd12:3456::1/8"));
+    void entriesAreNetworksAsWgMakesThem() throws Exception {
+        AllowedIps t = new AllowedIps();
+        t.insert(IpPrefix.parse("100.65.2.3/10"), p1);
+        t.insert(IpPrefix.parse("fd12:3456::1/8"), p1);
+        assertEquals(List.of(IpPrefix.parse("100.64.0.0/10"), IpPrefix.parse("fd00::/8")), t.prefixesOf(p1));
+        t.insert(IpPrefix.parse("100.64.0.0/10"), p2);
+        assertEquals(List.of(IpPrefix.parse("fd00::/8")), t.prefixesOf(p1), "one network, one owner");
+        t.replace(p3, List.of(IpPrefix.parse("fd00::77/8")));
+        assertEquals(List.of(), t.prefixesOf(p1));
+        assertSame(p3, t.lookup(ip("fd00::1")));
+    }
+
+    @Test
+    void prefixesAreValidated() {
         assertEquals(32, IpPrefix.parse("192.0.2.1").length());
         assertEquals(128, IpPrefix.parse("fd00::1").length());
         assertTrue(IpPrefix.parse("100.64.0.0/10").contains(InetAddress.getLoopbackAddress()) == false);
         for (String bad : new String[] {"", "100.64.0.0/33", "fd00::/129", "1.2.3", "example.com", "100.64.0.0/x",
-                "100.64.0.0/-1"}) {
+                "100.64.0.0/-1", "::ffff:100.64.0.1"}) {
             assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse(bad), bad);
         }
     }

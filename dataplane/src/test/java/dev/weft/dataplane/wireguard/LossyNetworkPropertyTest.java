@@ -2,6 +2,7 @@ package dev.weft.dataplane.wireguard;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.ip.IpPrefix;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.ip.IpPrefix;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -2,6 +2,7 @@ package dev.weft.dataplane.wireguard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.weft.ip.IpPrefix;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;

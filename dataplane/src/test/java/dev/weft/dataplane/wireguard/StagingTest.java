@@ -2,6 +2,7 @@ package dev.weft.dataplane.wireguard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.weft.ip.IpPrefix;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

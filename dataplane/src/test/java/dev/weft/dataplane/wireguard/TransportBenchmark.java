@@ -1,6 +1,7 @@
 package dev.weft.dataplane.wireguard;
 
 import dev.weft.dataplane.crypto.Curve25519;
+import dev.weft.ip.IpPrefix;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -1,5 +1,6 @@
 package dev.weft.lighthouse.discovery;
 
+import dev.weft.ip.IpPrefix;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InterfaceAddress;
@@ -19,8 +20,8 @@ public final class LocalAddresses {
   private LocalAddresses() {}
 
   /** The networks of the host's interfaces other than {@code overlayInterface} and loopback (for route overlap checks). */
-  public static List<dev.weft.certs.IpPrefix> networks(String overlayInterface) {
-    List<dev.weft.certs.IpPrefix> out = new ArrayList<>();
+  public static List<IpPrefix> networks(String overlayInterface) {
+    List<IpPrefix> out = new ArrayList<>();
     try {
       for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
         if (!nif.isUp() || nif.isLoopback() || nif.getName().equals(overlayInterface)) {
@@ -31,7 +32,7 @@ public final class LocalAddresses {
           if (a.isLinkLocalAddress() || a.isLoopbackAddress()) {
             continue;
           }
-          dev.weft.certs.IpPrefix p = new dev.weft.certs.IpPrefix(a.getAddress(), ia.getNetworkPrefixLength()).network();
+          IpPrefix p = IpPrefix.of(a, ia.getNetworkPrefixLength()).network();
           if (!out.contains(p)) {
             out.add(p);
           }

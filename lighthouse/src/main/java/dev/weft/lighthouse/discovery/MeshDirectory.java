@@ -1,9 +1,9 @@
 package dev.weft.lighthouse.discovery;
 
-import dev.weft.certs.IpPrefix;
 import dev.weft.certs.NodeIdentity;
 import dev.weft.gossip.MemberState;
 import dev.weft.gossip.NodeId;
+import dev.weft.ip.IpPrefix;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Collection;

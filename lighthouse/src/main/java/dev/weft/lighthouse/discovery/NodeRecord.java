@@ -3,6 +3,8 @@ package dev.weft.lighthouse.discovery;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import dev.weft.ip.IpPrefix;
+import dev.weft.ip.IpPrefixException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -10,7 +12,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import dev.weft.certs.IpPrefix;
 
 /**
  * What a node publishes about itself in its gossip record: where it can be reached (its
@@ -262,8 +263,13 @@ public record NodeRecord(List<Candidate> candidates, Set<Role> roles, byte[] cer
     if (prefixLength > family * 8) {
       throw new MalformedRecordException("route prefix length " + prefixLength + " too long");
     }
-    IpPrefix p = new IpPrefix(address, prefixLength);
-    if (!p.equals(p.network())) {
+    IpPrefix p;
+    try {
+      p = new IpPrefix(address, prefixLength);
+    } catch (IpPrefixException e) { // an IPv4-mapped address: not a route, whatever the length
+      throw new MalformedRecordException("bad route: " + e.getMessage());
+    }
+    if (!p.isNetwork()) {
       throw new MalformedRecordException("route " + p + " has host bits set");
     }
     return p;

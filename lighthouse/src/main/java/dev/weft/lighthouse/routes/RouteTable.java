@@ -1,8 +1,8 @@
 package dev.weft.lighthouse.routes;
 
-import dev.weft.certs.IpPrefix;
 import dev.weft.gossip.MemberState;
 import dev.weft.gossip.NodeId;
+import dev.weft.ip.IpPrefix;
 import dev.weft.lighthouse.discovery.MeshDirectory;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -256,8 +256,7 @@ public final class RouteTable {
 
   /** The member used for the longest installed prefix holding {@code destination}, or null. */
   public NodeId viaFor(InetAddress destination) {
-    byte[] a = destination.getAddress();
-    IpPrefix host = new IpPrefix(a, a.length * 8);
+    IpPrefix host = IpPrefix.host(destination);
     NodeId best = null;
     int bestLength = -1;
     boolean inOverlay = false;

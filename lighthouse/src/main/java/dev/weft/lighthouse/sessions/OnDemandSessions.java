@@ -1,12 +1,12 @@
 package dev.weft.lighthouse.sessions;
 
-import dev.weft.certs.IpPrefix;
 import dev.weft.dataplane.wireguard.PeerConfig;
 import dev.weft.dataplane.wireguard.PeerStatus;
 import dev.weft.dataplane.wireguard.RouteMissHandler;
 import dev.weft.dataplane.wireguard.UnknownPeerHandler;
 import dev.weft.dataplane.wireguard.WireGuardDevice;
 import dev.weft.gossip.NodeId;
+import dev.weft.ip.IpPrefix;
 import dev.weft.lighthouse.discovery.MeshDirectory;
 import dev.weft.lighthouse.discovery.NodeRecord;
 import io.netty.buffer.ByteBuf;
@@ -244,16 +244,15 @@ public final class OnDemandSessions implements RouteMissHandler, UnknownPeerHand
     return r.candidates().get(0).address();
   }
 
-  private List<dev.weft.dataplane.wireguard.IpPrefix> allowedIps(MeshDirectory.Member m) {
-    List<dev.weft.dataplane.wireguard.IpPrefix> out = new ArrayList<>();
+  private List<IpPrefix> allowedIps(MeshDirectory.Member m) {
+    List<IpPrefix> out = new ArrayList<>();
     for (IpPrefix ip : m.identity().ips()) {
-      InetAddress a = ip.inetAddress();
-      out.add(new dev.weft.dataplane.wireguard.IpPrefix(a, ip.isIpv4() ? 32 : 128));
+      out.add(ip.hostPrefix());
     }
     dev.weft.lighthouse.routes.RouteTable table = routes;
     if (table != null) {
       for (IpPrefix p : table.routedVia(m.id())) {
-        out.add(new dev.weft.dataplane.wireguard.IpPrefix(p.network().inetAddress(), p.length()));
+        out.add(p.network());
       }
     }
     return out;

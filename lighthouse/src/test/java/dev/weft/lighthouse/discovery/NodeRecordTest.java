@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.weft.ip.IpPrefix;
 import dev.weft.lighthouse.discovery.NodeRecord.Candidate;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,7 +25,7 @@ class NodeRecordTest {
         new Candidate(new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 4242), Candidate.Kind.LOCAL),
         new Candidate(new InetSocketAddress(InetAddress.getByName("203.0.113.7"), 61000), Candidate.Kind.REFLEXIVE)),
         EnumSet.of(NodeRecord.Role.LIGHTHOUSE), fp,
-        List.of(dev.weft.certs.IpPrefix.parse("198.51.100.0/24"), dev.weft.certs.IpPrefix.parse("fd00:99::/64")));
+        List.of(IpPrefix.parse("198.51.100.0/24"), IpPrefix.parse("fd00:99::/64")));
   }
 
   @Test
@@ -67,6 +68,27 @@ class NodeRecordTest {
     assertThrows(MalformedRecordException.class, () -> NodeRecord.decode(new byte[] {2}));
     assertThrows(MalformedRecordException.class, () -> NodeRecord.decode(new byte[] {1})); // no fingerprint
     assertThrows(MalformedRecordException.class, () -> NodeRecord.decode(new byte[] {1, 3, 40})); // overruns
+  }
+
+  @Test
+  void anIpv4MappedRouteIsMalformed() throws Exception {
+    NodeRecord r = new NodeRecord(List.of(), Set.of(), new byte[32], List.of(IpPrefix.parse("::aaaa:6440:0/112")));
+    byte[] b = r.encode();
+    byte[] address = IpPrefix.parse("::aaaa:6440:0").address();
+    int at = indexOf(b, address);
+    b[at + 10] = (byte) 0xff; // ::ffff:100.64.0.0/112: 100.64.0.0/16 spelt as IPv6
+    b[at + 11] = (byte) 0xff;
+    MalformedRecordException e = assertThrows(MalformedRecordException.class, () -> NodeRecord.decode(b));
+    assertEquals("bad route: ::ffff:6440:0 is an IPv4-mapped IPv6 address: write it as IPv4", e.getMessage());
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
   }
 
   /** Mutations of a valid record: nothing but MalformedRecordException, ever. */

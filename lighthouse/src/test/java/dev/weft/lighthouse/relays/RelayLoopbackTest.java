@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.weft.certs.CaConstraints;
 import dev.weft.certs.CertificateAuthority;
 import dev.weft.certs.CertificateVerifier;
-import dev.weft.certs.IpPrefix;
 import dev.weft.certs.NodeIdentity;
 import dev.weft.certs.NodeKeys;
 import dev.weft.certs.RevocationSet;
@@ -25,6 +24,7 @@ import dev.weft.dataplane.wireguard.PeerConfig;
 import dev.weft.dataplane.wireguard.WireGuardDevice;
 import dev.weft.gossip.GossipConfig;
 import dev.weft.gossip.NodeId;
+import dev.weft.ip.IpPrefix;
 import dev.weft.lighthouse.Mesh;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -135,9 +135,9 @@ class RelayLoopbackTest {
         Node b = new Node("beta", 3, false, List.of(r.address));
         nodes.add(b);
         a.device.addPeer(new PeerConfig(b.keys.x25519Public(), null, null,
-                List.of(dev.weft.dataplane.wireguard.IpPrefix.parse("100.64.0.3/32")), 0));
+                List.of(IpPrefix.parse("100.64.0.3/32")), 0));
         b.device.addPeer(new PeerConfig(a.keys.x25519Public(), null, null,
-                List.of(dev.weft.dataplane.wireguard.IpPrefix.parse("100.64.0.2/32")), 0));
+                List.of(IpPrefix.parse("100.64.0.2/32")), 0));
         // both greet their lighthouse R; then A's request goes out
         await(() -> a.mesh.relays().request(r.identity, b.id()), 10_000, "A's request sent (R verified)");
         await(() -> !a.mesh.relays().endpointsTo(b.id()).isEmpty() && !b.mesh.relays().endpointsTo(a.id()).isEmpty(),

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.dataplane.wireguard.Endpoint;
-import dev.weft.dataplane.wireguard.IpPrefix;
 import dev.weft.dataplane.wireguard.PeerConfig;
 import dev.weft.dataplane.wireguard.PeerStatus;
+import dev.weft.ip.IpPrefix;
 import dev.weft.lighthouse.sessions.SessionEvents;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;

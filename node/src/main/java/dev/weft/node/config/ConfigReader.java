@@ -1,6 +1,7 @@
 package dev.weft.node.config;
 
-import dev.weft.dataplane.wireguard.IpPrefix;
+import dev.weft.ip.IpPrefix;
+import dev.weft.ip.IpPrefixException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -173,9 +174,9 @@ final class ConfigReader {
         if (r == null) {
             return RoutesConfig.DEFAULT;
         }
-        List<dev.weft.certs.IpPrefix> advertise = r.advertise() == null ? List.of() : cidrs(r.advertise(), "routes.advertise");
+        List<IpPrefix> advertise = r.advertise() == null ? List.of() : cidrs(r.advertise(), "routes.advertise");
         boolean acceptAll = true;
-        List<dev.weft.certs.IpPrefix> only = List.of();
+        List<IpPrefix> only = List.of();
         if (r.accept() instanceof Boolean b) {
             acceptAll = b;
         } else if (r.accept() instanceof List<?> list) {
@@ -202,22 +203,22 @@ final class ConfigReader {
     }
 
     /** Network prefixes (no host bits), no duplicates. */
-    private static List<dev.weft.certs.IpPrefix> cidrs(List<String> texts, String at) throws NodeConfigException {
-        List<dev.weft.certs.IpPrefix> out = new ArrayList<>();
+    private static List<IpPrefix> cidrs(List<String> texts, String at) throws NodeConfigException {
+        List<IpPrefix> out = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             String where = at + "[" + i + "]";
             String t = notNull(texts.get(i), where);
-            dev.weft.certs.IpPrefix p;
+            IpPrefix p;
             try {
-                p = dev.weft.certs.IpPrefix.parse(t.strip());
-            } catch (dev.weft.certs.CertsException e) {
-                throw new NodeConfigException(where + ": not a CIDR prefix ('" + t + "')");
+                p = IpPrefix.parse(t.strip());
+            } catch (IpPrefixException e) {
+                throw new NodeConfigException(where + ": not a CIDR prefix ('" + t + "'): " + e.getMessage());
             }
             if (!t.contains("/")) {
                 throw new NodeConfigException(where + ": needs a prefix length ('" + t + "/24', for example)");
             }
-            if (!p.equals(p.network())) {
-                throw new NodeConfigException(where + ": " + t + " has host bits set (the network is " + p.network() + ")");
+            if (!p.isNetwork()) {
+                throw hostBits(where, t, p);
             }
             if (out.contains(p)) {
                 throw new NodeConfigException(where + ": " + t + " is listed twice");
@@ -352,12 +353,23 @@ final class ConfigReader {
         return k;
     }
 
+    /** An allowed IP: a network, as routes are (wg would clear host bits; a typo then routes the wrong addresses). */
     private static IpPrefix prefix(String s, String at) throws NodeConfigException {
+        IpPrefix p;
         try {
-            return IpPrefix.parse(s);
-        } catch (IllegalArgumentException e) {
+            p = IpPrefix.parse(s);
+        } catch (IpPrefixException e) {
             throw new NodeConfigException(at + ": not an IP prefix ('" + s + "'): " + e.getMessage());
         }
+        if (!p.isNetwork()) {
+            throw hostBits(at, s, p);
+        }
+        return p;
+    }
+
+    private static NodeConfigException hostBits(String at, String text, IpPrefix p) {
+        return new NodeConfigException(at + ": " + text.strip() + " has host bits set (the network is " + p.network()
+                + "; " + p.hostPrefix() + " is the address alone)");
     }
 
     /** {@code host:port}, {@code a.b.c.d:port} or {@code [v6]:port}; names are resolved now (a static peer's endpoint). */

@@ -1,6 +1,6 @@
 package dev.weft.node.config;
 
-import dev.weft.certs.IpPrefix;
+import dev.weft.ip.IpPrefix;
 import java.util.List;
 import java.util.Optional;
 

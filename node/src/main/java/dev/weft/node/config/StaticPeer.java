@@ -1,7 +1,7 @@
 package dev.weft.node.config;
 
-import dev.weft.dataplane.wireguard.IpPrefix;
 import dev.weft.dataplane.wireguard.PeerConfig;
+import dev.weft.ip.IpPrefix;
 import java.net.InetSocketAddress;
 import java.util.Base64;
 import java.util.List;

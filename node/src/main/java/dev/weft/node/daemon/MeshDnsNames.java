@@ -1,7 +1,7 @@
 package dev.weft.node.daemon;
 
-import dev.weft.certs.IpPrefix;
 import dev.weft.certs.NodeIdentity;
+import dev.weft.ip.IpPrefix;
 import dev.weft.lighthouse.Mesh;
 import dev.weft.lighthouse.discovery.MeshDirectory;
 import dev.weft.node.dns.DnsRecordCodec;

@@ -14,7 +14,6 @@ import dev.weft.dataplane.Dataplane;
 import dev.weft.dataplane.DataplaneSettings;
 import dev.weft.dataplane.DataplaneSettings.InterfaceAddress;
 import dev.weft.dataplane.udp.ControlHandler;
-import dev.weft.dataplane.wireguard.IpPrefix;
 import dev.weft.dataplane.wireguard.WireGuardOptions;
 import dev.weft.node.admin.AdminServer;
 import dev.weft.node.admin.AdminSocketInUseException;
@@ -24,6 +23,7 @@ import dev.weft.lighthouse.Mesh;
 import dev.weft.lighthouse.routes.RouteTable;
 import dev.weft.lighthouse.discovery.MeshDirectory;
 import dev.weft.gossip.GossipConfig;
+import dev.weft.ip.IpPrefix;
 import io.netty.buffer.Unpooled;
 import dev.weft.node.config.OwnerOnly;
 import dev.weft.node.config.StaticPeer;
@@ -112,7 +112,7 @@ public final class NodeDaemon implements AutoCloseable {
         byte[] privateKey = keys.x25519Private();
         DeferredControl control = new DeferredControl();
         List<InterfaceAddress> addresses = new ArrayList<>();
-        for (dev.weft.certs.IpPrefix ip : identity.ips()) {
+        for (IpPrefix ip : identity.ips()) {
             try {
                 addresses.add(new InterfaceAddress(InetAddress.getByAddress(ip.address()), ip.length()));
             } catch (UnknownHostException e) {
@@ -142,7 +142,7 @@ public final class NodeDaemon implements AutoCloseable {
             ExitRoute exit = new ExitRoute(config.tunDev(), dataplane.udp().port(), ExitRoute::exec);
             RouteTable.Installer installer = new RouteTable.Installer() {
                 @Override
-                public void install(dev.weft.certs.IpPrefix prefix) {
+                public void install(IpPrefix prefix) {
                     if (prefix.length() == 0) {
                         String failure = exit.install(!prefix.isIpv4());
                         if (failure != null) {
@@ -150,16 +150,16 @@ public final class NodeDaemon implements AutoCloseable {
                         }
                         return;
                     }
-                    dataplane.addRoute(new IpPrefix(prefix.network().inetAddress(), prefix.length()));
+                    dataplane.addRoute(prefix.network());
                 }
 
                 @Override
-                public void remove(dev.weft.certs.IpPrefix prefix) {
+                public void remove(IpPrefix prefix) {
                     if (prefix.length() == 0) {
                         exit.remove(!prefix.isIpv4());
                         return;
                     }
-                    dataplane.removeRoute(new IpPrefix(prefix.network().inetAddress(), prefix.length()));
+                    dataplane.removeRoute(prefix.network());
                 }
             };
             Mesh mesh = services.add(Mesh.start(meshSettings(config, keys, pki, installer, dataplane.udp().port()), dataplane.device(),
@@ -229,14 +229,14 @@ public final class NodeDaemon implements AutoCloseable {
             advertised.add(resolve(config.advertiseAddrs().get(i), "advertise_addrs[" + i + "]"));
         }
         for (int i = 0; i < config.routes().advertise().size(); i++) {
-            dev.weft.certs.IpPrefix p = config.routes().advertise().get(i);
+            IpPrefix p = config.routes().advertise().get(i);
             // Only to play a modified node in the lab (receivers check against the certificate whatever is sent).
             if (!pki.identity().mayAdvertise(p) && System.getenv(UNCHECKED_ADVERTISE_VARIABLE) == null) {
                 throw new NodeStartException("routes.advertise[" + i + "]: " + p + " is outside the certificate's subnets "
                         + pki.identity().subnets() + " (sign the certificate with --subnets to advertise it)", null);
             }
         }
-        List<dev.weft.certs.IpPrefix> local = dev.weft.lighthouse.discovery.LocalAddresses.networks(config.tunDev());
+        List<IpPrefix> local = dev.weft.lighthouse.discovery.LocalAddresses.networks(config.tunDev());
         RouteTable.Policy policy = new RouteTable.Policy(config.routes().acceptAll(), config.routes().acceptOnly(), local,
                 config.routes().exitNode().orElse(null));
         return new Mesh.Settings(keys, pki.certificate(), pki.trust(), pki.revocations(), config.lighthouse().amLighthouse(),
@@ -265,7 +265,7 @@ public final class NodeDaemon implements AutoCloseable {
         List<java.net.InetSocketAddress> listen = new ArrayList<>(d.listen());
         boolean defaults = listen.isEmpty();
         if (defaults) {
-            for (dev.weft.certs.IpPrefix ip : identity.ips()) {
+            for (IpPrefix ip : identity.ips()) {
                 if (ip.isIpv4()) {
                     listen.add(new java.net.InetSocketAddress(ip.inetAddress(), 53));
                 }

@@ -7,8 +7,8 @@ import dev.weft.dataplane.Dataplane;
 import dev.weft.dataplane.DataplaneSettings.InterfaceAddress;
 import dev.weft.dataplane.udp.UdpCounters;
 import dev.weft.dataplane.wireguard.DeviceCounters;
-import dev.weft.dataplane.wireguard.IpPrefix;
 import dev.weft.dataplane.wireguard.PeerStatus;
+import dev.weft.ip.IpPrefix;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.format.DateTimeFormatter;
@@ -52,7 +52,7 @@ final class StatusReport {
             o.put("endpoint", endpoint(p.endpoint()));
             ArrayNode allowed = o.putArray("allowed_ips");
             for (IpPrefix prefix : p.allowedIps()) {
-                allowed.add(address(prefix.address()) + "/" + prefix.length());
+                allowed.add(prefix.toString());
             }
             o.put("last_handshake", p.lastHandshake() == null ? null
                     : DateTimeFormatter.ISO_INSTANT.format(p.lastHandshake()));

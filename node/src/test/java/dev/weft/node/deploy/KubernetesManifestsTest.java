@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import dev.weft.certs.IpPrefix;
+import dev.weft.ip.IpPrefix;
 import dev.weft.node.config.NodeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
