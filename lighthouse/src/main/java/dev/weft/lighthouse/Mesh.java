@@ -448,7 +448,7 @@ public final class Mesh implements ControlHandler, AutoCloseable {
    * longer accepted are removed from the kernel and the sessions, routes newly accepted installed.
    * Returns the routes as they stand then.
    */
-  public List<RouteTable.Route> acceptRoutes(boolean acceptAll, List<dev.weft.certs.IpPrefix> acceptOnly) {
+  public List<RouteTable.Route> acceptRoutes(boolean acceptAll, List<IpPrefix> acceptOnly) {
     return onGossipThread(() -> {
       routes.usePolicy(routes.policy().withAccept(acceptAll, acceptOnly));
       updateRoutes();
