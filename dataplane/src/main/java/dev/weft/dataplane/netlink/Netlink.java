@@ -160,7 +160,7 @@ public final class Netlink implements AutoCloseable {
     }
 
     private void route(short type, short flags, int index, InetAddress destination, int prefixLength, String what) {
-        byte[] bytes = masked(destination.getAddress(), prefixLength);
+        byte[] bytes = dev.weft.ip.IpPrefix.of(destination, prefixLength).network().address();
         Request r = new Request(type, flags, ++sequence);
         r.rtmsg(bytes.length == 4 ? AF_INET : AF_INET6, prefixLength);
         r.attribute(RTA_DST, bytes, false);
@@ -172,15 +172,6 @@ public final class Netlink implements AutoCloseable {
         if (prefixLength < 0 || prefixLength > bytes.length * 8) {
             throw new IllegalArgumentException("prefix length " + prefixLength + " out of range 0.." + bytes.length * 8);
         }
-    }
-
-    private static byte[] masked(byte[] bytes, int prefixLength) {
-        checkPrefix(bytes, prefixLength);
-        byte[] out = bytes.clone();
-        for (int bit = prefixLength; bit < out.length * 8; bit++) {
-            out[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
-        }
-        return out;
     }
 
     private static byte[] intBytes(int value) {

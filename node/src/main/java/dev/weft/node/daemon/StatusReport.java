@@ -68,44 +68,7 @@ final class StatusReport {
 
     /** The usual text form: IPv6 compressed ({@code fd00:77::1}), IPv4 dotted. */
     static String address(InetAddress ip) {
-        if (!(ip instanceof java.net.Inet6Address)) {
-            return ip.getHostAddress();
-        }
-        byte[] b = ip.getAddress();
-        int[] words = new int[8];
-        for (int i = 0; i < 8; i++) {
-            words[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1; // RFC 5952: never compress a single zero word
-        for (int i = 0; i < 8; ) {
-            if (words[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && words[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(words[i]));
-        }
-        return sb.toString();
+        return dev.weft.ip.IpAddresses.text(ip);
     }
 
     static String endpoint(InetSocketAddress a) {
