@@ -7,6 +7,8 @@ import dev.weft.dataplane.relay.RelayForwarder;
 import dev.weft.dataplane.tun.TunDevice;
 import dev.weft.dataplane.udp.UdpCounters;
 import dev.weft.dataplane.udp.UdpEndpoint;
+import dev.weft.dataplane.udp.UdpOffloadCounters;
+import dev.weft.dataplane.udp.UdpOffloads;
 import dev.weft.dataplane.wireguard.IpPrefix;
 import dev.weft.dataplane.wireguard.PacketSink;
 import dev.weft.dataplane.wireguard.WireGuardClock;
@@ -87,8 +89,9 @@ public final class Dataplane implements PacketSink, AutoCloseable {
             // room for the largest datagram: MTU + WireGuard header, padding and tag, in a relay frame
             int maxDatagram = Math.max(2048, settings.mtu() + 64 + dev.weft.dataplane.wireguard.Endpoint.Relayed.FRAME_HEADER);
             WireGuardDevice device = dataplane.device;
+            DataplaneSettings.Offloads offloads = settings.offloads();
             dataplane.udp = UdpEndpoint.bind(settings.listenPort(), maxDatagram, device::receiveDatagram,
-                    settings.control(), dataplane.relayDemux);
+                    settings.control(), dataplane.relayDemux, new UdpOffloads(offloads.udpGso(), offloads.udpGro()));
             Dataplane self = dataplane;
             UdpEndpoint endpoint = dataplane.udp;
             tun.startReader(new TunDevice.PacketHandler() {
@@ -174,6 +177,11 @@ public final class Dataplane implements PacketSink, AutoCloseable {
     /** Counters of the UDP demultiplexer. */
     public UdpCounters udpCounters() {
         return udp.counters();
+    }
+
+    /** What the UDP offloads did (GSO writes and GRO reads). */
+    public UdpOffloadCounters udpOffloadCounters() {
+        return udp.offloadCounters();
     }
 
     /** Adds (or replaces) a kernel route to {@code prefix} through the TUN interface. */

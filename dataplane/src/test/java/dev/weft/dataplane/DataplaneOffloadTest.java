@@ -42,15 +42,17 @@ class DataplaneOffloadTest {
             long t0 = System.nanoTime();
             Run r = transfer(offloads, sent);
             // Not asserted (a shared VM): printed for a look at what offloads buy.
-            System.out.printf("offloads %s: %d MiB through the tunnel in %d ms (set-up included), %d super-packets%n",
-                    offloads, BYTES >> 20, (System.nanoTime() - t0) / 1_000_000, r.superPackets());
+            System.out.printf("offloads %s: %d MiB through the tunnel in %d ms (set-up included), %d super-packets, %s%n",
+                    offloads, BYTES >> 20, (System.nanoTime() - t0) / 1_000_000, r.superPackets(), r.udp());
             assertArrayEquals(expected, r.digest(), "the stream arrived intact, offloads " + offloads);
             assertEquals(offloads, r.superPackets() > 0, "super-packets read: " + r.superPackets());
+            assertEquals(offloads, r.udp().gsoWrites() > 0, "GSO writes: " + r.udp());
+            assertEquals(0, r.udp().gsoFailures());
             assertEquals(0, r.refused());
         }
     }
 
-    record Run(byte[] digest, long superPackets, long refused) {
+    record Run(byte[] digest, long superPackets, long refused, dev.weft.dataplane.udp.UdpOffloadCounters udp) {
     }
 
     private static Run transfer(boolean offloads, byte[] data) throws Exception {
@@ -104,7 +106,8 @@ class DataplaneOffloadTest {
                 client.close();
                 byte[] digest = received.get(60, TimeUnit.SECONDS);
                 reader.shutdown();
-                return new Run(digest, da.tunSuperPackets(), da.tunRefusedSuperPackets() + db.tunRefusedSuperPackets());
+                return new Run(digest, da.tunSuperPackets(), da.tunRefusedSuperPackets() + db.tunRefusedSuperPackets(),
+                        da.udpOffloadCounters());
             } finally {
                 if (db != null) {
                     db.close();

@@ -13,6 +13,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -50,14 +51,31 @@ public final class UdpEndpoint implements AutoCloseable {
     private final Channel channel;
     private final Demux demux;
     private final int maxDatagram;
+    /** Coalesces the loop's writes into GSO runs; only the loop touches it. */
+    private final GsoBatcher batcher;
+    /** GSO asked for, supported, and not yet refused by the kernel. */
+    private volatile boolean gso;
+    private final LoopCounter gsoWrites = new LoopCounter();
+    private final LoopCounter gsoDatagrams = new LoopCounter();
+    private final LoopCounter gsoFailures = new LoopCounter();
+    /** Turns GSO off for good when the kernel refuses a GSO write (its datagrams are lost, as on a full queue). */
+    private final io.netty.channel.ChannelFutureListener gsoRefused = f -> {
+        if (!f.isSuccess()) {
+            gsoFailures.increment();
+            gso = false;
+        }
+    };
     /** Destinations that a spare socket serves instead of the main one (birthday probing); copy on write. */
     private volatile Map<InetSocketAddress, Channel> pinned = Map.of();
 
-    private UdpEndpoint(EventLoopGroup group, Channel channel, Demux demux, int maxDatagram) {
+    private UdpEndpoint(EventLoopGroup group, Channel channel, Demux demux, int maxDatagram, UdpOffloads offloads) {
         this.group = group;
         this.channel = channel;
         this.demux = demux;
         this.maxDatagram = maxDatagram;
+        this.gso = offloads.gso() && SegmentedDatagramPacket.isSupported();
+        this.batcher = new GsoBatcher(channel.alloc(), this::emit);
+        demux.owner = this;
     }
 
     /**
@@ -81,6 +99,21 @@ public final class UdpEndpoint implements AutoCloseable {
      */
     public static UdpEndpoint bind(int port, int maxDatagram, DatagramReceiver wireguard, ControlHandler control,
                                    RelayReceiver relay) {
+        return bind(port, maxDatagram, wireguard, control, relay, UdpOffloads.NONE);
+    }
+
+    /**
+     * Binds {@code [::]:port} (IPv4 and IPv6; port 0 picks a free port) with the given offloads
+     * where the kernel has them ({@link #gso()} says whether GSO is in use).
+     *
+     * @param maxDatagram the largest datagram to receive whole (a relay frame is 9 bytes longer
+     *     than the WireGuard datagram it carries)
+     * @param relay receives relay frames; null drops them (counted)
+     * @throws IllegalStateException when the port cannot be bound (message says why)
+     */
+    public static UdpEndpoint bind(int port, int maxDatagram, DatagramReceiver wireguard, ControlHandler control,
+                                   RelayReceiver relay, UdpOffloads offloads) {
+        Objects.requireNonNull(offloads, "offloads");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " out of range 0..65535");
         }
@@ -100,7 +133,7 @@ public final class UdpEndpoint implements AutoCloseable {
                     .bind(new InetSocketAddress(anyV6(), port))
                     .syncUninterruptibly()
                     .channel();
-            return new UdpEndpoint(group, channel, demux, maxDatagram);
+            return new UdpEndpoint(group, channel, demux, maxDatagram, offloads);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException("cannot bind UDP [::]:" + port + ": " + e.getMessage(), e);
@@ -124,6 +157,9 @@ public final class UdpEndpoint implements AutoCloseable {
     public void send(ByteBuf datagram, InetSocketAddress to) {
         Map<InetSocketAddress, Channel> p = pinned;
         Channel c = p.isEmpty() ? channel : p.getOrDefault(to, channel);
+        if (c == channel && channel.eventLoop().inEventLoop()) {
+            batcher.flush(); // a run pending on the loop goes first
+        }
         c.writeAndFlush(new DatagramPacket(datagram, to), c.voidPromise());
     }
 
@@ -145,7 +181,32 @@ public final class UdpEndpoint implements AutoCloseable {
             datagram.release();
             return;
         }
-        channel.write(new DatagramPacket(datagram, to), channel.voidPromise());
+        if (gso && channel.eventLoop().inEventLoop()) {
+            batcher.add(datagram, to);
+        } else {
+            channel.write(new DatagramPacket(datagram, to), channel.voidPromise());
+        }
+    }
+
+    /** What the batcher hands on, on the loop: one datagram, or a GSO run. */
+    private void emit(ByteBuf content, int segmentSize, InetSocketAddress to) {
+        if (segmentSize == 0) {
+            channel.write(new DatagramPacket(content, to), channel.voidPromise());
+            return;
+        }
+        gsoWrites.increment();
+        gsoDatagrams.add((content.readableBytes() + segmentSize - 1) / segmentSize);
+        channel.write(new SegmentedDatagramPacket(content, segmentSize, to), channel.newPromise().addListener(gsoRefused));
+    }
+
+    /** Whether writes on the loop are coalesced into GSO runs (asked for, supported, never refused). */
+    public boolean gso() {
+        return gso;
+    }
+
+    /** What the offloads did. */
+    public UdpOffloadCounters offloadCounters() {
+        return new UdpOffloadCounters(gsoWrites.get(), gsoDatagrams.get(), gsoFailures.get(), 0, 0);
     }
 
     /**
@@ -180,8 +241,11 @@ public final class UdpEndpoint implements AutoCloseable {
         return pinned.keySet();
     }
 
-    /** Flushes queued datagrams (Netty sends them with sendmmsg). */
+    /** Flushes queued datagrams (Netty sends them with sendmmsg; runs of them as GSO writes). */
     public void flush() {
+        if (channel.eventLoop().inEventLoop()) {
+            batcher.flush();
+        }
         channel.flush();
     }
 
@@ -208,6 +272,15 @@ public final class UdpEndpoint implements AutoCloseable {
             spare.close();
         }
         channel.close().syncUninterruptibly();
+        if (!group.isShuttingDown()) {
+            try {
+                channel.eventLoop().submit(batcher::discard).await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the loop is gone; a pending run is garbage with it
+            }
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
@@ -226,6 +299,8 @@ public final class UdpEndpoint implements AutoCloseable {
         final LoopCounter controlCount = new LoopCounter();
         final LoopCounter dropped = new LoopCounter();
         final LongAdder droppedOutbound = new LongAdder();
+        /** Set once the endpoint exists; its batched run is flushed at the end of a read batch. */
+        volatile UdpEndpoint owner;
 
         Demux(DatagramReceiver wireguard, ControlHandler control, RelayReceiver relay) {
             this.wireguard = wireguard;
@@ -276,7 +351,12 @@ public final class UdpEndpoint implements AutoCloseable {
          */
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.channel().flush();
+            UdpEndpoint o = owner;
+            if (o != null && o.channel == ctx.channel()) {
+                o.flush();
+            } else {
+                ctx.channel().flush();
+            }
         }
 
         @Override

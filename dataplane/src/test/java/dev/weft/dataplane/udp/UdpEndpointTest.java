@@ -155,6 +155,56 @@ class UdpEndpointTest {
         }
     }
 
+    /**
+     * A batch written on the loop leaves as GSO writes, and a plain socket receives each
+     * datagram as it was written (the kernel cuts them), in order; with GSO off, the same.
+     */
+    @Test
+    void aBatchOnTheLoopLeavesAsGsoWritesAndArrivesAsTheDatagramsWritten() throws Exception {
+        for (boolean gso : new boolean[] {true, false}) {
+            try (UdpEndpoint udp = UdpEndpoint.bind(0, 2048, (b, f) -> b.release(), ControlHandler.discarding(), null,
+                    new UdpOffloads(gso, false));
+                 DatagramSocket sink = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                sink.setSoTimeout(5000);
+                sink.setReceiveBufferSize(4 << 20);
+                InetSocketAddress to = (InetSocketAddress) sink.getLocalSocketAddress();
+                int[] sizes = new int[100];
+                for (int i = 0; i < sizes.length; i++) {
+                    sizes[i] = i < 40 ? 1452 : i == 40 ? 900 : i < 90 ? 100 + i * 10 : 64;
+                }
+                udp.eventLoop().submit(() -> {
+                    for (int i = 0; i < sizes.length; i++) {
+                        ByteBuf b = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(sizes[i]);
+                        for (int j = 0; j < sizes[i]; j++) {
+                            b.writeByte(i + j);
+                        }
+                        udp.write(b, to);
+                    }
+                    udp.flush();
+                }).sync();
+                for (int i = 0; i < sizes.length; i++) {
+                    DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+                    sink.receive(p);
+                    assertEquals(sizes[i], p.getLength(), "datagram " + i);
+                    for (int j = 0; j < sizes[i]; j++) {
+                        assertEquals((byte) (i + j), p.getData()[j], "datagram " + i + " byte " + j);
+                    }
+                }
+                UdpOffloadCounters c = udp.offloadCounters();
+                assertEquals(gso, udp.gso());
+                assertEquals(0, c.gsoFailures());
+                if (gso) {
+                    // 1452 x 40 + 900, then growing sizes one by one, the last of them (990) with the
+                    // first 64 (shorter: it ends that run), then 64 x 9
+                    assertEquals(3, c.gsoWrites(), c.toString());
+                    assertEquals(41 + 2 + 9, c.gsoDatagrams(), c.toString());
+                } else {
+                    assertEquals(0, c.gsoWrites());
+                }
+            }
+        }
+    }
+
     @Test
     void normalizesMappedAddressesOnly() throws Exception {
         InetAddress mapped = java.net.Inet6Address.getByAddress(null,
