@@ -42,17 +42,20 @@ class DataplaneOffloadTest {
             long t0 = System.nanoTime();
             Run r = transfer(offloads, sent);
             // Not asserted (a shared VM): printed for a look at what offloads buy.
-            System.out.printf("offloads %s: %d MiB through the tunnel in %d ms (set-up included), %d super-packets, %s%n",
-                    offloads, BYTES >> 20, (System.nanoTime() - t0) / 1_000_000, r.superPackets(), r.udp());
+            System.out.printf("offloads %s: %d MiB through the tunnel in %d ms (set-up included), %d super-packets, "
+                    + "sender %s, receiver %s%n", offloads, BYTES >> 20, (System.nanoTime() - t0) / 1_000_000,
+                    r.superPackets(), r.udp(), r.rxUdp());
             assertArrayEquals(expected, r.digest(), "the stream arrived intact, offloads " + offloads);
             assertEquals(offloads, r.superPackets() > 0, "super-packets read: " + r.superPackets());
             assertEquals(offloads, r.udp().gsoWrites() > 0, "GSO writes: " + r.udp());
             assertEquals(0, r.udp().gsoFailures());
+            assertEquals(offloads, r.rxUdp().groReads() > 0, "GRO reads: " + r.rxUdp());
             assertEquals(0, r.refused());
         }
     }
 
-    record Run(byte[] digest, long superPackets, long refused, dev.weft.dataplane.udp.UdpOffloadCounters udp) {
+    record Run(byte[] digest, long superPackets, long refused, dev.weft.dataplane.udp.UdpOffloadCounters udp,
+               dev.weft.dataplane.udp.UdpOffloadCounters rxUdp) {
     }
 
     private static Run transfer(boolean offloads, byte[] data) throws Exception {
@@ -107,7 +110,7 @@ class DataplaneOffloadTest {
                 byte[] digest = received.get(60, TimeUnit.SECONDS);
                 reader.shutdown();
                 return new Run(digest, da.tunSuperPackets(), da.tunRefusedSuperPackets() + db.tunRefusedSuperPackets(),
-                        da.udpOffloadCounters());
+                        da.udpOffloadCounters(), db.udpOffloadCounters());
             } finally {
                 if (db != null) {
                     db.close();

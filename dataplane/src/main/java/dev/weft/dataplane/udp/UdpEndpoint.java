@@ -12,6 +12,7 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
@@ -37,7 +38,11 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>{@link #write} queues without flushing (the TUN reader flushes once per batch, and the
  * socket's own read loop at the end of each batch of reads, so Netty can send a batch with
  * {@code sendmmsg}); {@link #send} writes and flushes. Both take
- * ownership of the buffer and may be called from any thread.
+ * ownership of the buffer and may be called from any thread. With {@link UdpOffloads#gso()},
+ * what the loop writes in a batch is coalesced into GSO runs ({@link GsoBatcher}); with
+ * {@link UdpOffloads#gro()}, a read may hold several datagrams of one sender, which
+ * Netty cuts apart (retained slices of the read, no copy) before the demultiplexer sees them
+ * ({@link GroReadCounter} counts such reads).
  */
 public final class UdpEndpoint implements AutoCloseable {
     /** First byte of the weft control range; WireGuard only uses 1 to 4. */
@@ -46,6 +51,8 @@ public final class UdpEndpoint implements AutoCloseable {
     public static final int CONTROL_LAST = 0xFF;
     /** First byte of a relay frame: {@code [0xF2][binding id, 8 bytes big-endian][WireGuard datagram]}. */
     public static final int RELAY_FRAME = 0xF2;
+    /** A read's buffer with GRO: the most the kernel coalesces (64 KiB of UDP payload). */
+    private static final int GRO_READ = 65536;
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -121,15 +128,24 @@ public final class UdpEndpoint implements AutoCloseable {
                 relay);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("weft-udp", true),
                 EpollIoHandler.newFactory());
+        // With GRO a read returns up to 64 KiB of one sender's datagrams; plain recvmsg (no
+        // MAX_DATAGRAM_PAYLOAD_SIZE, so no recvmmsg), because Netty's recvmmsg loses the segment size.
+        boolean gro = offloads.gro() && SegmentedDatagramPacket.isSupported();
         try {
-            Channel channel = new Bootstrap()
+            Bootstrap bootstrap = new Bootstrap()
                     .group(group)
                     .channelFactory(() -> new EpollDatagramChannel(SocketProtocolFamily.INET6))
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagram))
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, gro
+                            ? new GroReadCounter(GRO_READ, demux.groReads, demux.groDatagrams)
+                            : new FixedRecvByteBufAllocator(maxDatagram))
                     .option(ChannelOption.SO_RCVBUF, 4 << 20)
                     .option(ChannelOption.SO_SNDBUF, 4 << 20)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
-                    .handler(demux)
+                    .handler(demux);
+            if (gro) {
+                bootstrap.option(EpollChannelOption.UDP_GRO, true);
+            }
+            Channel channel = bootstrap
                     .bind(new InetSocketAddress(anyV6(), port))
                     .syncUninterruptibly()
                     .channel();
@@ -206,7 +222,8 @@ public final class UdpEndpoint implements AutoCloseable {
 
     /** What the offloads did. */
     public UdpOffloadCounters offloadCounters() {
-        return new UdpOffloadCounters(gsoWrites.get(), gsoDatagrams.get(), gsoFailures.get(), 0, 0);
+        return new UdpOffloadCounters(gsoWrites.get(), gsoDatagrams.get(), gsoFailures.get(), demux.groReads.get(),
+                demux.groDatagrams.get());
     }
 
     /**
@@ -298,6 +315,8 @@ public final class UdpEndpoint implements AutoCloseable {
         final LoopCounter relayCount = new LoopCounter();
         final LoopCounter controlCount = new LoopCounter();
         final LoopCounter dropped = new LoopCounter();
+        final LoopCounter groReads = new LoopCounter();
+        final LoopCounter groDatagrams = new LoopCounter();
         final LongAdder droppedOutbound = new LongAdder();
         /** Set once the endpoint exists; its batched run is flushed at the end of a read batch. */
         volatile UdpEndpoint owner;

@@ -2,6 +2,7 @@ package dev.weft.dataplane.udp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -200,6 +201,63 @@ class UdpEndpointTest {
                     assertEquals(41 + 2 + 9, c.gsoDatagrams(), c.toString());
                 } else {
                     assertEquals(0, c.gsoWrites());
+                }
+            }
+        }
+    }
+
+    /**
+     * GSO writes from one endpoint to another that receives with GRO: the kernel hands the
+     * run over in one read, and the receiver still sees every datagram, intact and in order,
+     * from the sender's address; without GRO on the receiver the same datagrams arrive one by one.
+     */
+    @Test
+    void aGroReadIsCutIntoTheDatagramsSent() throws Exception {
+        for (boolean gro : new boolean[] {true, false}) {
+            BlockingQueue<byte[]> got = new LinkedBlockingQueue<>();
+            java.util.Set<InetSocketAddress> senders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            DatagramReceiver receiver = (b, from) -> {
+                got.add(io.netty.buffer.ByteBufUtil.getBytes(b));
+                senders.add(from);
+                b.release();
+            };
+            try (UdpEndpoint rx = UdpEndpoint.bind(0, 2048, receiver, ControlHandler.discarding(), null,
+                    new UdpOffloads(false, gro));
+                 UdpEndpoint tx = UdpEndpoint.bind(0, 2048, (b, f) -> b.release(), ControlHandler.discarding(), null,
+                    UdpOffloads.ALL)) {
+                InetSocketAddress to = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), rx.port());
+                int count = 150;
+                int[] sizes = new int[count];
+                for (int i = 0; i < count; i++) {
+                    sizes[i] = i == 63 || i == count - 1 ? 333 : 1452;
+                }
+                tx.eventLoop().submit(() -> {
+                    for (int i = 0; i < count; i++) {
+                        ByteBuf b = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(sizes[i]);
+                        b.writeByte(4);
+                        for (int j = 1; j < sizes[i]; j++) {
+                            b.writeByte(i * 7 + j);
+                        }
+                        tx.write(b, to);
+                    }
+                    tx.flush();
+                }).sync();
+                for (int i = 0; i < count; i++) {
+                    byte[] d = got.poll(5, TimeUnit.SECONDS);
+                    if (d == null) {
+                        throw new AssertionError("datagram " + i + " did not arrive, gro " + gro + ", " + rx.offloadCounters());
+                    }
+                    assertEquals(sizes[i], d.length, "datagram " + i);
+                    for (int j = 1; j < sizes[i]; j++) {
+                        assertEquals((byte) (i * 7 + j), d[j], "datagram " + i + " byte " + j);
+                    }
+                }
+                assertEquals(java.util.Set.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), tx.port())), senders);
+                UdpOffloadCounters c = rx.offloadCounters();
+                assertEquals(gro, c.groReads() > 0, c.toString());
+                assertEquals(count, rx.counters().wireguard());
+                if (gro) {
+                    assertTrue(c.groDatagrams() > c.groReads(), c.toString());
                 }
             }
         }
