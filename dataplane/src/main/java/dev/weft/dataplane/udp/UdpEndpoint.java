@@ -364,12 +364,18 @@ public final class UdpEndpoint implements AutoCloseable {
             }
         }
 
+        /** A batch of reads ended (on this socket or a spare): the receiver writes what it held. */
+        void batchEnd() {
+            wireguard.batchEnd();
+        }
+
         /**
          * The end of a batch of reads: what the receivers queued with {@link UdpEndpoint#write}
          * meanwhile (a relay's forwarded frames) goes out in one flush (sendmmsg).
          */
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            batchEnd();
             UdpEndpoint o = owner;
             if (o != null && o.channel == ctx.channel()) {
                 o.flush();
