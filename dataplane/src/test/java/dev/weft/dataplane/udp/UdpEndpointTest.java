@@ -263,6 +263,56 @@ class UdpEndpointTest {
         }
     }
 
+    /**
+     * A kernel that refuses a GSO write (here: segments larger than the path MTU, EINVAL, in a
+     * namespace whose loopback has an MTU of 1280): GSO turns itself off after that one write and
+     * the next batch arrives as plain (fragmented) datagrams. Root only.
+     */
+    @Test
+    void aRefusedGsoWriteTurnsGsoOffAndTheNextBatchArrives() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.weft.dataplane.tun.NetnsThread.isRoot(), "skipped: needs root");
+        String name = "wgso" + ProcessHandle.current().pid() % 100000;
+        try (dev.weft.dataplane.tun.NetnsThread ns = dev.weft.dataplane.tun.NetnsThread.create(name)) {
+            assertEquals(0, dev.weft.dataplane.tun.NetnsThread.run("ip", "-n", name, "link", "set", "lo", "mtu", "1280", "up").exit());
+            BlockingQueue<Integer> got = new LinkedBlockingQueue<>();
+            UdpEndpoint rx = ns.call(() -> UdpEndpoint.bind(0, 2048, (b, f) -> {
+                got.add(b.readableBytes());
+                b.release();
+            }, ControlHandler.discarding(), null, UdpOffloads.NONE));
+            UdpEndpoint tx = ns.call(() -> UdpEndpoint.bind(0, 2048, (b, f) -> b.release(), ControlHandler.discarding(),
+                    null, new UdpOffloads(true, false)));
+            try {
+                InetSocketAddress to = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), rx.port());
+                Runnable batch = () -> {
+                    for (int i = 0; i < 10; i++) {
+                        ByteBuf b = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(1452);
+                        b.writeByte(4).writeZero(1451);
+                        tx.write(b, to);
+                    }
+                    tx.flush();
+                };
+                assertTrue(tx.gso());
+                tx.eventLoop().submit(batch).sync();
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (tx.gso() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertEquals(false, tx.gso(), "GSO off after the refused write");
+                assertEquals(1, tx.offloadCounters().gsoFailures());
+                got.clear(); // the refused run's datagrams are lost, as on a full queue
+                tx.eventLoop().submit(batch).sync();
+                for (int i = 0; i < 10; i++) {
+                    Integer n = got.poll(5, TimeUnit.SECONDS);
+                    assertEquals(1452, n, "datagram " + i + " of the batch after the fallback");
+                }
+                assertEquals(1, tx.offloadCounters().gsoWrites());
+            } finally {
+                tx.close();
+                rx.close();
+            }
+        }
+    }
+
     @Test
     void normalizesMappedAddressesOnly() throws Exception {
         InetAddress mapped = java.net.Inet6Address.getByAddress(null,
