@@ -17,7 +17,8 @@ import io.netty.buffer.ByteBufUtil;
  * hop limit, no extension headers), the same acknowledgement number, window, urgent pointer and
  * TCP options (timestamps included), flags ACK or ACK+PSH only, the sequence number right after the
  * pending data, and a payload no longer than the first segment's (a shorter one, or one with PSH,
- * ends the packet). A segment of a pending flow that cannot join (a FIN, a gap, new options) first
+ * ends the packet), and a valid TCP checksum (the merged packet's partial checksum is trusted by
+ * the kernel, so a corrupt segment must not hide in it). A segment of a pending flow that cannot join (a FIN, a gap, new options) first
  * sends the pending packet, so a flow's segments never overtake one another.
  *
  * <p>Only one thread uses it (the socket's event loop). Buffers handed in are owned by it;
@@ -130,7 +131,8 @@ final class TcpCoalescer {
         int tcpLength = (p.getUnsignedByte(tcp + 12) >> 4) * 4;
         int flags = p.getUnsignedByte(tcp + 13);
         int payload = length - ipLength - tcpLength;
-        boolean candidate = tcpLength >= 20 && payload > 0 && (flags == ACK || flags == (ACK | PSH));
+        boolean candidate = tcpLength >= 20 && payload > 0 && (flags == ACK || flags == (ACK | PSH))
+                && checksumValid(p, at, v6, ipLength, length);
         Slot s = find(p, at, v6, ipLength);
         if (s != null) {
             if (candidate && joins(s, p, at, v6, tcpLength, payload)) {
@@ -154,6 +156,17 @@ final class TcpCoalescer {
         s.nextSeq = (p.getUnsignedInt(tcp + 4) + payload) & 0xffffffffL;
         s.nextId = v6 ? 0 : (p.getUnsignedShort(at + 4) + 1) & 0xffff;
         s.closed = (flags & PSH) != 0;
+    }
+
+    /**
+     * A merged packet is written with a partial checksum, which the kernel trusts: a segment whose
+     * checksum is wrong would be accepted inside one. So, as Linux's GRO does, only segments with a
+     * valid checksum merge; a bad one goes through alone and the kernel drops it.
+     */
+    private static boolean checksumValid(ByteBuf p, int at, boolean v6, int ipLength, int length) {
+        int l4 = length - ipLength;
+        long pseudo = v6 ? Checksums.pseudoV6(p, at, PROTO_TCP, l4) : Checksums.pseudoV4(p, at, PROTO_TCP, l4);
+        return Checksums.finish(Checksums.add(pseudo, p, at + ipLength, l4)) == 0;
     }
 
     /** The pending slot of the packet's flow (addresses and ports), or null. */

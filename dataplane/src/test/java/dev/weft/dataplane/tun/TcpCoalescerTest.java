@@ -188,6 +188,28 @@ class TcpCoalescerTest {
         assertAllReleased();
     }
 
+    /**
+     * The merged packet's partial checksum is trusted by the kernel: a segment with a wrong
+     * checksum must not merge (it goes through alone, for the kernel to drop), in either family.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aSegmentWithAWrongChecksumIsNotMerged(boolean v6) {
+        List<TcpSegments.Spec> in = stream(TcpSegments.spec(v6, 0), 1000, 1000, 1000, 1000);
+        for (int i = 0; i < in.size(); i++) {
+            ByteBuf b = TcpSegments.buffer(in.get(i));
+            if (i == 2) {
+                int last = b.writerIndex() - 1;
+                b.setByte(last, b.getByte(last) ^ 0x04); // payload changed, checksum not
+            }
+            add(b);
+        }
+        coalescer.flush();
+        assertEquals(List.of(true, false, false), writes.stream().map(Write::merged).toList());
+        assertEquals((v6 ? 60 : 40) + 2000, writes.get(0).packet().length);
+        assertAllReleased();
+    }
+
     @Test
     void otherPacketsPassAtOnceAndFlowsMergeSideBySide() {
         TcpSegments.Spec one = TcpSegments.spec(false, 0);
