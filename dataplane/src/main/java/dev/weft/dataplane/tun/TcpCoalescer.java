@@ -236,12 +236,12 @@ final class TcpCoalescer {
         if (s.frame == null) {
             ByteBuf f = allocator.directBuffer(H + MAX_LENGTH, H + MAX_LENGTH);
             f.writeZero(H);
-            f.writeBytes(s.first, s.first.readerIndex(), s.first.readableBytes());
+            copy(s.first, s.first.readerIndex(), s.first.readableBytes(), f);
             s.first.release();
             s.first = null;
             s.frame = f;
         }
-        s.frame.writeBytes(p, at + headers, payload);
+        copy(p, at + headers, payload, s.frame);
         p.release();
         s.segments++;
         s.nextSeq = (s.nextSeq + payload) & 0xffffffffL;
@@ -254,6 +254,15 @@ final class TcpCoalescer {
         if (payload < s.segmentSize) {
             s.closed = true;
         }
+    }
+
+    /**
+     * Appends {@code src[at, at+length)} to {@code dst} through the source's cached NIO view:
+     * {@code writeBytes(ByteBuf, ...)} between direct buffers without Unsafe goes through
+     * {@code nioBuffers()}, which allocates an array and a view per call.
+     */
+    static void copy(ByteBuf src, int at, int length, ByteBuf dst) {
+        dst.writeBytes(src.internalNioBuffer(at, length));
     }
 
     /** Writes every pending packet (the end of a receive batch). */

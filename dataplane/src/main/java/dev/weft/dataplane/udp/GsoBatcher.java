@@ -53,11 +53,11 @@ final class GsoBatcher {
             if (run == null) {
                 int capacity = Math.min(MAX_BYTES, segmentSize * MAX_SEGMENTS);
                 run = allocator.directBuffer(capacity, capacity);
-                run.writeBytes(first, first.readerIndex(), segmentSize);
+                copy(first, run);
                 first.release();
                 first = null;
             }
-            run.writeBytes(datagram, datagram.readerIndex(), length);
+            copy(datagram, run);
             datagram.release();
             segments++;
             closed = length < segmentSize;
@@ -76,6 +76,14 @@ final class GsoBatcher {
         segmentSize = length;
         segments = 1;
         closed = false;
+    }
+
+    /**
+     * Appends {@code src}'s readable bytes through its cached NIO view: {@code writeBytes(ByteBuf)}
+     * between direct buffers without Unsafe goes through {@code nioBuffers()}, which allocates.
+     */
+    private static void copy(ByteBuf src, ByteBuf dst) {
+        dst.writeBytes(src.internalNioBuffer(src.readerIndex(), src.readableBytes()));
     }
 
     private boolean joins(int length, InetSocketAddress destination) {
