@@ -262,7 +262,11 @@ final class TcpCoalescer {
      * {@code nioBuffers()}, which allocates an array and a view per call.
      */
     static void copy(ByteBuf src, int at, int length, ByteBuf dst) {
-        dst.writeBytes(src.internalNioBuffer(at, length));
+        if (src.nioBufferCount() == 1) {
+            dst.writeBytes(src.internalNioBuffer(at, length));
+        } else {
+            dst.writeBytes(src, at, length); // composite: no single view (never on the packet path)
+        }
     }
 
     /** Writes every pending packet (the end of a receive batch). */

@@ -390,7 +390,7 @@ public final class TunDevice implements AutoCloseable {
                 }
                 scratch.clear();
                 scratch.writeZero(header);
-                scratch.writeBytes(packet, at, length);
+                TcpCoalescer.copy(packet, at, length, scratch);
                 address = scratch.memoryAddress();
             }
             return libc.write(fd, address, length + header) == length + header;

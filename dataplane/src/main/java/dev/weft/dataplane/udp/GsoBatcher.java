@@ -83,7 +83,11 @@ final class GsoBatcher {
      * between direct buffers without Unsafe goes through {@code nioBuffers()}, which allocates.
      */
     private static void copy(ByteBuf src, ByteBuf dst) {
-        dst.writeBytes(src.internalNioBuffer(src.readerIndex(), src.readableBytes()));
+        if (src.nioBufferCount() == 1) {
+            dst.writeBytes(src.internalNioBuffer(src.readerIndex(), src.readableBytes()));
+        } else {
+            dst.writeBytes(src, src.readerIndex(), src.readableBytes()); // composite: no single view
+        }
     }
 
     private boolean joins(int length, InetSocketAddress destination) {
