@@ -5,8 +5,11 @@ import dev.weft.dataplane.relay.RelayClients;
 import dev.weft.dataplane.relay.RelayDemux;
 import dev.weft.dataplane.relay.RelayForwarder;
 import dev.weft.dataplane.tun.TunDevice;
+import dev.weft.dataplane.udp.DatagramReceiver;
 import dev.weft.dataplane.udp.UdpCounters;
 import dev.weft.dataplane.udp.UdpEndpoint;
+import dev.weft.dataplane.udp.UdpOffloadCounters;
+import dev.weft.dataplane.udp.UdpOffloads;
 import dev.weft.dataplane.wireguard.PacketSink;
 import dev.weft.dataplane.wireguard.WireGuardClock;
 import dev.weft.dataplane.wireguard.WireGuardDevice;
@@ -46,6 +49,11 @@ public final class Dataplane implements PacketSink, AutoCloseable {
     private volatile UdpEndpoint udp;
     /** True while the event loop handles a batch read from TUN (only touched on that thread). */
     private boolean inTunBatch;
+    /**
+     * True while the event loop handles a batch read from the socket, between a datagram and the
+     * batch's end (only touched on that thread): TUN writes then wait for the end, to be merged.
+     */
+    private boolean inReceiveBatch;
     private volatile boolean closed;
 
     private Dataplane(TunDevice tun, Netlink netlink, int linkIndex, DataplaneSettings settings) {
@@ -72,7 +80,8 @@ public final class Dataplane implements PacketSink, AutoCloseable {
      * and starts the threads. On failure everything made so far is undone.
      */
     public static Dataplane start(DataplaneSettings settings) {
-        TunDevice tun = TunDevice.open(settings.tunName(), settings.mtu(), settings.tunOffloads());
+        TunDevice tun = TunDevice.open(settings.tunName(), settings.mtu(), settings.offloads().tun(),
+                settings.offloads().tunGro());
         Netlink netlink = null;
         Dataplane dataplane = null;
         try {
@@ -87,9 +96,23 @@ public final class Dataplane implements PacketSink, AutoCloseable {
             // room for the largest datagram: MTU + WireGuard header, padding and tag, in a relay frame
             int maxDatagram = Math.max(2048, settings.mtu() + 64 + dev.weft.dataplane.wireguard.Endpoint.Relayed.FRAME_HEADER);
             WireGuardDevice device = dataplane.device;
-            dataplane.udp = UdpEndpoint.bind(settings.listenPort(), maxDatagram, device::receiveDatagram,
-                    settings.control(), dataplane.relayDemux);
+            DataplaneSettings.Offloads offloads = settings.offloads();
             Dataplane self = dataplane;
+            DatagramReceiver receiver = new DatagramReceiver() {
+                @Override
+                public void receiveDatagram(ByteBuf datagram, InetSocketAddress from) {
+                    self.inReceiveBatch = true;
+                    device.receiveDatagram(datagram, from);
+                }
+
+                @Override
+                public void batchEnd() {
+                    self.inReceiveBatch = false;
+                    tun.flushBatch();
+                }
+            };
+            dataplane.udp = UdpEndpoint.bind(settings.listenPort(), maxDatagram, receiver,
+                    settings.control(), dataplane.relayDemux, new UdpOffloads(offloads.udpGso(), offloads.udpGro()));
             UdpEndpoint endpoint = dataplane.udp;
             tun.startReader(new TunDevice.PacketHandler() {
                 @Override
@@ -176,6 +199,11 @@ public final class Dataplane implements PacketSink, AutoCloseable {
         return udp.counters();
     }
 
+    /** What the UDP offloads did (GSO writes and GRO reads). */
+    public UdpOffloadCounters udpOffloadCounters() {
+        return udp.offloadCounters();
+    }
+
     /** Adds (or replaces) a kernel route to {@code prefix} through the TUN interface. */
     public void addRoute(IpPrefix prefix) {
         netlink.replaceRoute(linkIndex, prefix.inetAddress(), prefix.length());
@@ -211,7 +239,27 @@ public final class Dataplane implements PacketSink, AutoCloseable {
 
     @Override
     public void deliverPacket(ByteBuf ipPacket) {
-        tun.write(ipPacket); // releases it
+        UdpEndpoint u = udp;
+        if (u != null && inReceiveBatch && u.inEventLoop()) { // the flag means something only on the loop
+            tun.writeBatched(ipPacket); // merged with the batch's other segments, written at its end
+        } else {
+            tun.write(ipPacket); // releases it
+        }
+    }
+
+    /** Whether TUN writes merge TCP segments (GRO). */
+    public boolean tunGro() {
+        return tun.gro();
+    }
+
+    /** Merged TCP writes to TUN (GRO). */
+    public long tunGroWrites() {
+        return tun.groWrites();
+    }
+
+    /** TCP segments that went into merged TUN writes. */
+    public long tunGroSegments() {
+        return tun.groSegments();
     }
 
     /** Stops the socket, the reader and the timers; removes the interface. Idempotent. */

@@ -16,18 +16,48 @@ import java.util.Objects;
  * @param addresses the interface's own addresses, each with the prefix length of its network
  * @param options WireGuard protocol constants ({@code WireGuardOptions.standard()} normally)
  * @param control receives weft control messages from the UDP socket
- * @param tunOffloads TUN offloads (virtio-net header, TSO and USO: 64 KiB reads cut into packets
- *     before encryption); false keeps the plain one-packet-per-read device. A kernel without
- *     them gets the plain device either way.
+ * @param offloads which offloads to use ({@link Offloads#ALL} normally); each can be turned off
  */
 public record DataplaneSettings(byte[] privateKey, String tunName, int mtu, int listenPort,
                                 List<InterfaceAddress> addresses, WireGuardOptions options, ControlHandler control,
-                                boolean tunOffloads) {
+                                Offloads offloads) {
 
-    /** Settings with TUN offloads on. */
+    /** Settings with every offload on. */
     public DataplaneSettings(byte[] privateKey, String tunName, int mtu, int listenPort,
                              List<InterfaceAddress> addresses, WireGuardOptions options, ControlHandler control) {
-        this(privateKey, tunName, mtu, listenPort, addresses, options, control, true);
+        this(privateKey, tunName, mtu, listenPort, addresses, options, control, Offloads.ALL);
+    }
+
+    /** Settings with every offload on ({@code true}) or every offload off. */
+    public DataplaneSettings(byte[] privateKey, String tunName, int mtu, int listenPort,
+                             List<InterfaceAddress> addresses, WireGuardOptions options, ControlHandler control,
+                             boolean offloads) {
+        this(privateKey, tunName, mtu, listenPort, addresses, options, control, offloads ? Offloads.ALL : Offloads.NONE);
+    }
+
+    /** Whether TUN offloads (virtio-net header, TSO/USO) are asked for. */
+    public boolean tunOffloads() {
+        return offloads.tun();
+    }
+
+    /**
+     * The offloads, each of which can be turned off on its own. A kernel without one gets the
+     * plain path for it either way.
+     *
+     * @param tun TUN offloads: the virtio-net header with TSO and USO, so a read returns up to
+     *     64 KiB, cut into packets before encryption; false keeps the plain one-packet-per-read device
+     * @param tunGro consecutive TCP segments of one flow decrypted in one receive batch are written
+     *     to TUN as one GSO packet (needs {@code tun}; ignored without it)
+     * @param udpGso runs of same-sized datagrams to one peer in a batch are sent as one
+     *     {@code UDP_SEGMENT} write (turned off by itself if the kernel refuses one)
+     * @param udpGro the socket receives with {@code UDP_GRO}: several datagrams of one sender in one
+     *     read, cut back into datagrams before decryption
+     */
+    public record Offloads(boolean tun, boolean tunGro, boolean udpGso, boolean udpGro) {
+        /** Every offload on (the default). */
+        public static final Offloads ALL = new Offloads(true, true, true, true);
+        /** Every offload off: one system call per packet on both sides, as before offloads. */
+        public static final Offloads NONE = new Offloads(false, false, false, false);
     }
 
     /** Validates and copies. */
@@ -46,6 +76,7 @@ public record DataplaneSettings(byte[] privateKey, String tunName, int mtu, int 
         addresses = List.copyOf(addresses);
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(control, "control");
+        Objects.requireNonNull(offloads, "offloads");
     }
 
     @Override
@@ -55,7 +86,7 @@ public record DataplaneSettings(byte[] privateKey, String tunName, int mtu, int 
 
     @Override
     public String toString() {
-        return "DataplaneSettings[tun=" + tunName + ", mtu=" + mtu + ", port=" + listenPort + ", addresses=" + addresses + ", tunOffloads=" + tunOffloads + "]";
+        return "DataplaneSettings[tun=" + tunName + ", mtu=" + mtu + ", port=" + listenPort + ", addresses=" + addresses + ", offloads=" + offloads + "]";
     }
 
     /**

@@ -8,6 +8,7 @@ public final class Errno {
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
     public static final int EBUSY = 16;
+    public static final int EINVAL = 22;
     public static final int EEXIST = 17;
     public static final int ENODEV = 19;
 

@@ -52,7 +52,7 @@ final class GsoSplitter {
             int length = packet.readableBytes();
             ByteBuf copy = allocator.directBuffer(headroom + length + tailroom);
             copy.setIndex(headroom, headroom);
-            copy.writeBytes(packet, packet.readerIndex(), length);
+            TcpCoalescer.copy(packet, packet.readerIndex(), length, copy);
             out.segment(copy);
             return 1;
         }
@@ -136,8 +136,8 @@ final class GsoSplitter {
             int total = headers + segLength;
             ByteBuf s = allocator.directBuffer(headroom + total + tailroom);
             s.setIndex(headroom, headroom);
-            s.writeBytes(p, at, headers);
-            s.writeBytes(p, at + headers + from, segLength);
+            TcpCoalescer.copy(p, at, headers, s);
+            TcpCoalescer.copy(p, at + headers + from, segLength, s);
             int ip = headroom;
             int l4At = ip + l4;
             long pseudo;

@@ -65,15 +65,32 @@ public final class TunDevice implements AutoCloseable {
     private final int offloads;
     private final java.util.concurrent.atomic.AtomicLong refusedSuperPackets = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong superPackets = new java.util.concurrent.atomic.AtomicLong();
+    /** TCP GRO for writes made on the loop; null without offloads or with GRO off. */
+    private final TcpCoalescer coalescer;
+    /** GRO asked for and never refused by the kernel. */
+    private volatile boolean gro;
+    private final java.util.concurrent.atomic.AtomicLong refusedGroWrites = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
     private Reader reader;
 
-    private TunDevice(LibC libc, int fd, String name, int maxPacket, int offloads) {
+    private TunDevice(LibC libc, int fd, String name, int maxPacket, int offloads, boolean gro) {
         this.libc = libc;
         this.fd = fd;
         this.name = name;
         this.maxPacket = maxPacket;
         this.offloads = offloads;
+        this.gro = gro && offloads != 0;
+        this.coalescer = this.gro ? new TcpCoalescer(io.netty.buffer.PooledByteBufAllocator.DEFAULT, new TcpCoalescer.Output() {
+            @Override
+            public void plain(ByteBuf packet) {
+                write(packet);
+            }
+
+            @Override
+            public void coalesced(ByteBuf frame) {
+                writeFrame(frame);
+            }
+        }) : null;
         this.writeScratch = ThreadLocal.withInitial(
                 () -> io.netty.buffer.Unpooled.directBuffer(VirtioNetHeader.SIZE + 65535));
     }
@@ -101,6 +118,15 @@ public final class TunDevice implements AutoCloseable {
      * @throws TunException with the failing call and errno (EPERM without CAP_NET_ADMIN)
      */
     public static TunDevice open(String name, int maxPacket, boolean offloads) {
+        return open(name, maxPacket, offloads, offloads);
+    }
+
+    /**
+     * As {@link #open(String, int, boolean)}, and with {@code gro} (needs offloads) the writes made
+     * with {@link #writeBatched} merge consecutive TCP segments of a flow into one GSO write
+     * ({@link TcpCoalescer}) until {@link #flushBatch}.
+     */
+    public static TunDevice open(String name, int maxPacket, boolean offloads, boolean gro) {
         Objects.requireNonNull(name, "name");
         byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         if (nameBytes.length == 0 || nameBytes.length > MAX_NAME_LENGTH || name.contains("/")
@@ -117,13 +143,13 @@ public final class TunDevice implements AutoCloseable {
                 TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6};
             for (int flags : choices) {
                 if (libc.ioctl(o.fd(), TUNSETOFFLOAD, (long) flags) == 0) {
-                    return new TunDevice(libc, o.fd(), o.name(), maxPacket, flags);
+                    return new TunDevice(libc, o.fd(), o.name(), maxPacket, flags, gro);
                 }
             }
             libc.close(o.fd()); // no offloads here: the plain device below
         }
         Opened o = openFd(libc, name, nameBytes, (short) (IFF_TUN | IFF_NO_PI));
-        return new TunDevice(libc, o.fd(), o.name(), maxPacket, 0);
+        return new TunDevice(libc, o.fd(), o.name(), maxPacket, 0, false);
     }
 
     private record Opened(int fd, String name) {
@@ -178,6 +204,26 @@ public final class TunDevice implements AutoCloseable {
     /** Super-packets refused because their headers did not fit or disagreed (never expected). */
     public long refusedSuperPackets() {
         return refusedSuperPackets.get();
+    }
+
+    /** Whether {@link #writeBatched} merges TCP segments (GRO asked for, offloads on, never refused). */
+    public boolean gro() {
+        return gro;
+    }
+
+    /** GSO writes of merged TCP segments. */
+    public long groWrites() {
+        return coalescer == null ? 0 : coalescer.mergedPackets();
+    }
+
+    /** TCP segments that went into those writes. */
+    public long groSegments() {
+        return coalescer == null ? 0 : coalescer.mergedSegments();
+    }
+
+    /** Merged writes the kernel refused (after the first, GRO is off). */
+    public long refusedGroWrites() {
+        return refusedGroWrites.get();
     }
 
     /** Receives packets read from the interface, on the reader thread. */
@@ -344,12 +390,52 @@ public final class TunDevice implements AutoCloseable {
                 }
                 scratch.clear();
                 scratch.writeZero(header);
-                scratch.writeBytes(packet, at, length);
+                TcpCoalescer.copy(packet, at, length, scratch);
                 address = scratch.memoryAddress();
             }
             return libc.write(fd, address, length + header) == length + header;
         } finally {
             packet.release();
+        }
+    }
+
+    /**
+     * Writes one IP packet as part of a batch: with GRO, TCP segments are held and merged until
+     * {@link #flushBatch}; anything else is written at once. Only from the event loop the reader
+     * runs on (one thread: the coalescer is not shared). Takes ownership.
+     */
+    public void writeBatched(ByteBuf packet) {
+        if (gro && !closed) {
+            coalescer.add(packet);
+        } else {
+            write(packet);
+        }
+    }
+
+    /** Writes what {@link #writeBatched} holds: the end of a receive batch. Same thread. */
+    public void flushBatch() {
+        if (coalescer != null) {
+            coalescer.flush();
+        }
+    }
+
+    /** A virtio-net header and a merged packet, as built by the coalescer; released. */
+    private void writeFrame(ByteBuf frame) {
+        try {
+            int length = frame.readableBytes();
+            if (closed) {
+                return;
+            }
+            if (libc.write(fd, frame.memoryAddress() + frame.readerIndex(), length) != length) {
+                int errno = Native.errno();
+                if (errno == Errno.EINVAL) {
+                    // a kernel that takes the header but not GSO writes: merge no more
+                    refusedGroWrites.incrementAndGet();
+                    gro = false;
+                }
+            }
+        } finally {
+            frame.release();
         }
     }
 
@@ -370,9 +456,13 @@ public final class TunDevice implements AutoCloseable {
         if (r != null) {
             if (r.loop.inEventLoop()) {
                 r.registration.cancel();
+                discardBatch();
             } else if (!r.loop.isShuttingDown()) {
                 try {
-                    r.loop.submit(() -> r.registration.cancel()).await(5, TimeUnit.SECONDS);
+                    r.loop.submit(() -> {
+                        r.registration.cancel();
+                        discardBatch();
+                    }).await(5, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -381,5 +471,11 @@ public final class TunDevice implements AutoCloseable {
             }
         }
         libc.close(fd);
+    }
+
+    private void discardBatch() {
+        if (coalescer != null) {
+            coalescer.discard();
+        }
     }
 }

@@ -11,4 +11,11 @@ import java.net.InetSocketAddress;
 public interface DatagramReceiver {
     /** One WireGuard message from {@code from}. */
     void receiveDatagram(ByteBuf datagram, InetSocketAddress from);
+
+    /**
+     * The socket's loop has read a batch and is about to flush: what the receiver held back for
+     * the batch (TUN writes to merge) goes out now. On the loop; the default does nothing.
+     */
+    default void batchEnd() {
+    }
 }

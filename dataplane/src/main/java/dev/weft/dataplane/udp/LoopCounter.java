@@ -16,6 +16,11 @@ final class LoopCounter {
         value.lazySet(value.getPlain() + 1);
     }
 
+    /** Only from the owning thread. */
+    void add(long n) {
+        value.lazySet(value.getPlain() + n);
+    }
+
     long get() {
         return value.get();
     }

@@ -69,6 +69,12 @@ public final class SpareSockets implements AutoCloseable {
                             }
 
                             @Override
+                            public void channelReadComplete(ChannelHandlerContext ctx) {
+                                demux.batchEnd();
+                                ctx.fireChannelReadComplete();
+                            }
+
+                            @Override
                             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                                 // as on the main socket: an ICMP error reported on receive is not fatal
                             }

@@ -12,7 +12,9 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -36,7 +38,11 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>{@link #write} queues without flushing (the TUN reader flushes once per batch, and the
  * socket's own read loop at the end of each batch of reads, so Netty can send a batch with
  * {@code sendmmsg}); {@link #send} writes and flushes. Both take
- * ownership of the buffer and may be called from any thread.
+ * ownership of the buffer and may be called from any thread. With {@link UdpOffloads#gso()},
+ * what the loop writes in a batch is coalesced into GSO runs ({@link GsoBatcher}); with
+ * {@link UdpOffloads#gro()}, a read may hold several datagrams of one sender, which
+ * Netty cuts apart (retained slices of the read, no copy) before the demultiplexer sees them
+ * ({@link GroReadCounter} counts such reads).
  */
 public final class UdpEndpoint implements AutoCloseable {
     /** First byte of the weft control range; WireGuard only uses 1 to 4. */
@@ -45,19 +51,38 @@ public final class UdpEndpoint implements AutoCloseable {
     public static final int CONTROL_LAST = 0xFF;
     /** First byte of a relay frame: {@code [0xF2][binding id, 8 bytes big-endian][WireGuard datagram]}. */
     public static final int RELAY_FRAME = 0xF2;
+    /** A read's buffer with GRO: the most the kernel coalesces (64 KiB of UDP payload). */
+    private static final int GRO_READ = 65536;
 
     private final EventLoopGroup group;
     private final Channel channel;
     private final Demux demux;
     private final int maxDatagram;
+    /** Coalesces the loop's writes into GSO runs; only the loop touches it. */
+    private final GsoBatcher batcher;
+    /** GSO asked for, supported, and not yet refused by the kernel. */
+    private volatile boolean gso;
+    private final LoopCounter gsoWrites = new LoopCounter();
+    private final LoopCounter gsoDatagrams = new LoopCounter();
+    private final LoopCounter gsoFailures = new LoopCounter();
+    /** Turns GSO off for good when the kernel refuses a GSO write (its datagrams are lost, as on a full queue). */
+    private final io.netty.channel.ChannelFutureListener gsoRefused = f -> {
+        if (!f.isSuccess()) {
+            gsoFailures.increment();
+            gso = false;
+        }
+    };
     /** Destinations that a spare socket serves instead of the main one (birthday probing); copy on write. */
     private volatile Map<InetSocketAddress, Channel> pinned = Map.of();
 
-    private UdpEndpoint(EventLoopGroup group, Channel channel, Demux demux, int maxDatagram) {
+    private UdpEndpoint(EventLoopGroup group, Channel channel, Demux demux, int maxDatagram, UdpOffloads offloads) {
         this.group = group;
         this.channel = channel;
         this.demux = demux;
         this.maxDatagram = maxDatagram;
+        this.gso = offloads.gso() && SegmentedDatagramPacket.isSupported();
+        this.batcher = new GsoBatcher(channel.alloc(), this::emit);
+        demux.owner = this;
     }
 
     /**
@@ -81,6 +106,21 @@ public final class UdpEndpoint implements AutoCloseable {
      */
     public static UdpEndpoint bind(int port, int maxDatagram, DatagramReceiver wireguard, ControlHandler control,
                                    RelayReceiver relay) {
+        return bind(port, maxDatagram, wireguard, control, relay, UdpOffloads.NONE);
+    }
+
+    /**
+     * Binds {@code [::]:port} (IPv4 and IPv6; port 0 picks a free port) with the given offloads
+     * where the kernel has them ({@link #gso()} says whether GSO is in use).
+     *
+     * @param maxDatagram the largest datagram to receive whole (a relay frame is 9 bytes longer
+     *     than the WireGuard datagram it carries)
+     * @param relay receives relay frames; null drops them (counted)
+     * @throws IllegalStateException when the port cannot be bound (message says why)
+     */
+    public static UdpEndpoint bind(int port, int maxDatagram, DatagramReceiver wireguard, ControlHandler control,
+                                   RelayReceiver relay, UdpOffloads offloads) {
+        Objects.requireNonNull(offloads, "offloads");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " out of range 0..65535");
         }
@@ -88,19 +128,28 @@ public final class UdpEndpoint implements AutoCloseable {
                 relay);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("weft-udp", true),
                 EpollIoHandler.newFactory());
+        // With GRO a read returns up to 64 KiB of one sender's datagrams; plain recvmsg (no
+        // MAX_DATAGRAM_PAYLOAD_SIZE, so no recvmmsg), because Netty's recvmmsg loses the segment size.
+        boolean gro = offloads.gro() && SegmentedDatagramPacket.isSupported();
         try {
-            Channel channel = new Bootstrap()
+            Bootstrap bootstrap = new Bootstrap()
                     .group(group)
                     .channelFactory(() -> new EpollDatagramChannel(SocketProtocolFamily.INET6))
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagram))
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, gro
+                            ? new GroReadCounter(GRO_READ, demux.groReads, demux.groDatagrams)
+                            : new FixedRecvByteBufAllocator(maxDatagram))
                     .option(ChannelOption.SO_RCVBUF, 4 << 20)
                     .option(ChannelOption.SO_SNDBUF, 4 << 20)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
-                    .handler(demux)
+                    .handler(demux);
+            if (gro) {
+                bootstrap.option(EpollChannelOption.UDP_GRO, true);
+            }
+            Channel channel = bootstrap
                     .bind(new InetSocketAddress(anyV6(), port))
                     .syncUninterruptibly()
                     .channel();
-            return new UdpEndpoint(group, channel, demux, maxDatagram);
+            return new UdpEndpoint(group, channel, demux, maxDatagram, offloads);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException("cannot bind UDP [::]:" + port + ": " + e.getMessage(), e);
@@ -124,6 +173,9 @@ public final class UdpEndpoint implements AutoCloseable {
     public void send(ByteBuf datagram, InetSocketAddress to) {
         Map<InetSocketAddress, Channel> p = pinned;
         Channel c = p.isEmpty() ? channel : p.getOrDefault(to, channel);
+        if (c == channel && channel.eventLoop().inEventLoop()) {
+            batcher.flush(); // a run pending on the loop goes first
+        }
         c.writeAndFlush(new DatagramPacket(datagram, to), c.voidPromise());
     }
 
@@ -145,7 +197,33 @@ public final class UdpEndpoint implements AutoCloseable {
             datagram.release();
             return;
         }
-        channel.write(new DatagramPacket(datagram, to), channel.voidPromise());
+        if (gso && channel.eventLoop().inEventLoop()) {
+            batcher.add(datagram, to);
+        } else {
+            channel.write(new DatagramPacket(datagram, to), channel.voidPromise());
+        }
+    }
+
+    /** What the batcher hands on, on the loop: one datagram, or a GSO run. */
+    private void emit(ByteBuf content, int segmentSize, InetSocketAddress to) {
+        if (segmentSize == 0) {
+            channel.write(new DatagramPacket(content, to), channel.voidPromise());
+            return;
+        }
+        gsoWrites.increment();
+        gsoDatagrams.add((content.readableBytes() + segmentSize - 1) / segmentSize);
+        channel.write(new SegmentedDatagramPacket(content, segmentSize, to), channel.newPromise().addListener(gsoRefused));
+    }
+
+    /** Whether writes on the loop are coalesced into GSO runs (asked for, supported, never refused). */
+    public boolean gso() {
+        return gso;
+    }
+
+    /** What the offloads did. */
+    public UdpOffloadCounters offloadCounters() {
+        return new UdpOffloadCounters(gsoWrites.get(), gsoDatagrams.get(), gsoFailures.get(), demux.groReads.get(),
+                demux.groDatagrams.get());
     }
 
     /**
@@ -180,8 +258,11 @@ public final class UdpEndpoint implements AutoCloseable {
         return pinned.keySet();
     }
 
-    /** Flushes queued datagrams (Netty sends them with sendmmsg). */
+    /** Flushes queued datagrams (Netty sends them with sendmmsg; runs of them as GSO writes). */
     public void flush() {
+        if (channel.eventLoop().inEventLoop()) {
+            batcher.flush();
+        }
         channel.flush();
     }
 
@@ -208,6 +289,15 @@ public final class UdpEndpoint implements AutoCloseable {
             spare.close();
         }
         channel.close().syncUninterruptibly();
+        if (!group.isShuttingDown()) {
+            try {
+                channel.eventLoop().submit(batcher::discard).await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the loop is gone; a pending run is garbage with it
+            }
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
@@ -225,7 +315,11 @@ public final class UdpEndpoint implements AutoCloseable {
         final LoopCounter relayCount = new LoopCounter();
         final LoopCounter controlCount = new LoopCounter();
         final LoopCounter dropped = new LoopCounter();
+        final LoopCounter groReads = new LoopCounter();
+        final LoopCounter groDatagrams = new LoopCounter();
         final LongAdder droppedOutbound = new LongAdder();
+        /** Set once the endpoint exists; its batched run is flushed at the end of a read batch. */
+        volatile UdpEndpoint owner;
 
         Demux(DatagramReceiver wireguard, ControlHandler control, RelayReceiver relay) {
             this.wireguard = wireguard;
@@ -270,13 +364,24 @@ public final class UdpEndpoint implements AutoCloseable {
             }
         }
 
+        /** A batch of reads ended (on this socket or a spare): the receiver writes what it held. */
+        void batchEnd() {
+            wireguard.batchEnd();
+        }
+
         /**
          * The end of a batch of reads: what the receivers queued with {@link UdpEndpoint#write}
          * meanwhile (a relay's forwarded frames) goes out in one flush (sendmmsg).
          */
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.channel().flush();
+            batchEnd();
+            UdpEndpoint o = owner;
+            if (o != null && o.channel == ctx.channel()) {
+                o.flush();
+            } else {
+                ctx.channel().flush();
+            }
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.weft.dataplane.udp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -152,6 +153,163 @@ class UdpEndpointTest {
             }
             assertEquals(0, leaked.get(), "every dropped datagram released");
             assertEquals((long) threads * each, udp.counters().droppedOutbound() - before, "no drop lost by racing writers");
+        }
+    }
+
+    /**
+     * A batch written on the loop leaves as GSO writes, and a plain socket receives each
+     * datagram as it was written (the kernel cuts them), in order; with GSO off, the same.
+     */
+    @Test
+    void aBatchOnTheLoopLeavesAsGsoWritesAndArrivesAsTheDatagramsWritten() throws Exception {
+        for (boolean gso : new boolean[] {true, false}) {
+            try (UdpEndpoint udp = UdpEndpoint.bind(0, 2048, (b, f) -> b.release(), ControlHandler.discarding(), null,
+                    new UdpOffloads(gso, false));
+                 DatagramSocket sink = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                sink.setSoTimeout(5000);
+                sink.setReceiveBufferSize(4 << 20);
+                InetSocketAddress to = (InetSocketAddress) sink.getLocalSocketAddress();
+                int[] sizes = new int[100];
+                for (int i = 0; i < sizes.length; i++) {
+                    sizes[i] = i < 40 ? 1452 : i == 40 ? 900 : i < 90 ? 100 + i * 10 : 64;
+                }
+                udp.eventLoop().submit(() -> {
+                    for (int i = 0; i < sizes.length; i++) {
+                        ByteBuf b = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(sizes[i]);
+                        for (int j = 0; j < sizes[i]; j++) {
+                            b.writeByte(i + j);
+                        }
+                        udp.write(b, to);
+                    }
+                    udp.flush();
+                }).sync();
+                for (int i = 0; i < sizes.length; i++) {
+                    DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+                    sink.receive(p);
+                    assertEquals(sizes[i], p.getLength(), "datagram " + i);
+                    for (int j = 0; j < sizes[i]; j++) {
+                        assertEquals((byte) (i + j), p.getData()[j], "datagram " + i + " byte " + j);
+                    }
+                }
+                UdpOffloadCounters c = udp.offloadCounters();
+                assertEquals(gso, udp.gso());
+                assertEquals(0, c.gsoFailures());
+                if (gso) {
+                    // 1452 x 40 + 900, then growing sizes one by one, the last of them (990) with the
+                    // first 64 (shorter: it ends that run), then 64 x 9
+                    assertEquals(3, c.gsoWrites(), c.toString());
+                    assertEquals(41 + 2 + 9, c.gsoDatagrams(), c.toString());
+                } else {
+                    assertEquals(0, c.gsoWrites());
+                }
+            }
+        }
+    }
+
+    /**
+     * GSO writes from one endpoint to another that receives with GRO: the kernel hands the
+     * run over in one read, and the receiver still sees every datagram, intact and in order,
+     * from the sender's address; without GRO on the receiver the same datagrams arrive one by one.
+     */
+    @Test
+    void aGroReadIsCutIntoTheDatagramsSent() throws Exception {
+        for (boolean gro : new boolean[] {true, false}) {
+            BlockingQueue<byte[]> got = new LinkedBlockingQueue<>();
+            java.util.Set<InetSocketAddress> senders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            DatagramReceiver receiver = (b, from) -> {
+                got.add(io.netty.buffer.ByteBufUtil.getBytes(b));
+                senders.add(from);
+                b.release();
+            };
+            try (UdpEndpoint rx = UdpEndpoint.bind(0, 2048, receiver, ControlHandler.discarding(), null,
+                    new UdpOffloads(false, gro));
+                 UdpEndpoint tx = UdpEndpoint.bind(0, 2048, (b, f) -> b.release(), ControlHandler.discarding(), null,
+                    UdpOffloads.ALL)) {
+                InetSocketAddress to = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), rx.port());
+                int count = 150;
+                int[] sizes = new int[count];
+                for (int i = 0; i < count; i++) {
+                    sizes[i] = i == 63 || i == count - 1 ? 333 : 1452;
+                }
+                tx.eventLoop().submit(() -> {
+                    for (int i = 0; i < count; i++) {
+                        ByteBuf b = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(sizes[i]);
+                        b.writeByte(4);
+                        for (int j = 1; j < sizes[i]; j++) {
+                            b.writeByte(i * 7 + j);
+                        }
+                        tx.write(b, to);
+                    }
+                    tx.flush();
+                }).sync();
+                for (int i = 0; i < count; i++) {
+                    byte[] d = got.poll(5, TimeUnit.SECONDS);
+                    if (d == null) {
+                        throw new AssertionError("datagram " + i + " did not arrive, gro " + gro + ", " + rx.offloadCounters());
+                    }
+                    assertEquals(sizes[i], d.length, "datagram " + i);
+                    for (int j = 1; j < sizes[i]; j++) {
+                        assertEquals((byte) (i * 7 + j), d[j], "datagram " + i + " byte " + j);
+                    }
+                }
+                assertEquals(java.util.Set.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), tx.port())), senders);
+                UdpOffloadCounters c = rx.offloadCounters();
+                assertEquals(gro, c.groReads() > 0, c.toString());
+                assertEquals(count, rx.counters().wireguard());
+                if (gro) {
+                    assertTrue(c.groDatagrams() > c.groReads(), c.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * A kernel that refuses a GSO write (here: segments larger than the path MTU, EINVAL, in a
+     * namespace whose loopback has an MTU of 1280): GSO turns itself off after that one write and
+     * the next batch arrives as plain (fragmented) datagrams. Root only.
+     */
+    @Test
+    void aRefusedGsoWriteTurnsGsoOffAndTheNextBatchArrives() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.weft.dataplane.tun.NetnsThread.isRoot(), "skipped: needs root");
+        String name = "wgso" + ProcessHandle.current().pid() % 100000;
+        try (dev.weft.dataplane.tun.NetnsThread ns = dev.weft.dataplane.tun.NetnsThread.create(name)) {
+            assertEquals(0, dev.weft.dataplane.tun.NetnsThread.run("ip", "-n", name, "link", "set", "lo", "mtu", "1280", "up").exit());
+            BlockingQueue<Integer> got = new LinkedBlockingQueue<>();
+            UdpEndpoint rx = ns.call(() -> UdpEndpoint.bind(0, 2048, (b, f) -> {
+                got.add(b.readableBytes());
+                b.release();
+            }, ControlHandler.discarding(), null, UdpOffloads.NONE));
+            UdpEndpoint tx = ns.call(() -> UdpEndpoint.bind(0, 2048, (b, f) -> b.release(), ControlHandler.discarding(),
+                    null, new UdpOffloads(true, false)));
+            try {
+                InetSocketAddress to = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), rx.port());
+                Runnable batch = () -> {
+                    for (int i = 0; i < 10; i++) {
+                        ByteBuf b = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(1452);
+                        b.writeByte(4).writeZero(1451);
+                        tx.write(b, to);
+                    }
+                    tx.flush();
+                };
+                assertTrue(tx.gso());
+                tx.eventLoop().submit(batch).sync();
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (tx.gso() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertEquals(false, tx.gso(), "GSO off after the refused write");
+                assertEquals(1, tx.offloadCounters().gsoFailures());
+                got.clear(); // the refused run's datagrams are lost, as on a full queue
+                tx.eventLoop().submit(batch).sync();
+                for (int i = 0; i < 10; i++) {
+                    Integer n = got.poll(5, TimeUnit.SECONDS);
+                    assertEquals(1452, n, "datagram " + i + " of the batch after the fallback");
+                }
+                assertEquals(1, tx.offloadCounters().gsoWrites());
+            } finally {
+                tx.close();
+                rx.close();
+            }
         }
     }
 
