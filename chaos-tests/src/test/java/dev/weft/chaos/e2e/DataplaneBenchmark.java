@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * first answered ping, and iperf3 TCP right after that ping in 1-second intervals (the first 3 s are
  * reported: how soon a node reaches its speed). Then, after a 3-second warm-up: iperf3 TCP single
  * stream and 4 streams (a → b), ping RTT (50 echoes), 64-byte UDP datagrams at a rate no overlay
- * reaches here (received packets per second and loss), each daemon's resident memory idle and at
- * its peak under load, the CPU time both daemons used per transferred gigabyte and each daemon's
+ * reaches here (received packets per second and loss), each daemon's resident memory idle (at the
+ * first ping), at its peak under load and rested (8 s after the last load), the CPU time both daemons used per transferred gigabyte and each daemon's
  * CPU in percent of one core during the TCP runs.
  */
 public final class DataplaneBenchmark {
@@ -39,6 +39,8 @@ public final class DataplaneBenchmark {
     static final int START_SECONDS = 3;
     /** 64-byte UDP is sent at this rate, more than any overlay (or the bare veth) carries here. */
     private static final String UDP_RATE = "2G";
+    /** How long after the last load the rested RSS is taken: longer than weft's native-heap trim interval (5 s). */
+    private static final Duration REST = Duration.ofSeconds(8);
 
     private final Lab lab;
     private final Host a;
@@ -55,8 +57,8 @@ public final class DataplaneBenchmark {
      * {@code corePercent} one value per daemon (percent of one core over the TCP runs).
      */
     record Row(String overlay, double upSeconds, double[] startGbps, double singleGbps, double fourGbps, double rttMs,
-               double udpPps, double udpLossPercent, long idleRssKb, long loadRssKb, double cpuSecondsPerGb,
-               double[] corePercent) {}
+               double udpPps, double udpLossPercent, long idleRssKb, long loadRssKb, long restedRssKb,
+               double cpuSecondsPerGb, double[] corePercent) {}
 
     private DataplaneBenchmark(Lab lab, int seconds, boolean startOnly, String weftJavaOpts, boolean nmt) {
         this.nmt = nmt;
@@ -236,7 +238,7 @@ public final class DataplaneBenchmark {
         if (startOnly) {
             server.stop(Duration.ofSeconds(5));
             return new Row(overlay, upSeconds, startGbps, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    idleRss, peakRss[0], Double.NaN, new double[0]);
+                    idleRss, peakRss[0], 0, Double.NaN, new double[0]);
         }
         // Warm-up, not measured: daemons run for months, so steady state is what counts (a JIT
         // compiles weft's hot paths in its first seconds; the Go and C peers need no warm-up).
@@ -250,6 +252,12 @@ public final class DataplaneBenchmark {
         long[] cpuAfter = cpuTicks(daemons);
         Udp udp = udp64(target, daemons, peakRss);
         server.stop(Duration.ofSeconds(5));
+        // A daemon's memory while it idles between bursts, which is most of its life.
+        sleep(daemons.isEmpty() ? 0 : REST.toMillis());
+        long restedRss = 0;
+        for (LabProcess d : daemons) {
+            restedRss = Math.max(restedRss, rssKb(d.pid()));
+        }
         double gb = (one.bytes + four.bytes) / 1e9;
         long ticks = 0;
         double[] corePercent = new double[daemons.size()];
@@ -260,7 +268,7 @@ public final class DataplaneBenchmark {
         }
         double cpuPerGb = daemons.isEmpty() || gb == 0 ? Double.NaN : ticks / 100.0 / gb;
         return new Row(overlay, upSeconds, startGbps, one.gbps, four.gbps, ping.avg().toNanos() / 1e6, udp.pps,
-                udp.lossPercent, idleRss, peakRss[0], cpuPerGb, corePercent);
+                udp.lossPercent, idleRss, peakRss[0], restedRss, cpuPerGb, corePercent);
     }
 
     private record Load(double gbps, long bytes) {}
@@ -378,8 +386,9 @@ public final class DataplaneBenchmark {
                 + "iperf3 %d s per run, %d cores%s%n%n", MTU, seconds, Runtime.getRuntime().availableProcessors(),
                 weftJavaOpts == null ? "" : ", weft with WEFT_JAVA_OPTS=" + weftJavaOpts);
         System.out.println("| overlay | first ping s | first 3 s Gb/s | 1 stream Gb/s | 4 streams Gb/s | RTT ms"
-                + " | 64 B UDP kpps (loss %) | idle RSS MB | load RSS MB | CPU s / GB | CPU % of a core (a / b) |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+                + " | 64 B UDP kpps (loss %) | idle RSS MB | load RSS MB | rested RSS MB | CPU s / GB"
+                + " | CPU % of a core (a / b) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Row r : rows) {
             StringBuilder start = new StringBuilder();
             for (double g : r.startGbps) {
@@ -389,10 +398,11 @@ public final class DataplaneBenchmark {
             for (double c : r.corePercent) {
                 cores.append(cores.isEmpty() ? "" : " / ").append(String.format(Locale.ROOT, "%.0f", c));
             }
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.overlay,
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.overlay,
                     r.upSeconds, start, num(r.singleGbps, "%.2f"), num(r.fourGbps, "%.2f"), num(r.rttMs, "%.3f"),
                     Double.isNaN(r.udpPps) ? "-" : String.format(Locale.ROOT, "%.0f (%.0f)", r.udpPps / 1000,
-                            r.udpLossPercent), mb(r.idleRssKb), mb(r.loadRssKb), num(r.cpuSecondsPerGb, "%.2f"),
+                            r.udpLossPercent), mb(r.idleRssKb), mb(r.loadRssKb), mb(r.restedRssKb),
+                    num(r.cpuSecondsPerGb, "%.2f"),
                     cores.isEmpty() ? "-" : cores);
         }
         for (String report : nmtReports) {
