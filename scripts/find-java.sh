@@ -68,7 +68,12 @@ weft_java_opts() { # prints the JVM options weft runs with on Java major $1, one
   #   flag from JDK 22 (and 21.0.1; 21.0.0 would refuse to start with it).
   ((${1:-21} >= 22)) && printf '%s\n' -XX:TrimNativeHeapInterval=5000
   # - Netty's pooled buffers: 1 MiB chunks instead of 4 MiB (maxOrder 7), so each arena a thread
-  #   touches holds 1 MiB rather than 4; a 64 KiB TUN or GRO buffer still comes from a chunk.
+  #   touches holds 1 MiB rather than 4; a 64 KiB TUN or GRO buffer still comes from a chunk. The
+  #   number of arenas stays Netty's (2 per core): an arena no thread allocates from holds nothing,
+  #   and fewer would make the event loops of several cores contend for one.
+  # - class metadata (~40 MB for ~6,500 classes, mapped from the AOT cache when there is one) is
+  #   not capped: it is what the classes need, and a metaspace limit would only turn growth into
+  #   an OutOfMemoryError.
   printf '%s\n' -Dio.netty.allocator.maxOrder=7
   return 0
 }
