@@ -75,5 +75,8 @@ weft_java_opts() { # prints the JVM options weft runs with on Java major $1, one
   #   not capped: it is what the classes need, and a metaspace limit would only turn growth into
   #   an OutOfMemoryError.
   printf '%s\n' -Dio.netty.allocator.maxOrder=7
+  # - Netty 4.2 asks JFR whether to emit its buffer events, which loads ~110 classes of jdk.jfr;
+  #   weft records no flight recordings by default (-XX:StartFlightRecording still works).
+  printf '%s\n' -Dio.netty.jfr.enabled=false
   return 0
 }
