@@ -46,3 +46,37 @@ weft_find_jdk_home() { # prints a JAVA_HOME (with javac) >= 21 for building: the
   echo "weft: no JDK 21 or newer (with javac) found; install one, e.g. apt-get install openjdk-21-jdk-headless" >&2
   return 1
 }
+
+weft_java_opts() { # prints the JVM options weft runs with on Java major $1, one a line (bin/weft, scripts/aot-train)
+  # Native access is used for TUN and netlink (jnr-ffi) and Netty's epoll transport; jffi and Kryo
+  # still use sun.misc.Unsafe, which JDK 24+ warns about at every start unless allowed.
+  printf '%s\n' --enable-native-access=ALL-UNNAMED
+  ((${1:-21} >= 24)) && printf '%s\n' --sun-misc-unsafe-memory-access=allow
+  # Memory, sized on purpose (dataplane/README.md, "Memory" has the NMT breakdown behind each):
+  # - heap: a node keeps a few MB live (peers, members, records) and its per-packet garbage (the
+  #   JDK cipher's ~2.2 KB per packet) dies young. The serial collector has no helper threads or
+  #   remembered sets; a fixed 6 MB young generation means ~20 short young collections a second at
+  #   full speed instead of an eden that grows with the heap, and the old generation starts at 6 MB
+  #   and grows only when something stays (free ratio 10-30 % instead of 40-70 %). 256 MB stays the
+  #   cap for large meshes.
+  printf '%s\n' -XX:+UseSerialGC -Xms12m -Xmn6m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
+  # - thread stacks: ~22 threads; 512 KB is reserved each, only the touched pages are resident.
+  # - code cache: 6-12 MB are used; the reservation costs address space, not memory.
+  printf '%s\n' -Xss512k -XX:ReservedCodeCacheSize=64m
+  # - native heap: C2 compiles the hot paths in the first seconds with up to ~28 MB of arenas,
+  #   which glibc keeps after they are freed; trimming every 5 s gives them back (~18 MB). A product
+  #   flag from JDK 22 (and 21.0.1; 21.0.0 would refuse to start with it).
+  ((${1:-21} >= 22)) && printf '%s\n' -XX:TrimNativeHeapInterval=5000
+  # - Netty's pooled buffers: 1 MiB chunks instead of 4 MiB (maxOrder 7), so each arena a thread
+  #   touches holds 1 MiB rather than 4; a 64 KiB TUN or GRO buffer still comes from a chunk. The
+  #   number of arenas stays Netty's (2 per core): an arena no thread allocates from holds nothing,
+  #   and fewer would make the event loops of several cores contend for one.
+  # - class metadata (~40 MB for ~6,500 classes, mapped from the AOT cache when there is one) is
+  #   not capped: it is what the classes need, and a metaspace limit would only turn growth into
+  #   an OutOfMemoryError.
+  printf '%s\n' -Dio.netty.allocator.maxOrder=7
+  # - Netty 4.2 asks JFR whether to emit its buffer events, which loads ~110 classes of jdk.jfr;
+  #   weft records no flight recordings by default (-XX:StartFlightRecording still works).
+  printf '%s\n' -Dio.netty.jfr.enabled=false
+  return 0
+}

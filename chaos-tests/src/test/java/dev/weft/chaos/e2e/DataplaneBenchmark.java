@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -24,25 +25,47 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Nebula, on one two-namespace testbed in one run (numbers of one run are comparable; numbers of
  * different runs on a shared machine are not). Not a test: {@code scripts/bench-dataplane}.
  *
- * <p>Per overlay, after a 3-second warm-up: iperf3 TCP single stream and 4 streams (a → b), ping
- * RTT (50 echoes), and each daemon's resident memory idle and at its peak under load, plus the CPU
- * time both daemons used per transferred gigabyte (where the time goes).
+ * <p>Per overlay, from a fresh start of both daemons: the time from launching the first daemon to the
+ * first answered ping, and iperf3 TCP right after that ping in 1-second intervals (the first 3 s are
+ * reported: how soon a node reaches its speed). Then, after a 3-second warm-up: iperf3 TCP single
+ * stream and 4 streams (a → b), ping RTT (50 echoes), 64-byte UDP datagrams at a rate no overlay
+ * reaches here (received packets per second and loss), each daemon's resident memory idle (at the
+ * first ping), at its peak under load and rested (8 s after the last load), the CPU time both daemons used per transferred gigabyte and each daemon's
+ * CPU in percent of one core during the TCP runs.
  */
 public final class DataplaneBenchmark {
     private static final int MTU = NodeConfig.DEFAULT_MTU;
+    /** How many 1-second iperf3 intervals after the first ping the start row reports. */
+    static final int START_SECONDS = 3;
+    /** 64-byte UDP is sent at this rate, more than any overlay (or the bare veth) carries here. */
+    private static final String UDP_RATE = "2G";
+    /** How long after the last load the rested RSS is taken: longer than weft's native-heap trim interval (5 s). */
+    private static final Duration REST = Duration.ofSeconds(8);
 
     private final Lab lab;
     private final Host a;
     private final Host b;
     private final int seconds;
+    private final boolean startOnly;
+    private final String weftJavaOpts;
+    private final boolean nmt;
+    private final List<String> nmtReports = new ArrayList<>();
     private final List<Row> rows = new ArrayList<>();
 
-    record Row(String overlay, double singleGbps, double fourGbps, double rttMs, long idleRssKb, long loadRssKb,
-               double cpuSecondsPerGb) {}
+    /**
+     * One overlay's numbers. {@code startGbps} holds one value per second after the first ping;
+     * {@code corePercent} one value per daemon (percent of one core over the TCP runs).
+     */
+    record Row(String overlay, double upSeconds, double[] startGbps, double singleGbps, double fourGbps, double rttMs,
+               double udpPps, double udpLossPercent, long idleRssKb, long loadRssKb, long restedRssKb,
+               double cpuSecondsPerGb, double[] corePercent) {}
 
-    private DataplaneBenchmark(Lab lab, int seconds) {
+    private DataplaneBenchmark(Lab lab, int seconds, boolean startOnly, String weftJavaOpts, boolean nmt) {
+        this.nmt = nmt;
         this.lab = lab;
         this.seconds = seconds;
+        this.startOnly = startOnly;
+        this.weftJavaOpts = weftJavaOpts;
         Segment net = lab.internet();
         this.a = lab.host("a", net);
         this.b = lab.host("b", net);
@@ -50,12 +73,24 @@ public final class DataplaneBenchmark {
 
     public static void main(String[] args) throws Exception {
         int seconds = 10;
+        boolean startOnly = false;
+        boolean nmt = false;
+        String javaOpts = null;
         List<String> only = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--start-only" -> startOnly = true;
+                case "--java-opts" -> javaOpts = args[++i];
+                case "--nmt" -> nmt = true;
                 case "--help", "-h" -> {
-                    System.out.println("usage: bench-dataplane [--seconds N] [veth|weft|wireguard-go|nebula ...]");
+                    System.out.println("usage: bench-dataplane [--seconds N] [--start-only] [--java-opts 'OPTS']"
+                            + " [veth|weft|wireguard-go|nebula ...]");
+                    System.out.println("  --start-only  only the fresh start: time to the first ping and the first "
+                            + START_SECONDS + " s of iperf3");
+                    System.out.println("  --java-opts   WEFT_JAVA_OPTS for the weft nodes (e.g. to compare JVM options)");
+                    System.out.println("  --nmt         weft with -XX:NativeMemoryTracking=summary; prints node a's"
+                            + " jcmd VM.native_memory summary idle and after the load");
                     return;
                 }
                 default -> only.add(args[i]);
@@ -65,7 +100,10 @@ public final class DataplaneBenchmark {
             only = List.of("veth", "weft", "wireguard-go", "nebula");
         }
         try (Lab lab = Lab.create()) {
-            DataplaneBenchmark bench = new DataplaneBenchmark(lab, seconds);
+            if (nmt) {
+                javaOpts = "-XX:NativeMemoryTracking=summary" + (javaOpts == null ? "" : " " + javaOpts);
+            }
+            DataplaneBenchmark bench = new DataplaneBenchmark(lab, seconds, startOnly, javaOpts, nmt);
             for (String overlay : only) {
                 switch (overlay) {
                     case "veth" -> bench.veth();
@@ -82,7 +120,10 @@ public final class DataplaneBenchmark {
     // ------------------------------------------------------------------ overlays
 
     private void veth() throws Exception {
-        rows.add(measure("veth (underlay)", b.ipv4(), List.of()));
+        LabProcess server = iperfServer("veth");
+        long launched = System.nanoTime();
+        a.ping(b.ipv4(), Duration.ofSeconds(30));
+        rows.add(measure("veth (underlay)", launched, server, b.ipv4(), List.of()));
     }
 
     private void weft() throws Exception {
@@ -91,18 +132,27 @@ public final class DataplaneBenchmark {
         String keyB = pki.node("b", "100.64.0.2/10");
         String devA = lab.interfaceName("wa");
         String devB = lab.interfaceName("wb");
+        Path configA = pki.config("a", WeftProcess.staticPeerConfig(devA, keyB, b.ipv4(), "100.64.0.2/32"));
+        Path configB = pki.config("b", WeftProcess.staticPeerConfig(devB, keyA, a.ipv4(), "100.64.0.1/32"));
+        Map<String, String> env = weftJavaOpts == null ? Map.of() : Map.of("WEFT_JAVA_OPTS", weftJavaOpts);
+        LabProcess server = iperfServer("weft");
         // weft's default tun.mtu is the MTU all three overlays get here
-        WeftProcess nodeA = WeftProcess.start(a, devA, pki.config("a", WeftProcess.staticPeerConfig(devA, keyB, b.ipv4(), "100.64.0.2/32")));
-        WeftProcess nodeB = WeftProcess.start(b, devB, pki.config("b", WeftProcess.staticPeerConfig(devB, keyA, a.ipv4(), "100.64.0.1/32")));
+        long launched = System.nanoTime();
+        WeftProcess nodeA = WeftProcess.start(a, devA, configA, env);
+        WeftProcess nodeB = WeftProcess.start(b, devB, configB, env);
         InetAddress target = InetAddress.getByName("100.64.0.2");
         a.ping(target, Duration.ofSeconds(30));
-        rows.add(measure("weft", target, List.of(nodeA.process, nodeB.process)));
+        nativeMemory("idle, after the first ping", nodeA.process);
+        rows.add(measure("weft", launched, server, target, List.of(nodeA.process, nodeB.process)));
+        nativeMemory("after the load", nodeA.process);
         nodeA.process.stop(Duration.ofSeconds(20));
         nodeB.process.stop(Duration.ofSeconds(20));
     }
 
 
     private void wireguardGo() throws Exception {
+        LabProcess server = iperfServer("wireguard-go");
+        long launched = System.nanoTime();
         WireGuardGo goA = WireGuardGo.start(lab, a);
         WireGuardGo goB = WireGuardGo.start(lab, b);
         goA.configure(goB.publicKey, new InetSocketAddress(b.ipv4(), WireGuardGo.PORT), "100.64.1.2/32",
@@ -111,7 +161,7 @@ public final class DataplaneBenchmark {
                 List.of("100.64.1.2/24"));
         InetAddress target = InetAddress.getByName("100.64.1.2");
         a.ping(target, Duration.ofSeconds(30));
-        rows.add(measure("wireguard-go", target, List.of(goA.process, goB.process)));
+        rows.add(measure("wireguard-go", launched, server, target, List.of(goA.process, goB.process)));
         goA.stop();
         goB.stop();
     }
@@ -122,11 +172,13 @@ public final class DataplaneBenchmark {
                 "-out-key", dir.resolve("ca.key").toString()), Duration.ofSeconds(30)).requireOk();
         String devA = lab.interfaceName("nb");
         String devB = lab.interfaceName("nb");
+        LabProcess server = iperfServer("nebula");
+        long launched = System.nanoTime();
         LabProcess nebA = startNebula(a, dir, "a", "100.64.2.1/24", devA, b, "100.64.2.2");
         LabProcess nebB = startNebula(b, dir, "b", "100.64.2.2/24", devB, a, "100.64.2.1");
         InetAddress target = InetAddress.getByName("100.64.2.2");
         a.ping(target, Duration.ofSeconds(30));
-        rows.add(measure("nebula", target, List.of(nebA, nebB)));
+        rows.add(measure("nebula", launched, server, target, List.of(nebA, nebB)));
         nebA.stop(Duration.ofSeconds(10));
         nebB.stop(Duration.ofSeconds(10));
     }
@@ -160,33 +212,101 @@ public final class DataplaneBenchmark {
 
     // ------------------------------------------------------------------ measurement
 
-    private Row measure(String overlay, InetAddress target, List<LabProcess> daemons) throws Exception {
-        System.err.printf("bench: %s ...%n", overlay);
-        sleep(1000);
+    /** An iperf3 server on b, started before the daemons so that the start run can begin at the first ping. */
+    private LabProcess iperfServer(String overlay) {
+        LabProcess server = b.start("iperf3-" + overlay.replaceAll("[^A-Za-z0-9._-]", ""), "iperf3", "-s", "-p", "5201",
+                "--forceflush");
+        server.awaitOutput("Server listening", Duration.ofSeconds(10));
+        return server;
+    }
+
+    /**
+     * Measures an overlay whose daemons were launched at {@code launchedNanos} and whose first ping
+     * has just been answered.
+     */
+    private Row measure(String overlay, long launchedNanos, LabProcess server, InetAddress target,
+                        List<LabProcess> daemons) throws Exception {
+        double upSeconds = (System.nanoTime() - launchedNanos) / 1e9;
+        System.err.printf(Locale.ROOT, "bench: %s: first ping %.1f s after launch%n", overlay, upSeconds);
         long idleRss = 0;
         for (LabProcess d : daemons) {
             idleRss = Math.max(idleRss, rssKb(d.pid()));
         }
-        LabProcess server = b.start("iperf3-" + overlay.replaceAll("[^A-Za-z0-9._-]", ""), "iperf3", "-s", "-p", "5201", "--forceflush");
-        server.awaitOutput("Server listening", Duration.ofSeconds(10));
         long[] peakRss = new long[1];
+        // Right after the first ping, as a user would: how soon the fresh daemons carry full speed.
+        double[] startGbps = iperfIntervals(target, START_SECONDS, daemons, peakRss);
+        if (startOnly) {
+            server.stop(Duration.ofSeconds(5));
+            return new Row(overlay, upSeconds, startGbps, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    idleRss, peakRss[0], 0, Double.NaN, new double[0]);
+        }
         // Warm-up, not measured: daemons run for months, so steady state is what counts (a JIT
         // compiles weft's hot paths in its first seconds; the Go and C peers need no warm-up).
         iperf(target, 1, 3, daemons, peakRss);
         PingResult ping = a.pingStats(target, 50, Duration.ofMillis(20));
-        long cpuBefore = cpuTicks(daemons);
+        long[] cpuBefore = cpuTicks(daemons);
+        long wallBefore = System.nanoTime();
         Load one = iperf(target, 1, seconds, daemons, peakRss);
         Load four = iperf(target, 4, seconds, daemons, peakRss);
-        long cpuTicks = cpuTicks(daemons) - cpuBefore;
+        double wallSeconds = (System.nanoTime() - wallBefore) / 1e9;
+        long[] cpuAfter = cpuTicks(daemons);
+        Udp udp = udp64(target, daemons, peakRss);
         server.stop(Duration.ofSeconds(5));
+        // A daemon's memory while it idles between bursts, which is most of its life.
+        sleep(daemons.isEmpty() ? 0 : REST.toMillis());
+        long restedRss = 0;
+        for (LabProcess d : daemons) {
+            restedRss = Math.max(restedRss, rssKb(d.pid()));
+        }
         double gb = (one.bytes + four.bytes) / 1e9;
-        double cpuPerGb = daemons.isEmpty() || gb == 0 ? Double.NaN : cpuTicks / 100.0 / gb;
-        return new Row(overlay, one.gbps, four.gbps, ping.avg().toNanos() / 1e6, idleRss, peakRss[0], cpuPerGb);
+        long ticks = 0;
+        double[] corePercent = new double[daemons.size()];
+        for (int i = 0; i < daemons.size(); i++) {
+            long t = cpuAfter[i] - cpuBefore[i];
+            ticks += t;
+            corePercent[i] = t / 100.0 / wallSeconds * 100;
+        }
+        double cpuPerGb = daemons.isEmpty() || gb == 0 ? Double.NaN : ticks / 100.0 / gb;
+        return new Row(overlay, upSeconds, startGbps, one.gbps, four.gbps, ping.avg().toNanos() / 1e6, udp.pps,
+                udp.lossPercent, idleRss, peakRss[0], restedRss, cpuPerGb, corePercent);
     }
 
     private record Load(double gbps, long bytes) {}
 
+    private record Udp(double pps, double lossPercent) {}
+
     private Load iperf(InetAddress target, int streams, int seconds, List<LabProcess> daemons, long[] peakRss)
+            throws Exception {
+        JsonNode received = runIperf(target, List.of("-t", String.valueOf(seconds), "-P", String.valueOf(streams)), seconds,
+                daemons, peakRss).path("end").path("sum_received");
+        return new Load(received.get("bits_per_second").asDouble() / 1e9, received.get("bytes").asLong());
+    }
+
+    /**
+     * One stream for {@code seconds} in 1-second intervals, Gb/s per interval as the sender counts
+     * it (a TCP send buffer's worth ahead of the receiver, a few ms at these rates).
+     */
+    private double[] iperfIntervals(InetAddress target, int seconds, List<LabProcess> daemons, long[] peakRss)
+            throws Exception {
+        JsonNode intervals = runIperf(target, List.of("-t", String.valueOf(seconds), "-i", "1"), seconds, daemons, peakRss)
+                .path("intervals");
+        double[] gbps = new double[Math.min(seconds, intervals.size())];
+        for (int i = 0; i < gbps.length; i++) {
+            gbps[i] = intervals.get(i).path("sum").path("bits_per_second").asDouble() / 1e9;
+        }
+        return gbps;
+    }
+
+    /** 64-byte UDP datagrams at {@link #UDP_RATE}: packets per second that arrived, and the share lost. */
+    private Udp udp64(InetAddress target, List<LabProcess> daemons, long[] peakRss) throws Exception {
+        JsonNode received = runIperf(target, List.of("-u", "-l", "64", "-b", UDP_RATE, "-t", String.valueOf(seconds)), seconds,
+                daemons, peakRss).path("end").path("sum_received");
+        long packets = received.path("packets").asLong() - received.path("lost_packets").asLong();
+        return new Udp(packets / received.path("seconds").asDouble(), received.path("lost_percent").asDouble());
+    }
+
+    /** Runs the iperf3 client on a against b with {@code args}, sampling the daemons' RSS meanwhile. */
+    private JsonNode runIperf(InetAddress target, List<String> args, int seconds, List<LabProcess> daemons, long[] peakRss)
             throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         Thread sampler = Thread.ofPlatform().daemon().start(() -> {
@@ -197,16 +317,40 @@ public final class DataplaneBenchmark {
                 sleep(250);
             }
         });
-        ExecResult r = a.exec(List.of("iperf3", "-c", target.getHostAddress(), "-p", "5201", "-t",
-                String.valueOf(seconds), "-P", String.valueOf(streams), "-J"), Duration.ofSeconds(seconds + 60L));
+        List<String> command = new ArrayList<>(List.of("iperf3", "-c", target.getHostAddress(), "-p", "5201", "-J"));
+        command.addAll(args);
+        ExecResult r = a.exec(command, Duration.ofSeconds(seconds + 60L));
         running.set(false);
         sampler.join();
         JsonNode json = Pki.JSON.readTree(r.stdout());
-        JsonNode received = json.path("end").path("sum_received");
-        if (!r.ok() || received.isMissingNode()) {
-            throw new IllegalStateException("iperf3 failed: " + json.path("error").asText(r.stderr()));
+        if (!r.ok() || json.path("end").path("sum_received").isMissingNode()) {
+            throw new IllegalStateException("iperf3 " + args + " failed: " + json.path("error").asText(r.stderr()));
         }
-        return new Load(received.get("bits_per_second").asDouble() / 1e9, received.get("bytes").asLong());
+        return json;
+    }
+
+    /** With --nmt: node a's native memory summary now (its RSS beside it, as NMT counts committed, not resident). */
+    private void nativeMemory(String when, LabProcess node) {
+        if (!nmt) {
+            return;
+        }
+        ExecResult r = a.exec(List.of(System.getProperty("java.home") + "/bin/jcmd", String.valueOf(node.pid()),
+                "VM.native_memory", "summary", "scale=KB"), Duration.ofSeconds(60));
+        nmtReports.add("weft node a, " + when + ": RSS " + rssKb(node.pid()) + " KB, threads " + threads(node.pid())
+                + "\n" + r.stdout().strip());
+    }
+
+    private static String threads(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("Threads:")) {
+                    return line.substring("Threads:".length()).strip();
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
+        return "?";
     }
 
     private static long rssKb(long pid) {
@@ -222,42 +366,64 @@ public final class DataplaneBenchmark {
         return 0;
     }
 
-    /** utime + stime of the processes, in clock ticks (USER_HZ, 100 on Linux). */
-    private static long cpuTicks(List<LabProcess> daemons) {
-        long sum = 0;
-        for (LabProcess d : daemons) {
+    /** utime + stime of each process, in clock ticks (USER_HZ, 100 on Linux). */
+    private static long[] cpuTicks(List<LabProcess> daemons) {
+        long[] ticks = new long[daemons.size()];
+        for (int i = 0; i < ticks.length; i++) {
             try {
-                String stat = Files.readString(Path.of("/proc", String.valueOf(d.pid()), "stat"));
+                String stat = Files.readString(Path.of("/proc", String.valueOf(daemons.get(i).pid()), "stat"));
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                ticks[i] = Long.parseLong(f[11]) + Long.parseLong(f[12]);
             } catch (IOException e) {
                 // gone
             }
         }
-        return sum;
+        return ticks;
     }
 
     private void print() {
         System.out.printf(Locale.ROOT, "%nweft dataplane benchmark: two namespaces on one bridge, MTU %d inside, "
-                + "iperf3 %d s per run, %d cores%n%n", MTU, seconds, Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "| %-16s | %11s | %11s | %8s | %10s | %10s | %11s |%n", "overlay", "1 stream Gb/s",
-                "4 streams Gb/s", "RTT ms", "idle RSS MB", "load RSS MB", "CPU s / GB");
-        System.out.println("|---|---|---|---|---|---|---|");
+                + "iperf3 %d s per run, %d cores%s%n%n", MTU, seconds, Runtime.getRuntime().availableProcessors(),
+                weftJavaOpts == null ? "" : ", weft with WEFT_JAVA_OPTS=" + weftJavaOpts);
+        System.out.println("| overlay | first ping s | first 3 s Gb/s | 1 stream Gb/s | 4 streams Gb/s | RTT ms"
+                + " | 64 B UDP kpps (loss %) | idle RSS MB | load RSS MB | rested RSS MB | CPU s / GB"
+                + " | CPU % of a core (a / b) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "| %-16s | %13.2f | %14.2f | %8.3f | %11s | %11s | %11s |%n", r.overlay,
-                    r.singleGbps, r.fourGbps, r.rttMs, mb(r.idleRssKb), mb(r.loadRssKb),
-                    Double.isNaN(r.cpuSecondsPerGb) ? "-" : String.format(Locale.ROOT, "%.2f", r.cpuSecondsPerGb));
+            StringBuilder start = new StringBuilder();
+            for (double g : r.startGbps) {
+                start.append(start.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.2f", g));
+            }
+            StringBuilder cores = new StringBuilder();
+            for (double c : r.corePercent) {
+                cores.append(cores.isEmpty() ? "" : " / ").append(String.format(Locale.ROOT, "%.0f", c));
+            }
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.overlay,
+                    r.upSeconds, start, num(r.singleGbps, "%.2f"), num(r.fourGbps, "%.2f"), num(r.rttMs, "%.3f"),
+                    Double.isNaN(r.udpPps) ? "-" : String.format(Locale.ROOT, "%.0f (%.0f)", r.udpPps / 1000,
+                            r.udpLossPercent), mb(r.idleRssKb), mb(r.loadRssKb), mb(r.restedRssKb),
+                    num(r.cpuSecondsPerGb, "%.2f"),
+                    cores.isEmpty() ? "-" : cores);
+        }
+        for (String report : nmtReports) {
+            System.out.printf("%n%s%n", report);
         }
         Row weft = find("weft");
-        if (weft != null) {
+        if (weft != null && !startOnly) {
             System.out.println();
             for (Row r : rows) {
                 if (r != weft) {
-                    System.out.printf(Locale.ROOT, "weft / %-16s  1 stream %.2f   4 streams %.2f   RTT %.2f%n", r.overlay,
-                            weft.singleGbps / r.singleGbps, weft.fourGbps / r.fourGbps, weft.rttMs / r.rttMs);
+                    System.out.printf(Locale.ROOT,
+                            "weft / %-16s  1 stream %.2f   4 streams %.2f   RTT %.2f   64 B UDP pps %.2f   CPU s / GB %s%n",
+                            r.overlay, weft.singleGbps / r.singleGbps, weft.fourGbps / r.fourGbps, weft.rttMs / r.rttMs,
+                            weft.udpPps / r.udpPps, num(weft.cpuSecondsPerGb / r.cpuSecondsPerGb, "%.2f"));
                 }
             }
         }
+    }
+
+    private static String num(double v, String format) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "-" : String.format(Locale.ROOT, format, v);
     }
 
     private Row find(String overlay) {

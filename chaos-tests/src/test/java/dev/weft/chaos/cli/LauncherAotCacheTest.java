@@ -1,0 +1,138 @@
+package dev.weft.chaos.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/weft} and the ahead-of-time cache beside the jar ({@code weft.aot}, made by
+ * {@code scripts/build}): a fitting cache is used, and a missing, stale, broken or foreign one never
+ * stops {@code weft version} (a real process each time, on a copy of the built jar).
+ */
+class LauncherAotCacheTest {
+  private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+  private static final Path WEFT = ROOT.resolve("bin/weft");
+  private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+
+  @TempDir Path dir;
+  Path jar;
+  Path cache;
+
+  record Run(int exit, String out, String err) {}
+
+  @BeforeEach
+  void copyJar() throws IOException {
+    Path built = ROOT.resolve("node/target/weft.jar");
+    assumeTrue(Files.exists(built), "node/target/weft.jar is not built: run scripts/build");
+    assumeTrue(Runtime.version().feature() >= 25, "the AOT cache needs Java 25+");
+    jar = dir.resolve("weft.jar");
+    Files.copy(built, jar);
+    cache = dir.resolve("weft.aot");
+  }
+
+  private Run weft(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(WEFT.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().remove("WEFT_AOT_CACHE");
+    pb.environment().remove("WEFT_JAVA_OPTS");
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put("WEFT_JAR", jar.toString());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    return new Run(p.exitValue(), out, err);
+  }
+
+  private static void assertVersion(Run r) {
+    assertEquals(0, r.exit(), r.err());
+    // the JVM's own [aot] lines (asked for with -Xlog, or its warnings) come before weft's
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("weft \\d.*")), r.out());
+  }
+
+  /** Trains a cache on {@code weft version} for the copied jar, as scripts/build does for the node. */
+  private void makeCache() throws Exception {
+    Process p = new ProcessBuilder(JAVA.toString(), "-XX:AOTCacheOutput=" + cache, "-Xlog:aot=error,cds=error",
+        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC",
+        "-jar", jar.toString(), "version").redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+    assertTrue(Files.size(cache) > 0, "no cache written");
+    Files.writeString(dir.resolve("weft.aot.java"), JAVA.toRealPath() + "\n");
+  }
+
+  @Test
+  void aFittingCacheIsUsed() throws Exception {
+    makeCache();
+    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info"), "version");
+    assertVersion(r);
+    assertTrue(r.out().contains("Opened AOT cache " + cache), r.out());
+    Run off = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info", "WEFT_AOT_CACHE", ""), "version");
+    assertVersion(off);
+    assertFalse(off.out().contains("Opened AOT cache"), off.out());
+  }
+
+  @Test
+  void noCacheStartsAsBefore() throws Exception {
+    Run r = weft(Map.of(), "version");
+    assertVersion(r);
+    assertEquals("", r.err());
+  }
+
+  @Test
+  void aCacheOlderThanTheJarIsLeftAlone() throws Exception {
+    makeCache();
+    Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
+    Run r = weft(Map.of(), "version");
+    assertVersion(r);
+    assertEquals("", r.err(), "the launcher does not hand the JVM a cache older than the jar");
+  }
+
+  @Test
+  void aStaleCacheTheLauncherCannotTellIsRefusedByTheJvmWhichGoesOn() throws Exception {
+    makeCache();
+    // the jar is replaced after training (here: only its time changes), but the cache looks newer:
+    // only the JVM can tell
+    Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(30)));
+    Files.setLastModifiedTime(cache, FileTime.from(Instant.now().plusSeconds(60)));
+    Run r = weft(Map.of(), "version");
+    assertVersion(r);
+    assertTrue(r.out().contains("[aot]") || r.err().contains("[aot]"), "the JVM says why: " + r.out() + r.err());
+  }
+
+  @Test
+  void aBrokenCacheDoesNotStopTheStart() throws Exception {
+    Files.writeString(cache, "not a cache");
+    Files.writeString(dir.resolve("weft.aot.java"), JAVA.toRealPath() + "\n");
+    Files.setLastModifiedTime(cache, FileTime.from(Instant.now().plusSeconds(60)));
+    assertVersion(weft(Map.of(), "version"));
+  }
+
+  @Test
+  void aCacheOfAnotherJvmIsLeftAlone() throws Exception {
+    makeCache();
+    Files.writeString(dir.resolve("weft.aot.java"), "/opt/another/jdk/bin/java\n");
+    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info"), "version");
+    assertVersion(r);
+    assertFalse(r.out().contains("Opened AOT cache"), r.out());
+  }
+}
