@@ -18,6 +18,12 @@ public final class GossipStats {
   long claimsDropped;
   long certificatesLearned;
   long rangesRefused;
+  long suspicionsWithdrawn;
+
+  /** Suspicions of this member's own withdrawn before anyone heard of them: the suspect answered a recheck. */
+  public long suspicionsWithdrawn() {
+    return suspicionsWithdrawn;
+  }
 
   /** Range summaries not answered: their sender drew more than its budget of table scans. */
   public long rangesRefused() {
