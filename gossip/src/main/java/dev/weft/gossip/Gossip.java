@@ -294,11 +294,15 @@ public final class Gossip {
     }
     stats.packetsReceived++;
     Inbound in = new Inbound(from, p.message() instanceof Message.Push push && push.solicited());
+    Member sender = table.get(from);
+    if (sender != null) {
+      sender.heardAt = scheduler.nowMillis(); // it is alive to this member now (see Transitions.passOn)
+    }
     boolean accused = false;
     for (Update u : p.updates()) {
       accused |= transitions.apply(u, in);
     }
-    if (!table.contains(from) && (p.message() instanceof Message.Ping || p.message() instanceof Message.PingReq
+    if (sender == null && !table.contains(from) && (p.message() instanceof Message.Ping || p.message() instanceof Message.PingReq
         || p.message() instanceof Message.Ack || p.message() instanceof Message.Nack || p.message() instanceof Message.Push)) {
       antiEntropy.learnUnknown(from);
     }

@@ -19,6 +19,12 @@ public final class GossipStats {
   long certificatesLearned;
   long rangesRefused;
   long suspicionsWithdrawn;
+  long suspicionsNotForwarded;
+
+  /** Others' accusations not passed on because the suspect had just been heard from directly. */
+  public long suspicionsNotForwarded() {
+    return suspicionsNotForwarded;
+  }
 
   /** Suspicions of this member's own withdrawn before anyone heard of them: the suspect answered a recheck. */
   public long suspicionsWithdrawn() {

@@ -165,7 +165,7 @@ final class Transitions {
       if (m.suspicion != null && !m.suspicion.confirmedByAlready(s.accuser())
           && verified(s.accuser(), Update.Suspect.signedBytes(s.id(), s.incarnation(), s.accuser()), s.signature())) {
         if (m.suspicion.confirm(s.accuser())) {
-          out.spread(s, false, in);
+          passOn(m, s, in);
         }
       }
       return false;
@@ -355,6 +355,24 @@ final class Transitions {
     table.setState(m, MemberState.SUSPECT, scheduler.nowMillis());
     m.accusation = s;
     armSuspicion(m, s.accuser());
+    passOn(m, s, in);
+  }
+
+  /**
+   * Spreads another member's accusation of {@code m}, unless this member heard from {@code m}
+   * itself within the last probe interval: then it shows {@code m} the accusation instead (so it
+   * refutes at once) and does not forward it. A member that reaches the suspect is evidence
+   * against the accusation, and every copy it forwards makes others run timers and final checks
+   * for a live member. A crash is not slowed: an accusation starts at least a probe interval
+   * after the suspect last answered its accuser (its probe, then the recheck), so by the time it
+   * arrives nobody has heard from a crashed member within the window. Its own timer still runs.
+   */
+  private void passOn(Member m, Update.Suspect s, Inbound in) {
+    if (!s.accuser().equals(local.id) && m.heardAt >= 0 && scheduler.nowMillis() - m.heardAt <= config.probeIntervalMillis()) {
+      stats.suspicionsNotForwarded++;
+      out.send(m.id, new Message.Push(false), s);
+      return;
+    }
     out.spread(s, s.accuser().equals(local.id), in);
   }
 

@@ -89,6 +89,32 @@ class SimulationTest {
   }
 
   @Test
+  void aMemberThatJustHeardFromTheSuspectShowsItTheSuspicionInsteadOfPassingItOn() {
+    SimCluster c = new SimCluster(5, GossipConfig.defaults());
+    List<SimNode> nodes = c.add(30);
+    c.startFormed(nodes); // at time 0 nobody has heard from anybody yet
+    SimNode accuser = c.node(3);
+    SimNode suspect = c.node(7);
+    SimNode near = c.node(9);
+    SimNode far = c.node(11);
+    near.gossip().receive(suspect.id(), HostileMemberTest.packet(suspect, new Message.Push(false)));
+    Update.Suspect s = new Update.Suspect(suspect.id(), 0, accuser.id(),
+        accuser.authorityForTests().sign(Update.Suspect.signedBytes(suspect.id(), 0, accuser.id())));
+    byte[] accusation = HostileMemberTest.packet(accuser, new Message.Push(false), s);
+    near.gossip().receive(accuser.id(), accusation);
+    far.gossip().receive(accuser.id(), accusation);
+    assertEquals(MemberState.SUSPECT, near.gossip().stateOf(suspect.id()), "its own timer runs all the same");
+    assertEquals(0, near.gossip().stats().updatesQueued()[1], "passed on by a member that had just heard from the suspect");
+    assertEquals(1, near.gossip().stats().suspicionsNotForwarded());
+    assertEquals(1, far.gossip().stats().updatesQueued()[1], "a member that had not heard from it passes it on");
+    // The suspect, shown the accusation by the near member, refutes it.
+    c.run(30_000);
+    assertEquals(1, suspect.gossip().incarnation());
+    assertEquals(1.0, c.fractionSeeing(suspect, MemberState.ALIVE));
+    assertEquals(0, c.falseDeaths());
+  }
+
+  @Test
   void joinCrashDetectionAndDissemination() {
     SimCluster c = cluster(200, 1);
     SimNode victim = c.node(77);
