@@ -96,22 +96,29 @@ final class Codec {
   }
 
   static byte[] assemble(NodeId sender, byte[] message, List<byte[]> updates) {
-    int size = HEADER + message.length + 5;
+    int count = updates.size();
+    int size = HEADER + message.length + varIntSize(count);
     for (byte[] u : updates) {
       size += u.length;
     }
-    Output out = new Output(size);
-    out.writeByte(MAGIC);
-    out.writeByte(FORMAT);
-    byte[] id = new byte[NodeId.LENGTH];
-    sender.writeTo(id, 0);
-    out.writeBytes(id);
-    out.writeBytes(message);
-    out.writeVarInt(updates.size(), true);
-    for (byte[] u : updates) {
-      out.writeBytes(u);
+    // Straight into a datagram of the exact size: one allocation and one copy of each part.
+    byte[] packet = new byte[size];
+    packet[0] = MAGIC;
+    packet[1] = FORMAT;
+    sender.writeTo(packet, 2);
+    int at = HEADER;
+    System.arraycopy(message, 0, packet, at, message.length);
+    at += message.length;
+    while ((count & ~0x7f) != 0) { // Kryo's positive varint: 7 bits a byte, low bits first
+      packet[at++] = (byte) ((count & 0x7f) | 0x80);
+      count >>>= 7;
     }
-    return out.toBytes();
+    packet[at++] = (byte) count;
+    for (byte[] u : updates) {
+      System.arraycopy(u, 0, packet, at, u.length);
+      at += u.length;
+    }
+    return packet;
   }
 
   /** Size of a packet holding {@code message} and updates totalling {@code updateBytes}. */
@@ -129,7 +136,7 @@ final class Codec {
     in.setBuffer(datagram);
     try {
       in.setPosition(2);
-      NodeId sender = NodeId.of(in.readBytes(NodeId.LENGTH));
+      NodeId sender = NodeId.adopt(in.readBytes(NodeId.LENGTH));
       Message message = messages.read(in);
       int n = in.readVarInt(true);
       // Each update takes at least its class id and body length: a count beyond half the rest
@@ -282,7 +289,7 @@ final class Codec {
 
     static NodeId id(Input in, int end) {
       need(in, end, NodeId.LENGTH);
-      return NodeId.of(in.readBytes(NodeId.LENGTH));
+      return NodeId.adopt(in.readBytes(NodeId.LENGTH));
     }
 
     static byte[] bytes(Input in, int end, int max) {

@@ -93,9 +93,54 @@ public final class Gossip {
     List<NodeId> contacts = new ArrayList<>(seeds);
     contacts.addAll(remembered.knownMembers());
     join(contacts);
+    scheduleTicks();
+  }
+
+  /**
+   * Starts {@code members} (none running, none with a record) as a cluster that formed long ago:
+   * each holds every other alive at incarnation 0, as a join of all of them leaves every member
+   * once gossip and push-pull have run their course, with nothing suspected, nothing queued and
+   * full health. Each claim is signed by its member and verified once here; every member must
+   * already know every other's certificate (its join would have fetched them), or this throws.
+   * From then on everything is the protocol's own. For simulations that measure a formed cluster:
+   * forming thousands of members by joins costs minutes of CPU before the first measurement.
+   */
+  public static void startFormed(List<Gossip> members) {
+    List<Update.Alive> claims = new ArrayList<>(members.size());
+    for (Gossip g : members) {
+      if (g.local.running()) {
+        throw new IllegalStateException(g.local.id + " is already started");
+      }
+      if (g.local.payload() != null) {
+        throw new IllegalStateException(g.local.id + " has a record: a formed start holds none, publish after it");
+      }
+      g.local.startAnnounced(0);
+      Update.Alive a = g.local.alive();
+      if (!g.authority.verify(a.id(), Update.Alive.signedBytes(a.id(), a.incarnation()), a.signature())) {
+        throw new IllegalStateException(a.id() + "'s alive does not verify with its own certificate");
+      }
+      claims.add(g.transitions.shared(a));
+    }
+    for (Gossip g : members) {
+      g.transitions.reserve(claims.size() - 1);
+      for (Update.Alive a : claims) {
+        if (a.id().equals(g.local.id)) {
+          continue;
+        }
+        if (!g.authority.knows(a.id())) {
+          throw new IllegalStateException(g.local.id + " does not know " + a.id() + "'s certificate, which a join fetches");
+        }
+        g.transitions.holdFormed(a);
+      }
+      g.scheduleTicks();
+    }
+  }
+
+  private void scheduleTicks() {
     ticker.schedule(Ticker.Tick.PROBE, jitter(config.probeIntervalMillis()), prober::probeTick);
     ticker.schedule(Ticker.Tick.GOSSIP, jitter(config.gossipIntervalMillis()), this::gossipTick);
-    ticker.schedule(Ticker.Tick.PUSH_PULL, jitter(config.pushPullIntervalMillis()), this::pushPullTick);
+    // A joiner knows only itself (30 s); a formed member's exchanges spread over its scaled interval.
+    ticker.schedule(Ticker.Tick.PUSH_PULL, jitter(config.scaledPushPullMillis(liveCount())), this::pushPullTick);
     ticker.schedule(Ticker.Tick.RECONNECT, jitter(config.reconnectIntervalMillis()), this::reconnectTick);
     ticker.schedule(Ticker.Tick.GARBAGE, config.tombstoneHorizonMillis() / 10, this::collectGarbageTick);
   }
@@ -262,11 +307,15 @@ public final class Gossip {
     }
     stats.packetsReceived++;
     Inbound in = new Inbound(from, p.message() instanceof Message.Push push && push.solicited());
+    Member sender = table.get(from);
+    if (sender != null) {
+      sender.heardAt = scheduler.nowMillis(); // it is alive to this member now (see Transitions.passOn)
+    }
     boolean accused = false;
     for (Update u : p.updates()) {
       accused |= transitions.apply(u, in);
     }
-    if (!table.contains(from) && (p.message() instanceof Message.Ping || p.message() instanceof Message.PingReq
+    if (sender == null && !table.contains(from) && (p.message() instanceof Message.Ping || p.message() instanceof Message.PingReq
         || p.message() instanceof Message.Ack || p.message() instanceof Message.Nack || p.message() instanceof Message.Push)) {
       antiEntropy.learnUnknown(from);
     }

@@ -18,6 +18,18 @@ public final class GossipStats {
   long claimsDropped;
   long certificatesLearned;
   long rangesRefused;
+  long suspicionsWithdrawn;
+  long suspicionsNotForwarded;
+
+  /** Others' accusations not passed on because the suspect had just been heard from directly. */
+  public long suspicionsNotForwarded() {
+    return suspicionsNotForwarded;
+  }
+
+  /** Suspicions of this member's own withdrawn before anyone heard of them: the suspect answered a recheck. */
+  public long suspicionsWithdrawn() {
+    return suspicionsWithdrawn;
+  }
 
   /** Range summaries not answered: their sender drew more than its budget of table scans. */
   public long rangesRefused() {

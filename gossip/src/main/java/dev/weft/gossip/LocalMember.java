@@ -65,6 +65,17 @@ final class LocalMember {
     announce();
   }
 
+  /**
+   * Starts a life at {@code incarnation} whose alive every other member already holds (a cluster
+   * started formed, {@link Gossip#startFormed}): signed, and not announced again.
+   */
+  void startAnnounced(long incarnation) {
+    running = true;
+    leaving = false;
+    this.incarnation = incarnation;
+    alive = new Update.Alive(id, incarnation, authority.sign(Update.Alive.signedBytes(id, incarnation)));
+  }
+
   void stop() {
     running = false;
   }

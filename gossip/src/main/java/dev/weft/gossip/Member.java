@@ -10,6 +10,8 @@ final class Member {
   /** The suspect or dead claim behind {@link #state}, or null while alive. */
   Update accusation;
   Suspicion suspicion;
+  /** When a packet from the member itself last arrived (-1: never), for {@link Transitions}' filter. */
+  long heardAt = -1;
 
   Member(NodeId id, Update.Alive alive, long now) {
     this.id = id;

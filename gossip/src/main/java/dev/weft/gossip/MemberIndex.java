@@ -37,6 +37,17 @@ final class MemberIndex {
     }
   }
 
+  /** Makes room for {@code n} members at once (a formed start), instead of doubling up to it. */
+  void reserve(int n) {
+    int capacity = slots.length;
+    while ((long) n * 3 > capacity * 2L) {
+      capacity *= 2;
+    }
+    if (capacity > slots.length) {
+      resize(capacity);
+    }
+  }
+
   /** Adds or replaces the member with {@code m.id}. */
   void put(Member m) {
     if ((size + 1) * 3L > slots.length * 2L) { // at most 2/3 full

@@ -16,7 +16,7 @@ import java.util.random.RandomGenerator;
 final class MemberTable {
   private final RandomGenerator random;
   private final MemberIndex members = new MemberIndex();
-  private final List<Member> probeOrder = new ArrayList<>();
+  private final ArrayList<Member> probeOrder = new ArrayList<>();
   /** Members held dead, for reconnect ticks: a scan of all members would cost n per tick. */
   private final List<Member> dead = new ArrayList<>();
   private int probeIndex;
@@ -45,6 +45,12 @@ final class MemberTable {
   /** Members alive or suspect, this member not included. */
   int upCount() {
     return up;
+  }
+
+  /** Makes room for {@code n} members at once (a formed start). */
+  void reserve(int n) {
+    members.reserve(n);
+    probeOrder.ensureCapacity(n);
   }
 
   /** Adds a member just heard alive, at a random place in the probe order as SWIM asks. */

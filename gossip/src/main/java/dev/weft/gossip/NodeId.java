@@ -42,6 +42,14 @@ public final class NodeId implements Comparable<NodeId> {
     return new NodeId(key.clone());
   }
 
+  /** An id over {@code fresh}, which the caller just read and hands over: no copy (decoding makes one per id). */
+  static NodeId adopt(byte[] fresh) {
+    if (fresh.length != LENGTH) {
+      throw new IllegalArgumentException("a node id has 32 bytes");
+    }
+    return new NodeId(fresh);
+  }
+
   public byte[] bytes() {
     return key.clone();
   }

@@ -129,6 +129,24 @@ final class Prober {
     }
   }
 
+  /**
+   * Pings {@code m} now and halfway through {@code withinMillis}, carrying nothing about it (the
+   * accusation this member holds back stays back), and runs {@code onAck} at the first ack that
+   * comes within {@code withinMillis}.
+   */
+  void recheck(Member m, long withinMillis, Runnable onAck) {
+    int checkSeq = ++seq;
+    AckWaiter w = new AckWaiter(onAck);
+    waiting.put(checkSeq, w);
+    out.send(m.id, new Message.Ping(checkSeq, m.id), null);
+    scheduler.schedule(withinMillis / 2, () -> {
+      if (local.running() && !w.acked) {
+        out.send(m.id, new Message.Ping(checkSeq, m.id), null);
+      }
+    });
+    scheduler.schedule(withinMillis, () -> waiting.remove(checkSeq));
+  }
+
   /** What a final check found. */
   enum CheckResult {
     /** It answered; its refutation may still be on its way. */

@@ -28,6 +28,12 @@ final class RangeSet {
   static final int MAX_DEPTH = 60;
   /** The first exchange's prefix length at most: 64 ranges, one datagram. */
   static final int MAX_TOP_DEPTH = 6;
+  /**
+   * Up to this depth a view's ranges are accumulated in arrays indexed by prefix (4,096 slots), not
+   * a map: a 10,000-member view is scanned for every summary answered, and boxing each entry's
+   * prefix was the simulator's top cost at that size.
+   */
+  static final int ARRAY_DEPTH = 12;
 
   private RangeSet() {}
 
@@ -70,15 +76,22 @@ final class RangeSet {
 
   /** The summary of every non-empty range at {@code depth} (empty ranges are implied). */
   static List<Range> summary(Iterable<Message.DigestEntry> view, int depth) {
-    Map<Long, long[]> acc = new HashMap<>();
-    for (Message.DigestEntry e : view) {
-      long[] a = acc.computeIfAbsent(prefix(position(e.id()), depth), p -> new long[2]);
-      a[0]++;
-      a[1] += hash(e);
+    if (depth > ARRAY_DEPTH) {
+      throw new IllegalArgumentException("a summary is taken at most " + ARRAY_DEPTH + " bits deep");
     }
-    List<Range> out = new ArrayList<>(acc.size());
-    acc.forEach((p, a) -> out.add(new Range(p, (int) a[0], a[1])));
-    out.sort((x, y) -> Long.compareUnsigned(x.prefix, y.prefix));
+    int[] counts = new int[1 << depth];
+    long[] sums = new long[1 << depth];
+    for (Message.DigestEntry e : view) {
+      int p = (int) prefix(position(e.id()), depth);
+      counts[p]++;
+      sums[p] += hash(e);
+    }
+    List<Range> out = new ArrayList<>();
+    for (int p = 0; p < counts.length; p++) { // in prefix order, unsigned as prefixes are
+      if (counts[p] > 0) {
+        out.add(new Range(p, counts[p], sums[p]));
+      }
+    }
     return out;
   }
 
@@ -110,13 +123,27 @@ final class RangeSet {
       asked.put(r.prefix, r);
     }
     Map<Long, Acc> mine = new HashMap<>();
+    Acc[] byPrefix = depth <= ARRAY_DEPTH ? new Acc[1 << depth] : null;
+    long[] askedPrefixes = new long[theirs.size()];
+    for (int i = 0; i < askedPrefixes.length; i++) {
+      askedPrefixes[i] = theirs.get(i).prefix;
+    }
+    java.util.Arrays.sort(askedPrefixes); // signed order is enough for a membership test
     for (Message.DigestEntry e : view) {
       long pos = position(e.id());
       long p = prefix(pos, depth);
-      if (!complete && !asked.containsKey(p)) {
+      if (!complete && java.util.Arrays.binarySearch(askedPrefixes, p) < 0) {
         continue;
       }
-      Acc a = mine.computeIfAbsent(p, x -> new Acc());
+      Acc a;
+      if (byPrefix != null) {
+        a = byPrefix[(int) p];
+        if (a == null) {
+          a = byPrefix[(int) p] = new Acc();
+        }
+      } else {
+        a = mine.computeIfAbsent(p, x -> new Acc());
+      }
       long h = hash(e);
       a.count++;
       a.fingerprint += h;
@@ -129,6 +156,13 @@ final class RangeSet {
         a.entries.add(e);
         if (a.entries.size() > LEAF_MAX && depth + SPLIT_BITS <= MAX_DEPTH) {
           a.entries = null; // it will be split, not listed
+        }
+      }
+    }
+    if (byPrefix != null) {
+      for (int p = 0; p < byPrefix.length; p++) {
+        if (byPrefix[p] != null) {
+          mine.put((long) p, byPrefix[p]);
         }
       }
     }

@@ -40,6 +40,11 @@ final class Suspicion {
     return true;
   }
 
+  /** Confirmations by members other than the first accuser so far. */
+  int confirmations() {
+    return confirmations;
+  }
+
   boolean confirmedByAlready(NodeId accuser) {
     for (int i = 0; i <= confirmations; i++) {
       if (confirmedBy[i].equals(accuser)) {

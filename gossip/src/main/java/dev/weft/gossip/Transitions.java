@@ -131,6 +131,26 @@ final class Transitions {
     }
   }
 
+  /**
+   * A member this one holds alive from before it started (a cluster started formed,
+   * {@link Gossip#startFormed}): in the table as a verified alive leaves it, and not spread (the
+   * cluster's gossip of it has long retired). {@code a} is verified and shared ({@link #shared}).
+   */
+  void holdFormed(Update.Alive a) {
+    table.add(new Member(a.id(), a, scheduler.nowMillis()));
+    listener.memberUp(a.id());
+  }
+
+  /** Makes room in the member table for a formed start's {@code members}. */
+  void reserve(int members) {
+    table.reserve(members);
+  }
+
+  /** The one copy of a verified claim that all members of this process hold. */
+  Update.Alive shared(Update.Alive verified) {
+    return interner.alive(verified);
+  }
+
   private boolean onSuspect(Update.Suspect s, Inbound in) {
     if (s.id().equals(local.id)) {
       return accusedSelf(s.incarnation(), s.accuser(), Update.Suspect.signedBytes(s.id(), s.incarnation(), s.accuser()),
@@ -145,7 +165,7 @@ final class Transitions {
       if (m.suspicion != null && !m.suspicion.confirmedByAlready(s.accuser())
           && verified(s.accuser(), Update.Suspect.signedBytes(s.id(), s.incarnation(), s.accuser()), s.signature())) {
         if (m.suspicion.confirm(s.accuser())) {
-          out.spread(s, false, in);
+          passOn(m, s, in);
         }
       }
       return false;
@@ -316,18 +336,27 @@ final class Transitions {
   }
 
   /**
-   * A suspicion of this member's own is shown to the suspect before anyone else: sent to it twice,
-   * it refutes (to this member directly) if it is alive, and the accusation is broadcast only when
-   * no refutation came within a probe timeout. The timer runs from now, so a real crash is
-   * declared no later; a live member reached on the second try costs the cluster nothing, where
-   * a broadcast suspicion costs every member a suspicion and a refutation to pass on.
+   * A suspicion of this member's own is checked again before anyone else hears of it: two more
+   * pings within a probe timeout, without the accusation. A live member's ack withdraws it, with
+   * nothing spread and no incarnation moved; only an accusation left unanswered is broadcast. The
+   * timer runs from now, so a real crash is declared no later. Showing the suspect the accusation
+   * instead (as this did before) made it refute, and every refutation is an alive that every
+   * member passes on λ·log n times: at 3,000 members and 10 % loss about four a second, 5 KB/s
+   * per member, to end suspicions nobody else had heard of.
    */
   private void holdAccusation(Member m, Update.Suspect s) {
-    out.send(m.id, new Message.Push(false), s);
     long wait = config.probeTimeoutMillis();
-    scheduler.schedule(wait / 2, () -> {
-      if (local.running() && m.accusation == s && m.state == MemberState.SUSPECT) {
-        out.send(m.id, new Message.Push(false), s);
+    prober.recheck(m, wait, () -> {
+      if (!local.running() || m.accusation != s || m.state != MemberState.SUSPECT) {
+        return;
+      }
+      if (m.suspicion != null && m.suspicion.confirmations() == 0) {
+        stats.suspicionsWithdrawn++;
+        m.cancelSuspicion();
+        m.accusation = null;
+        table.setState(m, MemberState.ALIVE, scheduler.nowMillis());
+      } else {
+        out.send(m.id, new Message.Push(false), s); // others accuse it too: only its refutation ends that
       }
     });
     scheduler.schedule(wait, () -> {
@@ -341,6 +370,24 @@ final class Transitions {
     table.setState(m, MemberState.SUSPECT, scheduler.nowMillis());
     m.accusation = s;
     armSuspicion(m, s.accuser());
+    passOn(m, s, in);
+  }
+
+  /**
+   * Spreads another member's accusation of {@code m}, unless this member heard from {@code m}
+   * itself within the last probe interval: then it shows {@code m} the accusation instead (so it
+   * refutes at once) and does not forward it. A member that reaches the suspect is evidence
+   * against the accusation, and every copy it forwards makes others run timers and final checks
+   * for a live member. A crash is not slowed: an accusation starts at least a probe interval
+   * after the suspect last answered its accuser (its probe, then the recheck), so by the time it
+   * arrives nobody has heard from a crashed member within the window. Its own timer still runs.
+   */
+  private void passOn(Member m, Update.Suspect s, Inbound in) {
+    if (!s.accuser().equals(local.id) && m.heardAt >= 0 && scheduler.nowMillis() - m.heardAt <= config.probeIntervalMillis()) {
+      stats.suspicionsNotForwarded++;
+      out.send(m.id, new Message.Push(false), s);
+      return;
+    }
     out.spread(s, s.accuser().equals(local.id), in);
   }
 

@@ -14,12 +14,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * virtual minutes): every member forwarded every suspicion and refutation, the queues overflowed,
  * refutations missed members and their timers killed live ones, each death adding traffic.
  *
- * <p>Forming 3,000 members costs about 9 CPU-minutes on this machine, too much for every CI run:
- * it runs with {@code -Dweft.gossip.large=true} (scripts/test -Dweft.gossip.large=true, or
- * mvn -pl gossip -am test -Dtest=ThreeThousandMembersTest -Dweft.gossip.large=true).
+ * <p>This one forms the cluster by joins, which costs minutes of CPU, too much for every CI run;
+ * {@link FormedClusterAtTenPercentLossTest} runs the same ten minutes on a cluster started formed,
+ * in every {@code mvn test}. This one runs with {@code -Dweft.gossip.large=true} (scripts/test
+ * -Dweft.gossip.large=true, or mvn -pl gossip -am test -Dtest=ThreeThousandMembersTest
+ * -Dweft.gossip.large=true).
  */
 @EnabledIfSystemProperty(named = "weft.gossip.large", matches = "true",
-    disabledReason = "3,000 members take ~9 CPU-minutes; run with -Dweft.gossip.large=true")
+    disabledReason = "3,000 joins take minutes of CPU (FormedClusterAtTenPercentLossTest is the CI one); run with -Dweft.gossip.large=true")
 class ThreeThousandMembersTest {
   @Test
   void tenVirtualMinutesAtTenPercentLossKillNobody() {

@@ -26,15 +26,29 @@ final class SimAuthority implements MemberAuthority {
 
   /** The member introduced itself (the control channel's hello): its certificate is verified. */
   void hello(NodeId member) {
-    int i = certificates.index(member);
-    if (i >= 0 && !known.get(i)) {
+    hello(member, certificates.index(member));
+  }
+
+  /** The same, for the member at {@code index}: a delivery knows its sender's index. */
+  void hello(NodeId member, int index) {
+    if (index >= 0 && !known.get(index)) {
       learn(member, certificates.certificate(member));
     }
   }
 
+  /**
+   * The certificates of these members (by index) are known, as the hellos and fetches of a
+   * finished join leave them ({@link SimCluster#startFormed}). Every simulated certificate
+   * verifies, and checking each again would cost two hashes per pair of members.
+   */
+  void knownFromJoin(BitSet members) {
+    known.or(members);
+    known.andNot(revoked);
+  }
+
   @Override
   public byte[] sign(byte[] message) {
-    return SimCertificates.mac(secret, message);
+    return certificates.mac(secret, message);
   }
 
   @Override
@@ -43,7 +57,7 @@ final class SimAuthority implements MemberAuthority {
     if (i < 0 || !known.get(i)) {
       return false;
     }
-    return MessageDigest.isEqual(SimCertificates.mac(certificates.secret(signer), message), signature);
+    return MessageDigest.isEqual(certificates.mac(certificates.secret(signer), message), signature);
   }
 
   @Override

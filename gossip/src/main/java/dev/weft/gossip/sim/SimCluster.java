@@ -170,6 +170,36 @@ public final class SimCluster {
     node.gossip.start(seedIds, remembered);
   }
 
+  /**
+   * Starts {@code members} (none running) as a cluster that formed long ago, without running the
+   * joins: each member's certificates, member table and queues are what a join of all of them
+   * through a seed leaves once gossip and push-pull have run their course (see
+   * {@link Gossip#startFormed}): every other member known alive at incarnation 0 with its
+   * certificate verified, nothing suspected or queued, full health, no records. Nothing after
+   * that is a shortcut: from the first event on the members run the protocol. Forming 3,000
+   * members by joins costs about 400 CPU-seconds and 10,000 over 20 minutes, before any
+   * measurement; this costs about a second per 10^7 member entries.
+   */
+  public void startFormed(List<SimNode> members) {
+    java.util.BitSet indices = new java.util.BitSet();
+    for (SimNode n : members) {
+      indices.set(n.index);
+    }
+    List<Gossip> gossips = new ArrayList<>(members.size());
+    for (SimNode n : members) {
+      if (n.up) {
+        throw new IllegalStateException("member " + n.index + " is running already");
+      }
+      n.epoch++;
+      n.up = true;
+      n.authority = new SimAuthority(certificates, n.secret);
+      n.authority.knownFromJoin(indices);
+      n.gossip = new Gossip(n.id, config, transport(n), scheduler(n), n.authority, listener(n), random.split(), claims);
+      gossips.add(n.gossip);
+    }
+    Gossip.startFormed(gossips);
+  }
+
   /** Stops a member without a word (a crash or power loss). */
   public void crash(SimNode node) {
     node.up = false;
@@ -250,7 +280,7 @@ public final class SimCluster {
       time.at(delay + dst.slowMillis, () -> {
         if (dst.up && from.partition == dst.partition) {
           bytesDelivered += datagram.length;
-          dst.authority.hello(from.id); // the control channel verified the sender's certificate
+          dst.authority.hello(from.id, from.index); // the control channel verified the sender's certificate
           dst.gossip.receive(from.id, datagram);
         }
       });

@@ -17,7 +17,8 @@ public final class VirtualTime {
   private static final int WHEEL_MILLIS = 1 << 16;
   private static final int MASK = WHEEL_MILLIS - 1;
 
-  private static final class Event implements Comparable<Event> {
+  /** An event is its own cancel handle: one allocation per event. */
+  private static final class Event implements Comparable<Event>, dev.weft.gossip.Scheduler.Cancellable {
     final long at;
     final long order;
     final Runnable task;
@@ -28,6 +29,11 @@ public final class VirtualTime {
       this.at = at;
       this.order = order;
       this.task = task;
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
     }
 
     @Override
@@ -60,7 +66,7 @@ public final class VirtualTime {
     } else {
       later.add(e);
     }
-    return () -> e.cancelled = true;
+    return e;
   }
 
   /** Runs every event up to {@code until} (inclusive) and leaves the clock there. */
