@@ -1,5 +1,6 @@
 package dev.weft.dataplane.tun;
 
+import dev.weft.dataplane.ByteBufCopy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -52,7 +53,7 @@ final class GsoSplitter {
             int length = packet.readableBytes();
             ByteBuf copy = allocator.directBuffer(headroom + length + tailroom);
             copy.setIndex(headroom, headroom);
-            TcpCoalescer.copy(packet, packet.readerIndex(), length, copy);
+            ByteBufCopy.append(packet, packet.readerIndex(), length, copy);
             out.segment(copy);
             return 1;
         }
@@ -136,8 +137,8 @@ final class GsoSplitter {
             int total = headers + segLength;
             ByteBuf s = allocator.directBuffer(headroom + total + tailroom);
             s.setIndex(headroom, headroom);
-            TcpCoalescer.copy(p, at, headers, s);
-            TcpCoalescer.copy(p, at + headers + from, segLength, s);
+            ByteBufCopy.append(p, at, headers, s);
+            ByteBufCopy.append(p, at + headers + from, segLength, s);
             int ip = headroom;
             int l4At = ip + l4;
             long pseudo;

@@ -1,5 +1,6 @@
 package dev.weft.dataplane.tun;
 
+import dev.weft.dataplane.ByteBufCopy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -236,12 +237,12 @@ final class TcpCoalescer {
         if (s.frame == null) {
             ByteBuf f = allocator.directBuffer(H + MAX_LENGTH, H + MAX_LENGTH);
             f.writeZero(H);
-            copy(s.first, s.first.readerIndex(), s.first.readableBytes(), f);
+            ByteBufCopy.append(s.first, f);
             s.first.release();
             s.first = null;
             s.frame = f;
         }
-        copy(p, at + headers, payload, s.frame);
+        ByteBufCopy.append(p, at + headers, payload, s.frame);
         p.release();
         s.segments++;
         s.nextSeq = (s.nextSeq + payload) & 0xffffffffL;
@@ -253,19 +254,6 @@ final class TcpCoalescer {
         }
         if (payload < s.segmentSize) {
             s.closed = true;
-        }
-    }
-
-    /**
-     * Appends {@code src[at, at+length)} to {@code dst} through the source's cached NIO view:
-     * {@code writeBytes(ByteBuf, ...)} between direct buffers without Unsafe goes through
-     * {@code nioBuffers()}, which allocates an array and a view per call.
-     */
-    static void copy(ByteBuf src, int at, int length, ByteBuf dst) {
-        if (src.nioBufferCount() == 1) {
-            dst.writeBytes(src.internalNioBuffer(at, length));
-        } else {
-            dst.writeBytes(src, at, length); // composite: no single view (never on the packet path)
         }
     }
 

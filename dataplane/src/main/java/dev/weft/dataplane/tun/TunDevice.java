@@ -1,5 +1,6 @@
 package dev.weft.dataplane.tun;
 
+import dev.weft.dataplane.ByteBufCopy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoEvent;
@@ -390,7 +391,7 @@ public final class TunDevice implements AutoCloseable {
                 }
                 scratch.clear();
                 scratch.writeZero(header);
-                TcpCoalescer.copy(packet, at, length, scratch);
+                ByteBufCopy.append(packet, at, length, scratch);
                 address = scratch.memoryAddress();
             }
             return libc.write(fd, address, length + header) == length + header;

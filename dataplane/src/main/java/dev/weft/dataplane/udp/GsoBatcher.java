@@ -1,5 +1,6 @@
 package dev.weft.dataplane.udp;
 
+import dev.weft.dataplane.ByteBufCopy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.InetSocketAddress;
@@ -53,11 +54,11 @@ final class GsoBatcher {
             if (run == null) {
                 int capacity = Math.min(MAX_BYTES, segmentSize * MAX_SEGMENTS);
                 run = allocator.directBuffer(capacity, capacity);
-                copy(first, run);
+                ByteBufCopy.append(first, run);
                 first.release();
                 first = null;
             }
-            copy(datagram, run);
+            ByteBufCopy.append(datagram, run);
             datagram.release();
             segments++;
             closed = length < segmentSize;
@@ -76,18 +77,6 @@ final class GsoBatcher {
         segmentSize = length;
         segments = 1;
         closed = false;
-    }
-
-    /**
-     * Appends {@code src}'s readable bytes through its cached NIO view: {@code writeBytes(ByteBuf)}
-     * between direct buffers without Unsafe goes through {@code nioBuffers()}, which allocates.
-     */
-    private static void copy(ByteBuf src, ByteBuf dst) {
-        if (src.nioBufferCount() == 1) {
-            dst.writeBytes(src.internalNioBuffer(src.readerIndex(), src.readableBytes()));
-        } else {
-            dst.writeBytes(src, src.readerIndex(), src.readableBytes()); // composite: no single view
-        }
     }
 
     private boolean joins(int length, InetSocketAddress destination) {
