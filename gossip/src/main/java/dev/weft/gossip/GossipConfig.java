@@ -7,9 +7,11 @@ package dev.weft.gossip;
  * @param probeIntervalMillis one failure-detection round (memberlist: 1 s)
  * @param probeTimeoutMillis wait for a direct ack before asking others (memberlist: 500 ms)
  * @param indirectChecks members asked to probe indirectly (3)
- * @param suspicionMult suspicion lasts at least {@code mult × max(1, log10 n) × probe interval};
- *     memberlist uses 4, weft 2 because its gossip tick spreads refutations within about a second and
- *     a refuting member answers its accusers directly
+ * @param suspicionMult suspicion lasts at least {@code mult × log10 n} probe intervals, and never
+ *     less than two (a refutation needs the accusation to reach the suspect and its alive to come
+ *     back); memberlist uses 4, weft 1.5 because its gossip tick spreads refutations within about
+ *     a second, a refuting member answers its accusers directly, and the minimum applies only once
+ *     k other members confirm the suspicion (a lone accuser's suspect has six times as long)
  * @param suspicionMaxTimeoutMult Lifeguard: the unconfirmed suspicion timeout is this many times
  *     the minimum (6)
  * @param suspicionConfirmations Lifeguard's k: independent suspicions that shrink the timeout to
@@ -57,7 +59,7 @@ public record GossipConfig(
     int gossipBytesPerSecond) {
 
   public static GossipConfig defaults() {
-    return new GossipConfig(1_000, 500, 3, 2.0, 6, 2, 4, 200, 3, 30_000, 10_000, 30_000, 8, 3_600_000, 1_200, 16_384, 1_024, 36_000);
+    return new GossipConfig(1_000, 500, 3, 1.5, 6, 2, 4, 200, 3, 30_000, 10_000, 30_000, 8, 3_600_000, 1_200, 16_384, 1_024, 36_000);
   }
 
   /**
@@ -70,10 +72,13 @@ public record GossipConfig(
     return (int) Math.min(ceiling, Math.max(gossipNodes, wanted));
   }
 
+  /** The shortest suspicion, in probe intervals, whatever the cluster's size. */
+  static final double MIN_SUSPICION_INTERVALS = 2.0;
+
   /** Suspicion timeout bounds for a cluster of {@code n} members, in milliseconds. */
   long minSuspicionMillis(int n) {
-    double scale = Math.max(1.0, Math.log10(Math.max(1, n)));
-    return (long) (suspicionMult * scale * probeIntervalMillis);
+    double intervals = Math.max(MIN_SUSPICION_INTERVALS, suspicionMult * Math.log10(Math.max(1, n)));
+    return (long) (intervals * probeIntervalMillis);
   }
 
   long maxSuspicionMillis(int n) {

@@ -336,10 +336,11 @@ final class Transitions {
   }
 
   /**
-   * A suspicion of this member's own is checked again before anyone else hears of it: two more
-   * pings within a probe timeout, without the accusation. A live member's ack withdraws it, with
-   * nothing spread and no incarnation moved; only an accusation left unanswered is broadcast. The
-   * timer runs from now, so a real crash is declared no later. Showing the suspect the accusation
+   * A suspicion of this member's own is checked again before anyone else hears of it: three more
+   * pings within a probe timeout ({@link Prober#RECHECK_PINGS}), without the accusation. A live
+   * member's ack withdraws it, with nothing spread and no incarnation moved; only an accusation
+   * left unanswered is broadcast. The timer runs from now, so a real crash is declared no later.
+   * Showing the suspect the accusation
    * instead (as this did before) made it refute, and every refutation is an alive that every
    * member passes on λ·log n times: at 3,000 members and 10 % loss about four a second, 5 KB/s
    * per member, to end suspicions nobody else had heard of.
