@@ -31,12 +31,7 @@ final class GsoSplitter {
     private final int headroom;
     private final int tailroom;
 
-    /**
-     * Segments are allocated with {@code headroom} bytes before and {@code tailroom} after them, in
-     * pooled heap buffers: the JDK cipher works on arrays, so a segment is encrypted in place
-     * instead of being copied to a scratch array and back (two copies per packet, ~9 % of the
-     * sending loop's time); the copy into the UDP GSO run's direct buffer happens either way.
-     */
+    /** Segments are allocated with {@code headroom} bytes before and {@code tailroom} after them. */
     GsoSplitter(ByteBufAllocator allocator, int headroom, int tailroom) {
         this.allocator = allocator;
         this.headroom = headroom;
@@ -56,7 +51,7 @@ final class GsoSplitter {
                 return -1;
             }
             int length = packet.readableBytes();
-            ByteBuf copy = allocator.heapBuffer(headroom + length + tailroom);
+            ByteBuf copy = allocator.directBuffer(headroom + length + tailroom);
             copy.setIndex(headroom, headroom);
             ByteBufCopy.append(packet, packet.readerIndex(), length, copy);
             out.segment(copy);
@@ -140,7 +135,7 @@ final class GsoSplitter {
             int from = i * size;
             int segLength = Math.min(size, payload - from);
             int total = headers + segLength;
-            ByteBuf s = allocator.heapBuffer(headroom + total + tailroom);
+            ByteBuf s = allocator.directBuffer(headroom + total + tailroom);
             s.setIndex(headroom, headroom);
             ByteBufCopy.append(p, at, headers, s);
             ByteBufCopy.append(p, at + headers + from, segLength, s);
