@@ -55,8 +55,9 @@ weft_java_opts() { # prints the JVM options weft runs with on Java major $1, one
   # Memory, sized on purpose (dataplane/README.md, "Memory" has the NMT breakdown behind each):
   # - heap: a node keeps a few MB live (peers, members, records) and its per-packet garbage (the
   #   JDK cipher's ~2.2 KB per packet) dies young. The serial collector has no helper threads or
-  #   remembered sets; a fixed 6 MB young generation means ~20 short young collections a second at
-  #   full speed instead of an eden that grows with the heap, and the old generation starts at 6 MB
+  #   remembered sets; a fixed 6 MB young generation means ~55 short young collections a second at
+  #   2 Gb/s (0.6 ms each; a 24 MB one was no cheaper per GB, README "Where the time goes") instead
+  #   of an eden that grows with the heap, and the old generation starts at 6 MB
   #   and grows only when something stays (free ratio 10-30 % instead of 40-70 %). 256 MB stays the
   #   cap for large meshes.
   printf '%s\n' -XX:+UseSerialGC -Xms12m -Xmn6m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30

@@ -1,20 +1,52 @@
 package dev.weft.dataplane.tun;
 
+import dev.weft.dataplane.ByteBufCopy;
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /** The Internet checksum (RFC 1071) over buffer ranges and the TCP/UDP pseudo-headers. */
 final class Checksums {
     private Checksums() {
     }
 
-    /** Adds {@code buf[at, at+length)} as big-endian 16-bit words to {@code sum} (not folded). */
+    /**
+     * Adds {@code buf[at, at+length)} as big-endian 16-bit words to {@code sum} (not folded: only
+     * {@link #finish} of it is defined). Read through the buffer's NIO view 8 bytes at a time, as
+     * two 32-bit words (2^16 is 1 modulo 0xffff, so their sum folds to the 16-bit words' sum):
+     * {@code ByteBuf.getLong} checked index and reference count per word, which made the
+     * checksums of every TCP segment (cut on send, checked before merging on receive) a fifth of
+     * the event loop's time.
+     */
     static long add(long sum, ByteBuf buf, int at, int length) {
+        if (buf.nioBufferCount() != 1) {
+            return addSlowly(sum, buf, at, length);
+        }
+        ByteBuffer b = ByteBufCopy.view(buf, at, length);
+        boolean big = b.order() == ByteOrder.BIG_ENDIAN;
+        int i = b.position();
+        int end = i + length;
+        for (; i + 8 <= end; i += 8) {
+            long v = b.getLong(i);
+            if (!big) {
+                v = Long.reverseBytes(v);
+            }
+            sum += (v >>> 32) + (v & 0xffffffffL);
+        }
+        for (; i + 2 <= end; i += 2) {
+            short v = b.getShort(i);
+            sum += (big ? v : Short.reverseBytes(v)) & 0xffff;
+        }
+        if (i < end) {
+            sum += (b.get(i) & 0xff) << 8;
+        }
+        return sum;
+    }
+
+    /** A composite buffer (never on the packet path). */
+    private static long addSlowly(long sum, ByteBuf buf, int at, int length) {
         int end = at + length;
         int i = at;
-        for (; i + 8 <= end; i += 8) {
-            long v = buf.getLong(i);
-            sum += (v >>> 48) + ((v >>> 32) & 0xffff) + ((v >>> 16) & 0xffff) + (v & 0xffff);
-        }
         for (; i + 2 <= end; i += 2) {
             sum += buf.getUnsignedShort(i);
         }

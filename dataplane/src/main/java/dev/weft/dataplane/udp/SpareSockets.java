@@ -54,6 +54,7 @@ public final class SpareSockets implements AutoCloseable {
                 Channel c = new Bootstrap().group(group)
                         .channelFactory(() -> new EpollDatagramChannel(SocketProtocolFamily.INET6))
                         .option(io.netty.channel.ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagram))
+                        .option(io.netty.channel.ChannelOption.ALLOCATOR, io.netty.buffer.PooledByteBufAllocator.DEFAULT)
                         .handler(new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -2,6 +2,7 @@ package dev.weft.dataplane.udp;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -75,7 +76,12 @@ public final class UdpEndpoint implements AutoCloseable {
     /** Destinations that a spare socket serves instead of the main one (birthday probing); copy on write. */
     private volatile Map<InetSocketAddress, Channel> pinned = Map.of();
 
-    private UdpEndpoint(EventLoopGroup group, Channel channel, Demux demux, int maxDatagram, UdpOffloads offloads) {
+    /** UDP_GRO asked for and set on the socket. */
+    private final boolean gro;
+
+    private UdpEndpoint(EventLoopGroup group, Channel channel, Demux demux, int maxDatagram, UdpOffloads offloads,
+                        boolean gro) {
+        this.gro = gro;
         this.group = group;
         this.channel = channel;
         this.demux = demux;
@@ -138,6 +144,10 @@ public final class UdpEndpoint implements AutoCloseable {
                     .option(ChannelOption.RCVBUF_ALLOCATOR, gro
                             ? new GroReadCounter(GRO_READ, demux.groReads, demux.groDatagrams)
                             : new FixedRecvByteBufAllocator(maxDatagram))
+                    // The pooled allocator, not Netty 4.2's adaptive default: that one allocated
+                    // a new zeroed direct buffer for every 64 KiB GRO read and GSO run, and its
+                    // slices made a new NIO view per access (5-8 % of the loop's time, JFR).
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .option(ChannelOption.SO_RCVBUF, 4 << 20)
                     .option(ChannelOption.SO_SNDBUF, 4 << 20)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
@@ -149,7 +159,7 @@ public final class UdpEndpoint implements AutoCloseable {
                     .bind(new InetSocketAddress(anyV6(), port))
                     .syncUninterruptibly()
                     .channel();
-            return new UdpEndpoint(group, channel, demux, maxDatagram, offloads);
+            return new UdpEndpoint(group, channel, demux, maxDatagram, offloads, gro);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException("cannot bind UDP [::]:" + port + ": " + e.getMessage(), e);
@@ -218,6 +228,11 @@ public final class UdpEndpoint implements AutoCloseable {
     /** Whether writes on the loop are coalesced into GSO runs (asked for, supported, never refused). */
     public boolean gso() {
         return gso;
+    }
+
+    /** Whether the socket receives with UDP_GRO (asked for and supported). */
+    public boolean gro() {
+        return gro;
     }
 
     /** What the offloads did. */

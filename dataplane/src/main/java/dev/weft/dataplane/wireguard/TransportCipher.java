@@ -1,5 +1,6 @@
 package dev.weft.dataplane.wireguard;
 
+import dev.weft.dataplane.ByteBufCopy;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
@@ -55,7 +56,7 @@ final class TransportCipher {
                 int at = buf.arrayOffset() + offset;
                 t.cipher.doFinal(array, at, length, array, at);
             } else {
-                ByteBuffer nio = buf.internalNioBuffer(offset, length + TAG_SIZE);
+                ByteBuffer nio = ByteBufCopy.view(buf, offset, length + TAG_SIZE);
                 int at = nio.position();
                 nio.get(at, t.scratch, 0, length);
                 int n = t.cipher.doFinal(t.scratch, 0, length, t.scratch, 0);
@@ -83,7 +84,7 @@ final class TransportCipher {
                 int at = buf.arrayOffset() + offset;
                 return t.cipher.doFinal(array, at, length, array, at);
             }
-            ByteBuffer nio = buf.internalNioBuffer(offset, length);
+            ByteBuffer nio = ByteBufCopy.view(buf, offset, length);
             int at = nio.position();
             nio.get(at, t.scratch, 0, length);
             int n = t.cipher.doFinal(t.scratch, 0, length, t.scratch, 0);

@@ -71,6 +71,7 @@ public final class NodeCommand implements Callable<Integer> {
         System.out.println("weft node: " + daemon.dataplane().interfaceName() + " up, UDP port "
                 + daemon.dataplane().listenPort() + ", admin socket " + cfg.adminSocket() + ", public key "
                 + daemon.status().get("public_key").asText());
+        System.out.println("weft node: offloads in use: " + StatusCommand.offloads(daemon.status().path("offloads")));
         System.out.flush();
         stopped.await();
         return 0;

@@ -29,10 +29,31 @@ public final class StatusCommand implements Callable<Integer> {
         return AdminTarget.print(spec, "status", target, "status", json, (reply, out) -> printHuman(reply, out, Instant.now()));
     }
 
+    /** The offloads in use by the names of the config keys' features ("TUN TSO/USO, UDP GSO"), or "none". */
+    static String offloads(JsonNode o) {
+        java.util.List<String> on = new java.util.ArrayList<>();
+        if (o.path("tun_tso_uso").asBoolean()) {
+            on.add("TUN TSO/USO");
+        }
+        if (o.path("tun_gro").asBoolean()) {
+            on.add("TUN GRO");
+        }
+        if (o.path("udp_gso").asBoolean()) {
+            on.add("UDP GSO");
+        }
+        if (o.path("udp_gro").asBoolean()) {
+            on.add("UDP GRO");
+        }
+        return on.isEmpty() ? "none" : String.join(", ", on);
+    }
+
     static void printHuman(JsonNode s, PrintWriter out, Instant now) {
         out.println("interface: " + s.path("interface").asText() + " (" + s.path("name").asText() + ")");
         out.println("  public key: " + s.path("public_key").asText());
         out.println("  listening port: " + s.path("listen_port").asInt());
+        if (s.path("offloads").isObject()) {
+            out.println("  offloads: " + offloads(s.path("offloads")));
+        }
         out.println("  addresses: " + String.join(", ", texts(s.path("addresses"))));
         out.println("  rejected: " + s.path("rejected_unknown_peer").asLong() + " unknown peer, "
                 + s.path("rejected_bad_mac1").asLong() + " bad mac1, " + s.path("rejected_malformed").asLong() + " malformed");

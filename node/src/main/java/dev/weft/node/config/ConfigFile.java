@@ -18,11 +18,11 @@ record ConfigFile(Pki pki, Listen listen, Tun tun, Admin admin, Wireguard wiregu
     }
 
     /** {@code listen}: the node's one UDP socket. */
-    record Listen(Integer port) {
+    record Listen(Integer port, Boolean gso, Boolean gro) {
     }
 
     /** {@code tun}: the overlay interface. */
-    record Tun(String dev, Integer mtu) {
+    record Tun(String dev, Integer mtu, Boolean offloads, Boolean gro) {
     }
 
     /** {@code admin}: the local control socket. */

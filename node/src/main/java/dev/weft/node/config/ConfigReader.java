@@ -1,5 +1,6 @@
 package dev.weft.node.config;
 
+import dev.weft.dataplane.DataplaneSettings;
 import dev.weft.ip.IpPrefix;
 import dev.weft.ip.IpPrefixException;
 import java.net.InetAddress;
@@ -52,6 +53,7 @@ final class ConfigReader {
                     + "' is not an interface name (1 to 15 letters, digits, '_', '.', '-')");
         }
         int mtu = range(f.tun() == null ? null : f.tun().mtu(), "tun.mtu", NodeConfig.DEFAULT_MTU, 1280, 65535);
+        DataplaneSettings.Offloads offloads = offloads(f.tun(), f.listen());
 
         String socketText = f.admin() == null ? null : f.admin().socket();
         Path socket = socketText == null ? NodeConfig.defaultAdminSocket(dev) : path(socketText, "admin.socket");
@@ -87,7 +89,26 @@ final class ConfigReader {
         MetricsConfig metrics = metrics(f.metrics());
         LoggingConfig logging = logging(f.logging());
         return new NodeConfig(cas, cert, key, port, dev, mtu, socket, peers, lighthouse, advertise, stateDir,
-                revocations, blocklist, relay, routes, dns, metrics, logging);
+                revocations, blocklist, relay, routes, dns, metrics, logging, offloads);
+    }
+
+    /**
+     * {@code tun.offloads}, {@code tun.gro}, {@code listen.gso}, {@code listen.gro}: each on unless
+     * false. TUN GRO writes through the virtio-net header that {@code tun.offloads} turns on, so
+     * asking for it with the offloads off is refused rather than silently ignored.
+     */
+    private static DataplaneSettings.Offloads offloads(ConfigFile.Tun tun, ConfigFile.Listen listen)
+            throws NodeConfigException {
+        boolean tunOffloads = tun == null || !Boolean.FALSE.equals(tun.offloads());
+        Boolean groValue = tun == null ? null : tun.gro();
+        if (!tunOffloads && Boolean.TRUE.equals(groValue)) {
+            throw new NodeConfigException("tun.gro: needs tun.offloads (merged writes carry the virtio-net header"
+                    + " that tun.offloads turns on); drop tun.gro or set tun.offloads: true");
+        }
+        boolean tunGro = tunOffloads && !Boolean.FALSE.equals(groValue);
+        boolean gso = listen == null || !Boolean.FALSE.equals(listen.gso());
+        boolean udpGro = listen == null || !Boolean.FALSE.equals(listen.gro());
+        return new DataplaneSettings.Offloads(tunOffloads, tunGro, gso, udpGro);
     }
 
     private static LoggingConfig logging(ConfigFile.Logging l) throws NodeConfigException {

@@ -1,6 +1,7 @@
 package dev.weft.node.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.dataplane.DataplaneSettings;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -16,8 +17,8 @@ import java.util.List;
  * <pre>
  * pki:       { ca: ca.crt, cert: node.crt, key: node.key }   # paths relative to the file
  *                 # also revocations: [FILE, ...], blocklist: FILE
- * listen:    { port: 4242 }
- * tun:       { dev: weft0, mtu: 1420 }
+ * listen:    { port: 4242 }                     # also gso, gro: true (UDP offloads)
+ * tun:       { dev: weft0, mtu: 1420 }          # also offloads, gro: true (TUN offloads)
  * admin:     { socket: /run/weft/weft0.sock }
  * lighthouse: { am_lighthouse: false, hosts: ["192.0.2.1:4242"] }
  * advertise_addrs: ["203.0.113.7:4242"]
@@ -50,6 +51,8 @@ import java.util.List;
  * @param dns {@code dns}: the embedded DNS server
  * @param metrics {@code metrics}: the Prometheus endpoint (off by default)
  * @param logging {@code logging}: level and format of the node's log
+ * @param offloads {@code tun.offloads}, {@code tun.gro}, {@code listen.gso}, {@code listen.gro}: the
+ *     dataplane's offloads, each on unless turned off
  *
  * <p>The full list of keys, with defaults and examples, is {@code docs/config.md}.
  */
@@ -57,7 +60,7 @@ public record NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int li
                          Path adminSocket, List<StaticPeer> peers, LighthouseConfig lighthouse,
                          List<HostPort> advertiseAddrs, Path stateDir, List<Path> revocationFiles, Path blocklistFile,
                          RelayConfig relay, RoutesConfig routes, DnsConfig dns, MetricsConfig metrics,
-                         LoggingConfig logging) {
+                         LoggingConfig logging, DataplaneSettings.Offloads offloads) {
     /** Default UDP port. */
     public static final int DEFAULT_PORT = 4242;
     /** Default TUN interface name. */
@@ -82,6 +85,17 @@ public record NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int li
         java.util.Objects.requireNonNull(dns, "dns");
         java.util.Objects.requireNonNull(metrics, "metrics");
         java.util.Objects.requireNonNull(logging, "logging");
+        java.util.Objects.requireNonNull(offloads, "offloads");
+    }
+
+    /** A node with every offload the kernel has. */
+    public NodeConfig(List<Path> caFiles, Path certFile, Path keyFile, int listenPort, String tunDev, int tunMtu,
+                      Path adminSocket, List<StaticPeer> peers, LighthouseConfig lighthouse,
+                      List<HostPort> advertiseAddrs, Path stateDir, List<Path> revocationFiles, Path blocklistFile,
+                      RelayConfig relay, RoutesConfig routes, DnsConfig dns, MetricsConfig metrics,
+                      LoggingConfig logging) {
+        this(caFiles, certFile, keyFile, listenPort, tunDev, tunMtu, adminSocket, peers, lighthouse, advertiseAddrs, stateDir,
+                revocationFiles, blocklistFile, relay, routes, dns, metrics, logging, DataplaneSettings.Offloads.ALL);
     }
 
     /** A node without a metrics endpoint, logging at the defaults. */

@@ -123,7 +123,7 @@ public final class NodeDaemon implements AutoCloseable {
         Dataplane dataplane;
         try {
             dataplane = services.add(Dataplane.start(new DataplaneSettings(privateKey, config.tunDev(), config.tunMtu(),
-                    config.listenPort(), addresses, options, control)));
+                    config.listenPort(), addresses, options, control, config.offloads())));
         } catch (Exception e) { // Netty's bind failure is a checked exception it throws undeclared
             throw new NodeStartException(dataplaneFailure(config, e), e);
         } finally {

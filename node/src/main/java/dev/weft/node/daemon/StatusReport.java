@@ -30,6 +30,12 @@ final class StatusReport {
         root.put("interface", dataplane.interfaceName());
         root.put("public_key", Base64.getEncoder().encodeToString(dataplane.device().publicKey()));
         root.put("listen_port", dataplane.listenPort());
+        // in use: asked for (tun.offloads, tun.gro, listen.gso, listen.gro), granted by the kernel and not refused since
+        ObjectNode offloads = root.putObject("offloads");
+        offloads.put("tun_tso_uso", dataplane.tunOffloads());
+        offloads.put("tun_gro", dataplane.tunGro());
+        offloads.put("udp_gso", dataplane.udp().gso());
+        offloads.put("udp_gro", dataplane.udp().gro());
         ArrayNode addrs = root.putArray("addresses");
         for (InterfaceAddress a : addresses) {
             addrs.add(address(a.address()) + "/" + a.prefixLength());

@@ -103,6 +103,14 @@ class NodeConfigTest {
         "logging: {level: verbose}|logging.level: 'verbose' is not one of error, warn, info, debug, trace",
         "logging: {format: xml}|logging.format: 'xml' is not text or json",
         "logging: {level: 3}|logging.level: ",
+        "tun: {offloads: 3}|tun.offloads: must be true or false",
+        "tun: {offloads: maybe}|tun.offloads: must be true or false",
+        "tun: {gro: 'on'}|tun.gro: must be true or false",
+        "tun: {tso: false}|tun.tso: unknown key",
+        "tun: {offloads: false, gro: true}|tun.gro: needs tun.offloads",
+        "listen: {gso: 1}|listen.gso: must be true or false",
+        "listen: {gro: [true]}|listen.gro: must be true or false",
+        "listen: {uso: false}|listen.uso: unknown key",
     })
     void refusesWithTheKeyPath(String yaml, String expected) {
         String text = PKI + yaml.replace("KEY2", KEY2).replace("KEY", KEY);
@@ -125,6 +133,23 @@ class NodeConfigTest {
     void refusesMissingOrBrokenPki(String yaml, String expected) {
         NodeConfigException e = assertThrows(NodeConfigException.class, () -> NodeConfig.parse(yaml, Path.of("/")));
         assertTrue(e.getMessage().startsWith(expected), () -> "expected '" + expected + "' but got: " + e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "''|true|true|true|true",
+        "tun: {offloads: false}|false|false|true|true",
+        "tun: {gro: false}|true|false|true|true",
+        "tun: {offloads: true, gro: true}|true|true|true|true",
+        "listen: {gso: false}|true|true|false|true",
+        "listen: {gro: false}|true|true|true|false",
+        "listen: {port: 1, gso: false, gro: false}|true|true|false|false",
+        "'tun: {offloads: false}\nlisten: {gso: false, gro: false}'|false|false|false|false",
+    })
+    void eachOffloadIsOnUnlessTurnedOff(String yaml, boolean tun, boolean tunGro, boolean udpGso, boolean udpGro)
+            throws Exception {
+        NodeConfig c = NodeConfig.parse(PKI + yaml, Path.of("/"));
+        assertEquals(new dev.weft.dataplane.DataplaneSettings.Offloads(tun, tunGro, udpGso, udpGro), c.offloads());
     }
 
     @Test

@@ -65,6 +65,13 @@ class ReloadTest {
             assertEquals("debug", node.config().logging().level());
             write(file, "");
             assertEquals(List.of("logging.level: info"), applied(node.reload()));
+            write(file, "");
+            Files.writeString(file, Files.readString(file).replace("listen: {port: 0}", "listen: {port: 0, gso: false}"));
+            assertEquals("reload refused, nothing was changed: listen.gso needs a restart", refusal(node));
+            write(file, "");
+            Files.writeString(file, Files.readString(file).replace("mtu: 1420}", "mtu: 1420, offloads: false}"));
+            assertEquals("reload refused, nothing was changed: tun.offloads needs a restart; tun.gro needs a restart",
+                    refusal(node));
 
             write(file, "wireguard: {peers: [{public_key: " + PEER + ", endpoint: '192.0.2.7:51820', allowed_ips: [100.64.99.2/32]}]}\n", "192.0.2.53");
             assertEquals(List.of("wireguard.peers: 1 added, 0 changed, 0 removed", "dns.upstreams and dns.forward"),
