@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -31,7 +33,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     /** The offloads in use by the names of the config keys' features ("TUN TSO/USO, UDP GSO"), or "none". */
     static String offloads(JsonNode o) {
-        java.util.List<String> on = new java.util.ArrayList<>();
+        List<String> on = new ArrayList<>();
         if (o.path("tun_tso_uso").asBoolean()) {
             on.add("TUN TSO/USO");
         }
@@ -76,8 +78,8 @@ public final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private static java.util.List<String> texts(JsonNode array) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
         return out;
     }
