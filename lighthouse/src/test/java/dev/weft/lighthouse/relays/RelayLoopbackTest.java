@@ -138,7 +138,11 @@ class RelayLoopbackTest {
                 List.of(IpPrefix.parse("100.64.0.3/32")), 0));
         b.device.addPeer(new PeerConfig(a.keys.x25519Public(), null, null,
                 List.of(IpPrefix.parse("100.64.0.2/32")), 0));
-        // both greet their lighthouse R; then A's request goes out
+        // both greet their lighthouse R; then A's request goes out. R refuses a request for a
+        // member it has not verified yet (PEER_UNKNOWN), so the request waits for both greetings:
+        // sent as soon as A had verified R, it once reached R before B's hello did (CI).
+        await(() -> r.mesh.channel().peer(a.keys.x25519Public()).isPresent()
+                && r.mesh.channel().peer(b.keys.x25519Public()).isPresent(), 10_000, "R verified A and B");
         await(() -> a.mesh.relays().request(r.identity, b.id()), 10_000, "A's request sent (R verified)");
         await(() -> !a.mesh.relays().endpointsTo(b.id()).isEmpty() && !b.mesh.relays().endpointsTo(a.id()).isEmpty(),
                 10_000, "both sides offered");
