@@ -1,5 +1,6 @@
 package dev.weft.node.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.dataplane.wireguard.WireGuardOptions;
 import dev.weft.node.config.NodeConfig;
 import dev.weft.node.config.NodeConfigException;
@@ -68,10 +69,11 @@ public final class NodeCommand implements Callable<Integer> {
             daemon.close();
             stopped.countDown();
         }, "weft-shutdown"));
+        JsonNode status = daemon.status();
         System.out.println("weft node: " + daemon.dataplane().interfaceName() + " up, UDP port "
                 + daemon.dataplane().listenPort() + ", admin socket " + cfg.adminSocket() + ", public key "
-                + daemon.status().get("public_key").asText());
-        System.out.println("weft node: offloads in use: " + StatusCommand.offloads(daemon.status().path("offloads")));
+                + status.get("public_key").asText());
+        System.out.println("weft node: offloads in use: " + StatusCommand.offloads(status.path("offloads")));
         System.out.flush();
         stopped.await();
         return 0;
