@@ -2,18 +2,15 @@ package dev.weft.lighthouse.sessions;
 
 import dev.weft.dataplane.wireguard.Endpoint;
 import dev.weft.dataplane.wireguard.PeerEvents;
-import dev.weft.gossip.NodeId;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the dataplane reports about sessions, kept for path selection and status: each peer's
- * current endpoint (a value: direct today, relayed with NAT traversal) and counts of completed
- * handshakes and endpoint changes. Called on the packet paths' thread: only map writes.
+ * Counts of what the dataplane reports about sessions: completed handshakes and endpoint
+ * changes. A session's current endpoint is read from the device ({@code PeerStatus}), not kept
+ * here: roaming (the packet threads) and path selection (the gossip thread) both move it, and
+ * a copy built from their events could end in another order than the endpoint itself did.
  */
 public final class SessionEvents implements PeerEvents {
-  private final Map<NodeId, Endpoint> endpoints = new ConcurrentHashMap<>();
   private final AtomicLong handshakes = new AtomicLong();
   private final AtomicLong endpointChanges = new AtomicLong();
 
@@ -25,12 +22,6 @@ public final class SessionEvents implements PeerEvents {
   @Override
   public void endpointChanged(byte[] publicKey, Endpoint before, Endpoint after) {
     endpointChanges.incrementAndGet();
-    endpoints.put(NodeId.of(publicKey), after);
-  }
-
-  /** The endpoint of the session to {@code id}, or null. */
-  public Endpoint endpointOf(NodeId id) {
-    return endpoints.get(id);
   }
 
   /** {@code "direct"} (or, with relays, {@code "relay"}) for a session's endpoint; null without one. */

@@ -60,7 +60,7 @@ final class MeshReport {
     return s.name().toLowerCase(Locale.ROOT);
   }
 
-  /** Adds name, overlay_ips, path, via and rtt_ms to each peer of a status report that is a member. */
+  /** Adds name, overlay_ips, via and rtt_ms to each peer of a status report that is a member. */
   static void annotatePeers(ObjectNode status, Mesh mesh) {
     List<MeshDirectory.Member> members = mesh.members(); // once: each call is a trip to the gossip thread
     for (var p : status.withArray("peers")) {
@@ -83,8 +83,7 @@ final class MeshReport {
           ips.add(StatusReport.address(ip.inetAddress()));
         }
       }
-      String path = m == null ? null : dev.weft.lighthouse.sessions.SessionEvents.path(mesh.sessionEvents().endpointOf(m.id()));
-      peer.put("path", path == null ? "direct" : path); // a static peer's endpoint is direct too
+      String path = peer.path("path").asText(); // the endpoint's own (StatusReport); a static peer's is direct
       dev.weft.lighthouse.paths.PathReport chosen = m == null ? null : mesh.path(m.id());
       if ("relay".equals(path) && chosen != null && chosen.relay() != null) {
         peer.put("via", chosen.relay());

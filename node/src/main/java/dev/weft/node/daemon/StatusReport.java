@@ -7,6 +7,7 @@ import dev.weft.dataplane.Dataplane;
 import dev.weft.dataplane.DataplaneSettings.InterfaceAddress;
 import dev.weft.dataplane.udp.UdpCounters;
 import dev.weft.dataplane.wireguard.DeviceCounters;
+import dev.weft.dataplane.wireguard.Endpoint;
 import dev.weft.dataplane.wireguard.PeerStatus;
 import dev.weft.ip.IpPrefix;
 import java.net.InetAddress;
@@ -17,7 +18,8 @@ import java.util.List;
 
 /**
  * The JSON that {@code weft status --json} prints: the interface and, per peer, public key,
- * endpoint, last handshake (RFC 3339 or null), byte counts and rejected-packet counters.
+ * endpoint and path (direct or relay), last handshake (RFC 3339 or null), byte counts and
+ * rejected-packet counters.
  */
 final class StatusReport {
     private StatusReport() {
@@ -56,6 +58,8 @@ final class StatusReport {
             ObjectNode o = peers.addObject();
             o.put("public_key", p.publicKeyBase64());
             o.put("endpoint", endpoint(p.endpoint()));
+            // From the endpoint itself, not from events about it: two threads move it (roaming, path selection).
+            o.put("path", p.endpointValue() instanceof Endpoint.Relayed ? "relay" : "direct");
             ArrayNode allowed = o.putArray("allowed_ips");
             for (IpPrefix prefix : p.allowedIps()) {
                 allowed.add(prefix.toString());

@@ -63,7 +63,7 @@ public final class NodeMetrics {
         m.counter("weft_endpoint_changes_total", "Times a peer's session moved to another endpoint (roaming).",
                 () -> mesh.sessionEvents().endpointChanges());
         // sessions and the mesh
-        m.gauge("weft_sessions", "Peers with an endpoint for their WireGuard session, by path.", "path", () -> sessions(mesh));
+        m.gauge("weft_sessions", "Peers with an endpoint for their WireGuard session, by path.", "path", () -> sessions(dp));
         m.gauge("weft_sessions_on_demand", "WireGuard sessions the mesh started on demand and keeps now.",
                 () -> mesh.sessions().sessions().size());
         m.gauge("weft_members", "Members of the mesh this node knows, itself included, by state.", "state", () -> members(mesh));
@@ -148,18 +148,19 @@ public final class NodeMetrics {
         return out;
     }
 
-    private static Map<String, Long> sessions(Mesh mesh) {
+    private static Map<String, Long> sessions(Dataplane dp) {
         Map<String, Long> out = new LinkedHashMap<>();
         out.put("direct", 0L);
         out.put("relay", 0L);
-        for (MeshDirectory.Member member : mesh.members()) {
-            String path = SessionEvents.path(mesh.sessionEvents().endpointOf(member.id()));
+        for (PeerStatus p : peers(dp)) {
+            String path = SessionEvents.path(p.endpointValue());
             if (path != null) {
                 out.merge(path, 1L, Long::sum);
             }
         }
         return out;
     }
+
 
     /** Every state, zeros included, so that a query for one state finds a series; this node is alive. */
     private static Map<String, Long> members(Mesh mesh) {
