@@ -223,8 +223,8 @@ final class NatLab {
             }
         }
         if (!failures.isEmpty()) {
-            IllegalStateException e = new IllegalStateException(failures.size() + " of " + items.size() + " failed",
-                    failures.get(0));
+            IllegalStateException e = new IllegalStateException(failures.size() + " of " + items.size()
+                    + " failed; the first: " + failures.get(0), failures.get(0)); // the summary shows only this line
             failures.subList(1, failures.size()).forEach(e::addSuppressed);
             throw e;
         }

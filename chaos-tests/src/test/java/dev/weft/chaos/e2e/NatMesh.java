@@ -171,6 +171,28 @@ final class NatMesh {
     }
 
     /**
+     * For a failure message: what {@code from}'s status says of its session to {@code to} (path, endpoint,
+     * handshake, bytes) and of its traversal (punch rounds, relay requests, offers, refusals).
+     */
+    static String describe(Node from, String to) {
+        Optional<JsonNode> status = admin(from, "status");
+        if (status.isEmpty()) {
+            return from.name() + ": no status";
+        }
+        String session = "no session";
+        for (JsonNode p : status.get().path("peers")) {
+            if (p.path("name").asText().equals(to)) {
+                session = "path " + p.path("path").asText() + " via " + p.path("via").asText(null) + " endpoint "
+                        + p.path("endpoint").asText(null) + " handshake " + p.path("last_handshake").asText(null)
+                        + " rx " + p.path("rx_bytes").asLong() + " tx " + p.path("tx_bytes").asLong();
+            }
+        }
+        return from.name() + " -> " + to + ": " + session + "; members alive " + status.get().path("members_alive")
+                + ", nat mapping " + status.get().path("nat_mapping").asText() + ", traversal "
+                + status.get().path("traversal");
+    }
+
+    /**
      * {@code weft ping TO --until-direct --json} through the CLI, as a user runs it. Until that flag exists
      * (issue 12), picocli refuses it and this falls back to {@code weft ping TO --json}; the answer says which.
      */

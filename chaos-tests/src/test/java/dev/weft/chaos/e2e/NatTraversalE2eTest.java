@@ -69,6 +69,8 @@ class NatTraversalE2eTest {
     private NatLab net;
     private NatMesh mesh;
     private final Map<Pair, Optional<Double>> firstPings = new ConcurrentHashMap<>();
+    /** What both ends said right after a first ping went unanswered. */
+    private final Map<Pair, String> missed = new ConcurrentHashMap<>();
 
     @RegisterExtension
     final TestExecutionExceptionHandler report = (context, failure) -> {
@@ -127,9 +129,10 @@ class NatTraversalE2eTest {
             // probing all its candidates while the NAT side probes back; NAT to NAT needs a relay at first.
             needs(reachableToday(p) ? EnumSet.noneOf(Feature.class)
                     : onePublic(p) ? EnumSet.of(Feature.PUNCHING) : EnumSet.of(Feature.RELAY));
-            assertTrue(firstPings.get(p).isPresent(), p.label() + ": the first ping (ping -c 1 -W "
+            assertTrue(firstPings.get(p).isPresent(), () -> p.label() + ": the first ping (ping -c 1 -W "
                     + FIRST_PING_WAIT_SECONDS + ") got no answer"
-                    + (knowEachOther(p) ? "" : "; the two do not list each other alive"));
+                    + (knowEachOther(p) ? "" : "; the two do not list each other alive") + "; right after it: "
+                    + missed.get(p));
         }));
     }
 
@@ -141,13 +144,17 @@ class NatTraversalE2eTest {
         ExecResult r = p.a().host().exec(List.of("ping", "-n", "-c", "1", "-W", String.valueOf(FIRST_PING_WAIT_SECONDS),
                 node(p.b()).overlay().getHostAddress()), Duration.ofSeconds(15));
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("time=([0-9.]+) ms").matcher(r.stdout());
-        return r.ok() && m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
+        if (r.ok() && m.find()) {
+            return Optional.of(Double.parseDouble(m.group(1)));
+        }
+        missed.put(p, NatMesh.describe(node(p.a()), p.b().name()) + "; " + NatMesh.describe(node(p.b()), p.a().name()));
+        return Optional.empty();
     }
 
     /** What one pair's path came to. */
     private record Verdict(Pair pair, Optional<PeerPath> fromA, Optional<PeerPath> fromB, Double seconds,
                            Wire.Count direct, Wire.Count relayA, Wire.Count relayB, int replies,
-                           NatMesh.CliPing cli) {
+                           NatMesh.CliPing cli, String atDeadline) {
         @Override
         public String toString() {
             return pair.label() + ": status " + fromA.map(Object::toString).orElse("no session") + " / "
@@ -156,7 +163,7 @@ class NatTraversalE2eTest {
                     + " answered; on the wire between the sites " + direct + ", a<->relay " + relayA
                     + ", b<->relay " + relayB + "; weft ping: " + (cli == null ? "-" : cli.path() + " (exit "
                     + cli.exitCode() + (cli.untilDirectSupported() ? ", --until-direct" : ", no --until-direct yet")
-                    + ")");
+                    + ")") + (seconds == null ? "; at the deadline " + atDeadline : "");
         }
     }
 
@@ -237,6 +244,8 @@ class NatTraversalE2eTest {
         } finally {
             traffic.kill();
         }
+        String atDeadline = seconds != null ? null
+                : NatMesh.describe(a, b.name()) + "; " + NatMesh.describe(b, a.name());
         Optional<PeerPath> fromA = NatMesh.path(a, b.name());
         Host relayA = relayOf(fromA);
         Optional<PeerPath> fromB = NatMesh.path(b, a.name());
@@ -252,7 +261,7 @@ class NatTraversalE2eTest {
         Wire.Count ra = toRelayA.count().minus(a0);
         Wire.Count rb = toRelayB.count().minus(b0);
         NatMesh.CliPing cli = NatMesh.cliPing(a, b.name());
-        return new Verdict(p, fromA, fromB, seconds, d, ra, rb, replies, cli);
+        return new Verdict(p, fromA, fromB, seconds, d, ra, rb, replies, cli, atDeadline);
     }
 
     /** The relay a status names (lh1 when it names none: then its counters are only a bystander's). */

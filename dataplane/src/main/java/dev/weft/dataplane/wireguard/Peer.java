@@ -189,11 +189,11 @@ final class Peer {
         }
     }
 
-    /** Moves the session to {@code to} (path selection); observers hear of it. True when it changed. */
     /**
      * Path selection moved the session: to a direct path, which a packet that still comes through a
      * relay must not undo (the other side may not have switched yet, and would otherwise pull both
-     * back onto the relay); or to a relay, which any direct packet may leave again.
+     * back onto the relay); or to a relay, which any direct packet may leave again. Observers hear
+     * of it; true when it changed.
      */
     boolean choose(Endpoint to) {
         directChosen = to instanceof Endpoint.Direct;

@@ -27,7 +27,8 @@ import java.util.function.LongSupplier;
  *       translated IPv4, then the shorter round trip wins, with hysteresis ({@link
  *       DirectPath#worthSwitchingFrom}). The chosen path gets a keepalive ping every 2 s and is
  *       given up after 5.5 s without a pong.
- *   <li><b>Relays.</b> With no direct path after 300 ms a relay is asked for, and the session
+ *   <li><b>Relays.</b> With no direct path when the session starts a relay is asked for at once
+ *       (again every 3 s until one offers), so the first packets need not wait for punching; the session
  *       moves there as soon as it is offered; it moves to a direct path as soon as one answers,
  *       and back to the relay when that path stops answering. Punching is tried again every
  *       30 s while the session is relayed.

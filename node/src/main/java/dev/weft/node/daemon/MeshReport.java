@@ -115,6 +115,10 @@ final class MeshReport {
     traversal.put("relays_lost", t.relaysLost());
     traversal.put("relay_forwarded_bytes", mesh.relays().forwardedBytes());
     traversal.put("relay_bindings", mesh.relays().bindings());
+    var relayed = mesh.relays().counters(); // this node as a relay's client: why a peer is not relayed
+    traversal.put("relay_requests_sent", relayed.requestsSent());
+    traversal.put("relay_offers_received", relayed.offersReceived());
+    traversal.put("relay_refusals_received", relayed.refusalsReceived());
     status.put("handshakes_completed", mesh.sessionEvents().handshakes());
     ObjectNode control = status.putObject("control");
     for (var e : mesh.channel().counters().snapshot().entrySet()) {
