@@ -632,6 +632,8 @@ public final class Mesh implements ControlHandler, AutoCloseable {
       MeshDirectory.Member m = members.get(id);
       if (m != null) {
         members.put(m.with(state, gossip.incarnationOf(id)));
+        LOG.log(System.Logger.Level.INFO, "member " + m.name() + " is " + state.name().toLowerCase(java.util.Locale.ROOT)
+            + (sessions.sessions().contains(id) ? ": its session is closed" : ""));
       }
       sessions.close(id);
       updateRoutes();

@@ -187,7 +187,14 @@ final class NatMesh {
                         + " rx " + p.path("rx_bytes").asLong() + " tx " + p.path("tx_bytes").asLong();
             }
         }
+        StringBuilder notAlive = new StringBuilder();
+        for (JsonNode m : admin(from, "members").map(j -> j.path("members")).orElse(Pki.JSON.createArrayNode())) {
+            if (!"alive".equals(m.path("state").asText())) {
+                notAlive.append(' ').append(m.path("name").asText()).append('=').append(m.path("state").asText());
+            }
+        }
         return from.name() + " -> " + to + ": " + session + "; members alive " + status.get().path("members_alive")
+                + (notAlive.isEmpty() ? "" : " (not:" + notAlive + ")")
                 + ", nat mapping " + status.get().path("nat_mapping").asText() + ", traversal "
                 + status.get().path("traversal");
     }

@@ -45,6 +45,13 @@ public final class Paths {
   private static final long ASK_ROUNDS = 1L | 1L << 2 | 1L << 4 | 1L << 6 | 1L << 9 | 1L << 12 | 1L << 15;
   /** The round (1 s in) after which birthday probing starts if nothing answered. */
   static final int BIRTHDAY_ROUND = 3;
+  /**
+   * The rounds in which birthday probing is asked for again while nothing answered: at 5.5 and 15 s,
+   * when the first ask may have found the peer's record or a NAT's classification not there yet (then
+   * it started nothing; a spray or a round of spares already running is left as it is), and at 33 s,
+   * after the first spares closed (30 s), for a second try within this attempt instead of 90 s later.
+   */
+  private static final long BIRTHDAY_ROUNDS = 1L << BIRTHDAY_ROUND | 1L << 6 | 1L << 9 | 1L << 12;
   static final long KEEPALIVE_NANOS = 2_000_000_000L;
   /** A session with no direct path asks for a relay at once: the first packets must not wait for punching. */
   static final long RELAY_AFTER_NANOS = 0;
@@ -77,7 +84,10 @@ public final class Paths {
     /** The binding to {@code peer} is no longer needed. */
     void releaseRelay(NodeId peer);
 
-    /** A punch attempt to {@code peer} starts with no direct path: birthday probing, if the two NATs call for it. */
+    /**
+     * A punch attempt to {@code peer} has found no direct path 1 s in (and again 5.5, 15 and 33 s in):
+     * birthday probing, if the two NATs call for it; a call while it runs changes nothing.
+     */
     default void birthday(NodeId peer) {
     }
 
@@ -296,7 +306,7 @@ public final class Paths {
   private void runDueRounds(PeerPaths p, long now) {
     while (p.attempting() && now - p.attemptStart >= ROUNDS_MS[p.round] * 1_000_000L) {
       round(p, now, (ASK_ROUNDS & 1L << p.round) != 0);
-      if (p.round == BIRTHDAY_ROUND && p.selected == null) {
+      if ((BIRTHDAY_ROUNDS & 1L << p.round) != 0 && p.selected == null) {
         network.birthday(p.id); // after a second: first the relay, then 256 sockets if the NATs call for them
       }
       if (++p.round == ROUNDS_MS.length) {

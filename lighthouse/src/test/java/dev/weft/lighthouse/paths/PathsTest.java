@@ -45,6 +45,7 @@ class PathsTest {
   private int relayRequests;
   private int relayReleases;
   private int relayPings;
+  private final List<Long> birthdays = new ArrayList<>();
   private final List<InetSocketAddress> avoided = new ArrayList<>();
   private long now = 5_000 * MS;
   private NodeId peer;
@@ -84,6 +85,11 @@ class PathsTest {
     public void releaseRelay(NodeId p) {
       relayReleases++;
     }
+
+    @Override
+    public void birthday(NodeId p) {
+      birthdays.add(now);
+    }
   };
 
   @BeforeEach
@@ -103,6 +109,26 @@ class PathsTest {
       now += 50 * MS;
       paths.tick();
     }
+  }
+
+  @Test
+  void birthdayProbingIsAskedForAgainWhileNothingAnswersAndNotOnceAPathDoes() {
+    long start = now;
+    paths.sessionStarted(peer);
+    advance(40_000);
+    List<Long> secondsIn = birthdays.stream().map(t -> (t - start) / 1_000 / MS).toList();
+    assertEquals(List.of(1L, 5L, 15L, 33L), secondsIn, "1 s in, then 5.5, 15 and 33 s (the first spares closed at 31 s)");
+
+    birthdays.clear();
+    paths.sessionClosed(peer);
+    paths.sessionStarted(peer);
+    advance(1_200);
+    assertEquals(1, birthdays.size());
+    for (int second = 0; second < 40; second++) {
+      paths.pong(peer, reflexive, 3 * MS); // the path answers its keepalives
+      advance(1_000);
+    }
+    assertEquals(1, birthdays.size(), "a path answers: no more birthday probing");
   }
 
   @Test
