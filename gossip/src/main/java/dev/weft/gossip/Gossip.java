@@ -336,7 +336,7 @@ public final class Gossip {
         }
         prober.indirectProbe(from, req);
       }
-      case Message.Ack ack -> prober.onAck(ack);
+      case Message.Ack ack -> prober.onAck(from, ack);
       case Message.Nack nack -> prober.onNack(nack);
       case Message.Digest d -> antiEntropy.onDigest(from, d);
       case Message.Fetch f -> antiEntropy.onFetch(from, f);

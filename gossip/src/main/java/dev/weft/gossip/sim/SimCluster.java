@@ -19,8 +19,8 @@ import java.util.function.Predicate;
 
 /**
  * Many gossip members on one virtual network. The network drops packets at a set rate, delays
- * them by a random latency, and cuts partitions; members crash, restart, and run slow (their
- * timers and packet handling lag, as on a starved CPU).
+ * them by a random latency, cuts partitions, and puts members behind NATs; members crash, restart,
+ * and run slow (their timers and packet handling lag, as on a starved CPU).
  */
 public final class SimCluster {
   private final VirtualTime time = new VirtualTime();
@@ -50,6 +50,8 @@ public final class SimCluster {
     int partition;
     long slowMillis;
     SimAuthority authority;
+    /** Behind a NAT: when it last sent to each member (null: reachable by all). */
+    Map<NodeId, Long> natSentTo;
 
     SimNode(int index, NodeId id, byte[] secret) {
       this.index = index;
@@ -214,6 +216,17 @@ public final class SimCluster {
     node.slowMillis = millis;
   }
 
+  /** How long a NAT lets replies in after its member sent to someone (a UDP mapping's timeout). */
+  public static final long NAT_MAPPING_MILLIS = 30_000;
+
+  /**
+   * Puts a member behind a symmetric NAT: a datagram reaches it only from a member it sent to in
+   * the last {@link #NAT_MAPPING_MILLIS}. Two members behind NATs never reach each other.
+   */
+  public void behindNat(SimNode node) {
+    node.natSentTo = new HashMap<>();
+  }
+
   /** Puts a member in partition {@code p}; members talk only within one partition. */
   public void partition(SimNode node, int p) {
     node.partition = p;
@@ -272,19 +285,33 @@ public final class SimCluster {
         return;
       }
       largestDatagram = Math.max(largestDatagram, datagram.length);
+      if (from.natSentTo != null) {
+        from.natSentTo.put(to, time.now());
+      }
       SimNode dst = byId.get(to);
       if (dst == null || random.nextDouble() < loss) {
         return;
       }
       long delay = minLatency + (maxLatency > minLatency ? random.nextLong(maxLatency - minLatency + 1) : 0);
       time.at(delay + dst.slowMillis, () -> {
-        if (dst.up && from.partition == dst.partition) {
+        if (dst.up && from.partition == dst.partition && natLetsIn(dst, from)) {
           bytesDelivered += datagram.length;
           dst.authority.hello(from.id, from.index); // the control channel verified the sender's certificate
           dst.gossip.receive(from.id, datagram);
         }
       });
     };
+  }
+
+  private boolean natLetsIn(SimNode dst, SimNode from) {
+    if (dst.natSentTo == null) {
+      return true;
+    }
+    if (from.natSentTo != null) {
+      return false; // symmetric on both sides: each sends to a mapping the other's NAT made for someone else
+    }
+    Long sent = dst.natSentTo.get(from.id);
+    return sent != null && time.now() - sent <= NAT_MAPPING_MILLIS;
   }
 
   private Scheduler scheduler(SimNode node) {
