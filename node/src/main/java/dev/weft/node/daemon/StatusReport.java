@@ -7,9 +7,9 @@ import dev.weft.dataplane.Dataplane;
 import dev.weft.dataplane.DataplaneSettings.InterfaceAddress;
 import dev.weft.dataplane.udp.UdpCounters;
 import dev.weft.dataplane.wireguard.DeviceCounters;
-import dev.weft.dataplane.wireguard.Endpoint;
 import dev.weft.dataplane.wireguard.PeerStatus;
 import dev.weft.ip.IpPrefix;
+import dev.weft.lighthouse.sessions.SessionEvents;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.format.DateTimeFormatter;
@@ -59,7 +59,8 @@ final class StatusReport {
             o.put("public_key", p.publicKeyBase64());
             o.put("endpoint", endpoint(p.endpoint()));
             // From the endpoint itself, not from events about it: two threads move it (roaming, path selection).
-            o.put("path", p.endpointValue() instanceof Endpoint.Relayed ? "relay" : "direct");
+            String path = SessionEvents.path(p.endpointValue());
+            o.put("path", path == null ? "direct" : path); // no endpoint yet: a static peer's is direct too
             ArrayNode allowed = o.putArray("allowed_ips");
             for (IpPrefix prefix : p.allowedIps()) {
                 allowed.add(prefix.toString());
