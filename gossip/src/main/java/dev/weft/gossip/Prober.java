@@ -61,6 +61,11 @@ final class Prober {
    */
   private final NodeId[] helperTargets = new NodeId[HELPER_SLOTS];
   private final NodeId[] helpersThatAnswered = new NodeId[HELPER_SLOTS];
+  /**
+   * The helper whose indirect probe of any target was last acked: asked for a target that has no
+   * helper of its own yet (the members that reach others behind NATs are mostly the same few).
+   */
+  private NodeId lastHelperThatAnswered;
   private int seq;
 
   Prober(GossipConfig config, Scheduler scheduler, LocalMember local, MemberTable table, Dissemination out,
@@ -159,18 +164,20 @@ final class Prober {
         int slot = slot(w.target);
         helperTargets[slot] = w.target;
         helpersThatAnswered[slot] = from;
+        lastHelperThatAnswered = from;
       }
       w.onAck.run();
     }
   }
 
-  /** The member whose indirect probe of {@code target} was last acked, if it is still up. */
+  /**
+   * The member whose indirect probe of {@code target} was last acked, else the one whose probe of
+   * any target was; null when that one is down or is the target.
+   */
   private Member helperThatAnswered(NodeId target) {
     int slot = slot(target);
-    if (!target.equals(helperTargets[slot])) {
-      return null;
-    }
-    Member m = table.get(helpersThatAnswered[slot]);
+    NodeId id = target.equals(helperTargets[slot]) ? helpersThatAnswered[slot] : lastHelperThatAnswered;
+    Member m = id == null || id.equals(target) ? null : table.get(id);
     return m != null && m.state.isUp() ? m : null;
   }
 

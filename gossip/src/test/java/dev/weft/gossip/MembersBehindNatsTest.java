@@ -35,7 +35,8 @@ class MembersBehindNatsTest {
     assertTrue(SimulationTest.everyoneSeesEveryone(c), "a member was held down at the end");
     // Each of the 56 pairs behind NATs probes about once per 11 s: some 3,000 probes in ten minutes.
     // With helpers only at random: 989 suspicions queued and 17 false deaths (seed 12); now none.
-    // (The first two minutes, while pairs find their helpers, had 12 false deaths before and 4 now.)
+    // (The first two minutes, while the NATs open and probers find helpers, had 12 false deaths with
+    // helpers at random, 4 with a target's own helper only, none with the last helper as fallback.)
     assertTrue(suspicions < 40, suspicions + " suspicions queued across the cluster in ten minutes");
   }
 
