@@ -16,17 +16,18 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Transport encryption and decryption of one packet in place, per implementation, packet size
- * and buffer kind (JMH; run with {@code scripts/bench-crypto}, not a test). {@code jdk} is
- * {@link TransportCipher}, the JDK's ChaCha20-Poly1305 through {@code javax.crypto}
- * ({@code Cipher.init} per packet), {@code bc} the allocation-free {@link BcTransportCipher}
- * (BouncyCastle's ChaCha7539 engine and Poly1305 used directly). {@code open} restores the sealed
+ * and buffer kind (JMH; run with {@code scripts/bench-crypto}, not a test). {@code weft} is
+ * {@link TransportCipher} (the JDK's plain ChaCha20 and {@link Poly1305}), {@code jdk-aead} the
+ * one it replaced, {@link JdkAeadTransportCipher} (the JDK's ChaCha20-Poly1305 through
+ * {@code javax.crypto}, {@code Cipher.init} per packet), {@code bc} the allocation-free
+ * {@link BcTransportCipher} (BouncyCastle's ChaCha7539 engine and Poly1305 used directly). {@code open} restores the sealed
  * bytes before each decryption (a copy of the packet, the same for every implementation).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class TransportCipherBenchmark {
-    @Param({"jdk", "bc"})
+    @Param({"weft", "jdk-aead", "bc"})
     public String impl;
 
     @Param({"64", "1420", "65536"})
@@ -43,7 +44,7 @@ public class TransportCipherBenchmark {
     private byte[] sealed;
     private long counter;
 
-    /** The two implementations behind one shape, so the benchmark code is the same for both. */
+    /** The implementations behind one shape, so the benchmark code is the same for both. */
     interface Aead {
         boolean seal(ChaChaKey key, long counter, ByteBuf buf, int offset, int length);
 
@@ -52,8 +53,20 @@ public class TransportCipherBenchmark {
 
     static Aead of(String impl) {
         return switch (impl) {
-            case "jdk" -> {
+            case "weft" -> {
                 TransportCipher c = new TransportCipher();
+                yield new Aead() {
+                    public boolean seal(ChaChaKey k, long n, ByteBuf b, int o, int l) {
+                        return c.seal(k, n, b, o, l);
+                    }
+
+                    public int open(ChaChaKey k, long n, ByteBuf b, int o, int l) {
+                        return c.open(k, n, b, o, l);
+                    }
+                };
+            }
+            case "jdk-aead" -> {
+                JdkAeadTransportCipher c = new JdkAeadTransportCipher();
                 yield new Aead() {
                     public boolean seal(ChaChaKey k, long n, ByteBuf b, int o, int l) {
                         return c.seal(k, n, b, o, l);

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A transport cipher against the array AEAD of {@link ChaChaPoly} (checked against RFC 8439 in
  * {@link CryptoKatTest}): the same bytes for every length around block and tag boundaries, heap
- * and direct buffers; tampering refused without decrypting. Run for {@link TransportCipher}
- * here and for the benchmark's candidate in {@link BcTransportCipherTest}.
+ * and direct buffers; tampering refused without decrypting; what a packet allocates. Run for
+ * {@link TransportCipher} here and for the benchmark's other implementations in
+ * {@link JdkAeadTransportCipherTest} and {@link BcTransportCipherTest}.
  */
 class TransportCipherTest {
     /** The shape both implementations have. */
@@ -125,5 +126,38 @@ class TransportCipherTest {
         assertFalse(cipher.seal(key, 2, buf, 0, 16));
         assertEquals(-1, cipher.open(key, 1, buf, 0, 32));
         buf.release();
+    }
+
+    /**
+     * What one seal and one open may allocate: the JDK's plain ChaCha20 init copies the key and
+     * the nonce (twice, with its spec) per packet; its AEAD allocated ~4.4 KB for the two.
+     */
+    long allocationBudgetPerPacket() {
+        return 512;
+    }
+
+    @Test
+    void allocatesNoMoreThanItsBudgetPerPacket() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ChaChaKey key = new ChaChaKey(new byte[32]);
+        for (boolean direct : new boolean[] {false, true}) {
+            ByteBuf buf = direct ? Unpooled.directBuffer(1500) : Unpooled.buffer(1500);
+            long counter = 0;
+            int packets = 20_000;
+            long perPacket = Long.MAX_VALUE;
+            // The best of a few rounds: the first ones may see compilation (deoptimization
+            // and OSR transitions allocate on the running thread), the steady state nothing.
+            for (int round = 0; round < 5; round++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < packets; i++) {
+                    cipher.seal(key, counter, buf, 16, 1420);
+                    cipher.open(key, counter++, buf, 16, 1436);
+                }
+                perPacket = Math.min(perPacket, (threads.getCurrentThreadAllocatedBytes() - before) / packets);
+            }
+            System.out.printf("%s, %s buffers: %d bytes allocated per packet sealed and opened%n", getClass().getSimpleName(), direct ? "direct" : "heap", perPacket);
+            assertTrue(perPacket <= allocationBudgetPerPacket(), (direct ? "direct" : "heap") + ": " + perPacket + " bytes allocated per sealed and opened packet");
+            buf.release();
+        }
     }
 }
