@@ -19,7 +19,6 @@ import java.nio.ByteOrder;
  * <p>Not thread-safe: one instance per thread.
  */
 final class Poly1305 {
-    static final int KEY_SIZE = 32;
     static final int TAG_SIZE = 16;
 
     private static final VarHandle LE_LONG =

@@ -38,64 +38,15 @@ public class TransportCipherBenchmark {
 
     private static final int OFFSET = 16;
 
-    private Aead aead;
+    private TransportAead aead;
     private ChaChaKey key;
     private ByteBuf buf;
     private byte[] sealed;
     private long counter;
 
-    /** The implementations behind one shape, so the benchmark code is the same for both. */
-    interface Aead {
-        boolean seal(ChaChaKey key, long counter, ByteBuf buf, int offset, int length);
-
-        int open(ChaChaKey key, long counter, ByteBuf buf, int offset, int length);
-    }
-
-    static Aead of(String impl) {
-        return switch (impl) {
-            case "weft" -> {
-                TransportCipher c = new TransportCipher();
-                yield new Aead() {
-                    public boolean seal(ChaChaKey k, long n, ByteBuf b, int o, int l) {
-                        return c.seal(k, n, b, o, l);
-                    }
-
-                    public int open(ChaChaKey k, long n, ByteBuf b, int o, int l) {
-                        return c.open(k, n, b, o, l);
-                    }
-                };
-            }
-            case "jdk-aead" -> {
-                JdkAeadTransportCipher c = new JdkAeadTransportCipher();
-                yield new Aead() {
-                    public boolean seal(ChaChaKey k, long n, ByteBuf b, int o, int l) {
-                        return c.seal(k, n, b, o, l);
-                    }
-
-                    public int open(ChaChaKey k, long n, ByteBuf b, int o, int l) {
-                        return c.open(k, n, b, o, l);
-                    }
-                };
-            }
-            case "bc" -> {
-                BcTransportCipher c = new BcTransportCipher();
-                yield new Aead() {
-                    public boolean seal(ChaChaKey k, long n, ByteBuf b, int o, int l) {
-                        return c.seal(k, n, b, o, l);
-                    }
-
-                    public int open(ChaChaKey k, long n, ByteBuf b, int o, int l) {
-                        return c.open(k, n, b, o, l);
-                    }
-                };
-            }
-            default -> throw new IllegalArgumentException(impl);
-        };
-    }
-
     @Setup(Level.Trial)
     public void setUp() {
-        aead = of(impl);
+        aead = TransportAead.of(impl);
         byte[] k = new byte[32];
         new java.util.Random(1).nextBytes(k);
         key = new ChaChaKey(k);

@@ -22,26 +22,10 @@ import org.junit.jupiter.api.Test;
  * {@link JdkAeadTransportCipherTest} and {@link BcTransportCipherTest}.
  */
 class TransportCipherTest {
-    /** The shape both implementations have. */
-    interface Cipher {
-        boolean seal(ChaChaKey key, long counter, ByteBuf buf, int offset, int length);
+    final TransportAead cipher = implementation();
 
-        int open(ChaChaKey key, long counter, ByteBuf buf, int offset, int length);
-    }
-
-    final Cipher cipher = implementation();
-
-    Cipher implementation() {
-        TransportCipher c = new TransportCipher();
-        return new Cipher() {
-            public boolean seal(ChaChaKey k, long n, ByteBuf b, int o, int l) {
-                return c.seal(k, n, b, o, l);
-            }
-
-            public int open(ChaChaKey k, long n, ByteBuf b, int o, int l) {
-                return c.open(k, n, b, o, l);
-            }
-        };
+    TransportAead implementation() {
+        return TransportAead.of("weft");
     }
 
     static ByteBuf buffer(boolean direct, int capacity) {
