@@ -10,7 +10,6 @@ import dev.weft.dataplane.udp.UdpCounters;
 import dev.weft.dataplane.udp.UdpEndpoint;
 import dev.weft.dataplane.udp.UdpOffloadCounters;
 import dev.weft.dataplane.udp.UdpOffloads;
-import dev.weft.dataplane.wireguard.CryptoWarmup;
 import dev.weft.dataplane.wireguard.PacketSink;
 import dev.weft.dataplane.wireguard.WireGuardClock;
 import dev.weft.dataplane.wireguard.WireGuardDevice;
@@ -94,8 +93,6 @@ public final class Dataplane implements PacketSink, AutoCloseable {
             }
             netlink.setLinkUp(index, true);
             dataplane = new Dataplane(tun, netlink, index, settings);
-            // While the node joins its mesh: the first packets then find the cipher compiled.
-            CryptoWarmup.start(PooledByteBufAllocator.DEFAULT);
             // room for the largest datagram: MTU + WireGuard header, padding and tag, in a relay frame
             int maxDatagram = Math.max(2048, settings.mtu() + 64 + dev.weft.dataplane.wireguard.Endpoint.Relayed.FRAME_HEADER);
             WireGuardDevice device = dataplane.device;
