@@ -181,6 +181,14 @@ public abstract sealed class Node permits Host, Router {
     return TcpStream.run(this, receiver, address, bytes, deadline);
   }
 
+  /**
+   * Starts a TCP stream of pseudo-random data from this node to {@code receiver} that runs until
+   * {@link RunningStream#stop}; {@code deadline} bounds its whole life.
+   */
+  public RunningStream streamUntilStopped(Node receiver, InetAddress address, Duration deadline) {
+    return TcpStream.open(this, receiver, address, deadline);
+  }
+
   @Override
   public String toString() {
     return getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + name + " " + links();

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A TCP stream of N pseudo-random bytes between sockets opened inside two namespaces, hashed at both ends. Runs
@@ -28,38 +29,63 @@ final class TcpStream {
   record Received(long bytes, String sha256) {}
 
   static StreamResult run(Node sender, Node receiver, InetAddress address, long bytes, Duration deadline) {
+    return await(start(sender, receiver, address, bytes, new AtomicBoolean(), deadline), deadline);
+  }
+
+  /** A stream that runs until {@link RunningStream#stop} (or {@code deadline}) instead of for a fixed size. */
+  static RunningStream open(Node sender, Node receiver, InetAddress address, Duration deadline) {
+    AtomicBoolean stop = new AtomicBoolean();
+    Started started = start(sender, receiver, address, Long.MAX_VALUE, stop, deadline);
+    return new RunningStream(stop, started.result, () -> await(started, deadline));
+  }
+
+  private record Started(CompletableFuture<StreamResult> result, String description) {}
+
+  private static Started start(
+      Node sender, Node receiver, InetAddress address, long bytes, AtomicBoolean stop, Duration deadline) {
+    String description = "TCP stream from " + sender.name() + " to " + receiver.name() + " (" + address.getHostAddress() + ")";
     ServerSocketChannel server =
         receiver.call(() -> ServerSocketChannel.open().bind(new InetSocketAddress(address, 0)));
-    SocketChannel client = sender.call(SocketChannel::open);
-    try (server;
-        client) {
-      int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-      long start = System.nanoTime();
-      CompletableFuture<Received> received = CompletableFuture.supplyAsync(() -> receive(server), Shell.THREAD_PER_TASK);
-      CompletableFuture<String> sent =
-          CompletableFuture.supplyAsync(() -> send(client, new InetSocketAddress(address, port), bytes, deadline), Shell.THREAD_PER_TASK);
-      try {
-        String sentHash = sent.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-        long left = deadline.toMillis() - (System.nanoTime() - start) / 1_000_000;
-        Received r = received.get(Math.max(1, left), TimeUnit.MILLISECONDS);
-        return new StreamResult(bytes, r.bytes(), sentHash, r.sha256(), Duration.ofNanos(System.nanoTime() - start));
-      } catch (TimeoutException e) {
-        throw new LabException("TCP stream of " + bytes + " bytes from " + sender.name() + " to " + receiver.name()
-            + " (" + address.getHostAddress() + ") did not finish within " + deadline);
-      } catch (ExecutionException e) {
-        throw new LabException("TCP stream from " + sender.name() + " to " + receiver.name() + " failed: "
-            + e.getCause(), e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new LabException("interrupted", e);
-      }
-    } catch (IOException e) {
-      throw new LabException("TCP stream: " + e.getMessage(), e);
+    SocketChannel client;
+    int port;
+    try {
+      client = sender.call(SocketChannel::open);
+      port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(server);
+      throw new LabException(description + ": " + e.getMessage(), e);
+    }
+    long start = System.nanoTime();
+    CompletableFuture<Received> received = CompletableFuture.supplyAsync(() -> receive(server), Shell.THREAD_PER_TASK);
+    CompletableFuture<Sent> sent = CompletableFuture.supplyAsync(
+        () -> send(client, new InetSocketAddress(address, port), bytes, stop, deadline), Shell.THREAD_PER_TASK);
+    CompletableFuture<StreamResult> result = sent.thenCombine(received, (s, r) ->
+        new StreamResult(s.bytes(), r.bytes(), s.sha256(), r.sha256(), Duration.ofNanos(System.nanoTime() - start)));
+    result.whenComplete((r, e) -> {
+      closeQuietly(client);
+      closeQuietly(server);
+    });
+    return new Started(result, description);
+  }
+
+  private static StreamResult await(Started started, Duration deadline) {
+    try {
+      return started.result.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      started.result.cancel(true);
+      throw new LabException(started.description + " did not finish within " + deadline);
+    } catch (ExecutionException e) {
+      throw new LabException(started.description + " failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LabException("interrupted", e);
     }
   }
 
-  private static String send(SocketChannel ch, InetSocketAddress to, long bytes, Duration deadline) {
-    try {
+  private record Sent(long bytes, String sha256) {}
+
+  private static Sent send(SocketChannel ch, InetSocketAddress to, long bytes, AtomicBoolean stop, Duration deadline) {
+    try (ch) {
       ch.socket().connect(to, (int) Math.min(Integer.MAX_VALUE, deadline.toMillis()));
       MessageDigest sha = sha256();
       // One random block, stamped with its sequence number: no two chunks are alike (a repeated or
@@ -68,7 +94,7 @@ final class TcpStream {
       new SplittableRandom(bytes).nextBytes(chunk);
       ByteBuffer stamp = ByteBuffer.wrap(chunk);
       long left = bytes;
-      for (long index = 0; left > 0; index++) {
+      for (long index = 0; left > 0 && !stop.get(); index++) {
         int n = (int) Math.min(CHUNK, left);
         stamp.putLong(0, index);
         sha.update(chunk, 0, n);
@@ -79,7 +105,7 @@ final class TcpStream {
         left -= n;
       }
       ch.shutdownOutput();
-      return HexFormat.of().formatHex(sha.digest());
+      return new Sent(bytes - left, HexFormat.of().formatHex(sha.digest()));
     } catch (IOException e) {
       throw new LabException("sending to " + to + ": " + e.getMessage(), e);
     }
@@ -99,6 +125,14 @@ final class TcpStream {
       return new Received(total, HexFormat.of().formatHex(sha.digest()));
     } catch (IOException e) {
       throw new LabException("receiving: " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // the stream's outcome is already decided
     }
   }
 

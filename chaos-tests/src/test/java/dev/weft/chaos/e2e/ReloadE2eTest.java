@@ -11,13 +11,13 @@ import dev.weft.chaos.lab.ExecResult;
 import dev.weft.chaos.lab.Host;
 import dev.weft.chaos.lab.Lab;
 import dev.weft.chaos.lab.RequiresLab;
+import dev.weft.chaos.lab.RunningStream;
 import dev.weft.chaos.lab.Segment;
 import dev.weft.chaos.lab.StreamResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,8 +48,7 @@ class ReloadE2eTest {
         long lhHandshakes = handshakes(lh);
         long n2Handshakes = handshakes(n2);
 
-        CompletableFuture<StreamResult> stream = CompletableFuture.supplyAsync(
-                () -> n2Host.streamTo(lhHost, lh.v4(), 768L << 20, Duration.ofSeconds(120)));
+        RunningStream stream = n2Host.streamUntilStopped(lhHost, lh.v4(), Duration.ofSeconds(180));
         Thread.sleep(500);
         Path config = pkiDir.resolve("lh.yml");
         String original = Files.readString(config);
@@ -80,9 +79,9 @@ class ReloadE2eTest {
         Files.writeString(config, original + "dns: {upstreams: ['192.0.2.53'], records: [{name: www, type: A}]}\n");
         lhHost.exec("kill", "-HUP", Long.toString(lh.process().process.pid())).requireOk();
         lh.process().process.awaitError("SIGHUP: reloaded: nothing changed", DEADLINE);
-        assertFalse(stream.isDone(), "the stream ended before the reloads did: make it longer");
+        assertFalse(stream.ended(), "the stream broke during the reloads");
 
-        StreamResult r = stream.get().requireIntact();
+        StreamResult r = stream.stop().requireIntact();
         System.err.printf("stream: %d bytes intact in %.1f s across 5 reloads%n", r.receivedBytes(), r.elapsed().toMillis() / 1e3);
         assertTrue(lh.process().process.isAlive(), "the node stopped");
         assertEquals(lhHandshakes, handshakes(lh), "lh handshook again");

@@ -1,6 +1,7 @@
 package dev.weft.chaos.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,8 +10,8 @@ import dev.weft.chaos.lab.Lab;
 import dev.weft.chaos.lab.LabProcess;
 import dev.weft.chaos.lab.PingResult;
 import dev.weft.chaos.lab.RequiresLab;
+import dev.weft.chaos.lab.RunningStream;
 import dev.weft.chaos.lab.Segment;
-import dev.weft.chaos.lab.StreamResult;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -119,15 +120,15 @@ class WeftResilienceE2eTest {
         Set<String> handshakes = new LinkedHashSet<>();
         CompletableFuture<PingResult> pings =
                 CompletableFuture.supplyAsync(() -> p.a.pingStats(B, 200, Duration.ofMillis(50)));
-        CompletableFuture<StreamResult> stream =
-                CompletableFuture.supplyAsync(() -> p.b.streamTo(p.a, A, 500_000_000L, Duration.ofMinutes(3)));
+        RunningStream stream = p.b.streamUntilStopped(p.a, A, Duration.ofMinutes(3));
         while (!pings.isDone()) {
             handshakes.add(p.nodeA.status().get("peers").get(0).get("last_handshake").asText());
             Thread.sleep(250);
         }
         PingResult ping = pings.get();
         assertEquals(200, ping.received(), "no ping lost across the rekeys: " + ping);
-        stream.get().requireIntact();
+        assertFalse(stream.ended(), "the stream broke during the rekeys");
+        stream.stop().requireIntact();
         // 10 s of pings with REKEY_AFTER_TIME = 2 s: a new session every 2-3 s
         assertTrue(handshakes.size() >= 3, "sessions seen: " + handshakes);
     }
@@ -138,16 +139,21 @@ class WeftResilienceE2eTest {
         String eth = p.a.links().get(0).interfaceName();
         String old = p.a.ipv4().getHostAddress();
         String moved = "203.0.113.200";
-        CompletableFuture<StreamResult> stream =
-                CompletableFuture.supplyAsync(() -> p.a.streamTo(p.b, B, 1_000_000_000L, Duration.ofMinutes(3)));
+        RunningStream stream = p.a.streamUntilStopped(p.b, B, Duration.ofMinutes(3));
         Thread.sleep(1500);
         // A new address, then the old one goes: a's packets now come from elsewhere, and b can
         // only answer if it moves its endpoint on the first authenticated packet from there.
         p.a.exec("sysctl", "-qw", "net.ipv4.conf." + eth + ".promote_secondaries=1").requireOk();
         p.a.exec("ip", "address", "add", moved + "/24", "dev", eth).requireOk();
         p.a.exec("ip", "address", "del", old + "/24", "dev", eth).requireOk();
-        stream.get().requireIntact();
-        assertEquals(moved + ":4242", p.nodeB.status().get("peers").get(0).get("endpoint").asText());
+        long until = System.nanoTime() + DEADLINE.toNanos();
+        while (!endpoint(p.nodeB).equals(moved + ":4242") && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        assertEquals(moved + ":4242", endpoint(p.nodeB), "b follows a to its new address");
+        Thread.sleep(1000); // the stream goes on from there
+        assertFalse(stream.ended(), "the stream broke when a's address changed");
+        stream.stop().requireIntact();
         p.b.ping(A, DEADLINE);
     }
 
@@ -165,6 +171,10 @@ class WeftResilienceE2eTest {
         assertEquals(0, p.nodeA.status().get("peers").get(0).get("rejected_bad_mac").asLong());
     }
 
+
+    private static String endpoint(WeftProcess node) throws Exception {
+        return node.status().get("peers").get(0).get("endpoint").asText();
+    }
 
     private static InetAddress ip(String s) {
         try {
