@@ -3,7 +3,6 @@ package dev.weft.dataplane.tun;
 import dev.weft.dataplane.ByteBufCopy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 
 /**
  * TCP GRO for TUN writes: consecutive TCP segments of one flow in a receive batch are merged into
@@ -178,9 +177,9 @@ final class TcpCoalescer {
             }
             ByteBuf r = s.ref();
             int ra = s.refAt();
-            boolean same = v6 ? ByteBufUtil.equals(p, at + 8, r, ra + 8, 32)
-                    : ByteBufUtil.equals(p, at + 12, r, ra + 12, 8);
-            if (same && ByteBufUtil.equals(p, at + ipLength, r, ra + ipLength, 4)) {
+            boolean same = v6 ? same(p, at + 8, r, ra + 8, 32)
+                    : same(p, at + 12, r, ra + 12, 8);
+            if (same && same(p, at + ipLength, r, ra + ipLength, 4)) {
                 return s;
             }
         }
@@ -216,21 +215,49 @@ final class TcpCoalescer {
         }
         if (v6) {
             // version, traffic class, flow label; next header and hop limit (addresses matched already)
-            if (!ByteBufUtil.equals(p, at, r, ra, 4) || !ByteBufUtil.equals(p, at + 6, r, ra + 6, 2)) {
+            if (!same(p, at, r, ra, 4) || !same(p, at + 6, r, ra + 6, 2)) {
                 return false;
             }
         } else {
             // version/IHL and TOS; DF, fragment, TTL and protocol; identification in sequence
-            if (!ByteBufUtil.equals(p, at, r, ra, 2) || !ByteBufUtil.equals(p, at + 6, r, ra + 6, 4)
+            if (!same(p, at, r, ra, 2) || !same(p, at + 6, r, ra + 6, 4)
                     || p.getUnsignedShort(at + 4) != s.nextId) {
                 return false;
             }
         }
         int rt = ra + ipLength;
         // acknowledgement, data offset; window, urgent pointer and options (flags checked by the caller)
-        return ByteBufUtil.equals(p, tcp + 8, r, rt + 8, 5)
-                && ByteBufUtil.equals(p, tcp + 14, r, rt + 14, 2)
-                && ByteBufUtil.equals(p, tcp + 18, r, rt + 18, tcpLength - 18);
+        return same(p, tcp + 8, r, rt + 8, 5)
+                && same(p, tcp + 14, r, rt + 14, 2)
+                && same(p, tcp + 18, r, rt + 18, tcpLength - 18);
+    }
+
+    /**
+     * Whether {@code a[ai, ai+n)} and {@code b[bi, bi+n)} hold the same bytes, both ranges inside
+     * packets already parsed. Headers are compared at a few bytes at a time: the widest reads first,
+     * rather than {@code ByteBufUtil.equals}, which checks its arguments and goes byte by byte below
+     * 8 bytes (4 % of a receiving daemon's time in the profile).
+     */
+    private static boolean same(ByteBuf a, int ai, ByteBuf b, int bi, int n) {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            if (a.getLong(ai + i) != b.getLong(bi + i)) {
+                return false;
+            }
+        }
+        if (i + 4 <= n) {
+            if (a.getInt(ai + i) != b.getInt(bi + i)) {
+                return false;
+            }
+            i += 4;
+        }
+        if (i + 2 <= n) {
+            if (a.getShort(ai + i) != b.getShort(bi + i)) {
+                return false;
+            }
+            i += 2;
+        }
+        return i == n || a.getByte(ai + i) == b.getByte(bi + i);
     }
 
     private void join(Slot s, ByteBuf p, int at, boolean v6, int headers, int payload, int flags) {
