@@ -138,14 +138,22 @@ final class NatMesh {
 
     /** The admin socket's answer to {@code command} (what {@code weft COMMAND --json} prints), or empty. */
     static Optional<JsonNode> admin(Node n, String command) {
+        return adminAnswer(n, command).json();
+    }
+
+    /** An admin command's answer, or why there is none (for reports: a node too busy to answer is not one that forgot). */
+    private record AdminAnswer(Optional<JsonNode> json, String failure) {}
+
+    private static AdminAnswer adminAnswer(Node n, String command) {
         if (!Files.exists(n.socket())) {
-            return Optional.empty();
+            return new AdminAnswer(Optional.empty(), "no admin socket");
         }
         try {
             JsonNode r = AdminClient.request(n.socket(), command);
-            return r.has("error") ? Optional.empty() : Optional.of(r);
+            return r.has("error") ? new AdminAnswer(Optional.empty(), r.path("error").asText())
+                    : new AdminAnswer(Optional.of(r), null);
         } catch (IOException e) {
-            return Optional.empty();
+            return new AdminAnswer(Optional.empty(), e.getMessage());
         }
     }
 
@@ -175,9 +183,10 @@ final class NatMesh {
      * handshake, bytes) and of its traversal (punch rounds, relay requests, offers, refusals).
      */
     static String describe(Node from, String to) {
-        Optional<JsonNode> status = admin(from, "status");
+        AdminAnswer statusAnswer = adminAnswer(from, "status");
+        Optional<JsonNode> status = statusAnswer.json();
         if (status.isEmpty()) {
-            return from.name() + ": no status";
+            return from.name() + ": no status (" + statusAnswer.failure() + ")";
         }
         String session = "no session";
         for (JsonNode p : status.get().path("peers")) {
@@ -187,14 +196,19 @@ final class NatMesh {
                         + " rx " + p.path("rx_bytes").asLong() + " tx " + p.path("tx_bytes").asLong();
             }
         }
+        AdminAnswer members = adminAnswer(from, "members");
         StringBuilder notAlive = new StringBuilder();
-        for (JsonNode m : admin(from, "members").map(j -> j.path("members")).orElse(Pki.JSON.createArrayNode())) {
+        boolean listed = false;
+        for (JsonNode m : members.json().map(j -> j.path("members")).orElse(Pki.JSON.createArrayNode())) {
+            listed |= m.path("name").asText().equals(to);
             if (!"alive".equals(m.path("state").asText())) {
                 notAlive.append(' ').append(m.path("name").asText()).append('=').append(m.path("state").asText());
             }
         }
+        String membership = members.json().isEmpty() ? " (the member list did not come: " + members.failure() + ")"
+                : (notAlive.isEmpty() ? "" : " (not:" + notAlive + ")") + (listed ? "" : ", " + to + " not listed at all");
         return from.name() + " -> " + to + ": " + session + "; members alive " + status.get().path("members_alive")
-                + (notAlive.isEmpty() ? "" : " (not:" + notAlive + ")")
+                + membership
                 + ", nat mapping " + status.get().path("nat_mapping").asText() + ", traversal "
                 + status.get().path("traversal");
     }

@@ -131,7 +131,7 @@ class NatTraversalE2eTest {
                     : onePublic(p) ? EnumSet.of(Feature.PUNCHING) : EnumSet.of(Feature.RELAY));
             assertTrue(firstPings.get(p).isPresent(), () -> p.label() + ": the first ping (ping -c 1 -W "
                     + FIRST_PING_WAIT_SECONDS + ") got no answer"
-                    + (knowEachOther(p) ? "" : "; the two do not list each other alive") + "; right after it: "
+                    + (knowEachOther(p) ? "" : "; the two do not both list each other alive (or a member list did not come: see below)") + "; right after it: "
                     + missed.get(p));
         }));
     }
