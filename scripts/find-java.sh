@@ -81,8 +81,8 @@ weft_java_opts() { # prints the JVM options weft runs with on Java major $1, one
   printf '%s\n' -Dio.netty.jfr.enabled=false
   # - Netty's leak detector samples one buffer in 128 and records where it goes with a new
   #   Throwable (its stack trace filled in), and wraps the sampled buffers, so the packet path sees
-  #   two buffer classes: ~2 % of a sending daemon's CPU in the profile (dataplane/README.md, "Where
-  #   the time goes"). The unit tests check buffer ownership themselves (refCnt after each path);
+  #   two buffer classes: ~2 % of a sending daemon's CPU in the profile, and a slower start phase
+  #   (dataplane/README.md, "Where the time goes"). The unit tests check buffer ownership themselves (refCnt after each path);
   #   WEFT_JAVA_OPTS=-Dio.netty.leakDetection.level=simple turns the detector back on.
   printf '%s\n' -Dio.netty.leakDetection.level=disabled
   return 0
