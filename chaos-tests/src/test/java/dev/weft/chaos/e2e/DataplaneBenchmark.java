@@ -84,8 +84,9 @@ public final class DataplaneBenchmark {
                 case "--java-opts" -> javaOpts = args[++i];
                 case "--nmt" -> nmt = true;
                 case "--help", "-h" -> {
-                    System.out.println("usage: bench-dataplane [--seconds N] [--start-only] [--java-opts 'OPTS']"
-                            + " [veth|weft|wireguard-go|nebula ...]");
+                    System.out.println("usage: bench-dataplane [--no-build] [--seconds N] [--start-only] [--java-opts 'OPTS']"
+                            + " [--nmt] [veth|weft|wireguard-go|nebula ...]");
+                    System.out.println("  --no-build    (scripts/bench-dataplane) use the last scripts/build's jar and AOT cache");
                     System.out.println("  --start-only  only the fresh start: time to the first ping and the first "
                             + START_SECONDS + " s of iperf3");
                     System.out.println("  --java-opts   WEFT_JAVA_OPTS for the weft nodes (e.g. to compare JVM options)");
