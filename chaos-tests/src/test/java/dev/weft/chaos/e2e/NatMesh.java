@@ -197,16 +197,17 @@ final class NatMesh {
             }
         }
         AdminAnswer members = adminAnswer(from, "members");
-        StringBuilder notAlive = new StringBuilder();
-        boolean listed = false;
+        StringBuilder listed = new StringBuilder();
+        boolean listsPeer = false;
         for (JsonNode m : members.json().map(j -> j.path("members")).orElse(Pki.JSON.createArrayNode())) {
-            listed |= m.path("name").asText().equals(to);
-            if (!"alive".equals(m.path("state").asText())) {
-                notAlive.append(' ').append(m.path("name").asText()).append('=').append(m.path("state").asText());
-            }
+            String name = m.path("name").asText();
+            listsPeer |= name.equals(to);
+            String state = m.path("state").asText();
+            listed.append(' ').append(name).append("alive".equals(state) ? "" : "=" + state);
         }
+        // Every member it lists (with the state of those not alive), so that one missing from the list shows.
         String membership = members.json().isEmpty() ? " (the member list did not come: " + members.failure() + ")"
-                : (notAlive.isEmpty() ? "" : " (not:" + notAlive + ")") + (listed ? "" : ", " + to + " not listed at all");
+                : " (lists" + listed + ")" + (listsPeer ? "" : ", " + to + " not listed at all");
         return from.name() + " -> " + to + ": " + session + "; members alive " + status.get().path("members_alive")
                 + membership
                 + ", nat mapping " + status.get().path("nat_mapping").asText() + ", traversal "
