@@ -145,6 +145,19 @@ public final class Gossip {
     ticker.schedule(Ticker.Tick.GARBAGE, config.tombstoneHorizonMillis() / 10, this::collectGarbageTick);
   }
 
+  /**
+   * One push-pull exchange with {@code member} now, the kind the periodic one has with a random
+   * member (a summary of this member's view; only what differs goes further). For a member behind
+   * a NAT that admits only those it sent to lately, a random partner behind another NAT never
+   * answers, so the periodic exchange repairs its view slowly; one that every member reaches (a
+   * seed, a rendezvous) always can.
+   */
+  public void pushPullWith(NodeId member) {
+    if (local.running() && !member.equals(local.id)) {
+      antiEntropy.sendRanges(member);
+    }
+  }
+
   /** Tries to join through these members now (for seeds that become reachable later). */
   public void join(List<NodeId> contacts) {
     for (NodeId c : contacts) {
