@@ -101,6 +101,36 @@ class TransportCipherTest {
         }
     }
 
+    /**
+     * An on-path attacker sends a forged copy of a packet (same counter) just before the genuine
+     * one: the genuine one must still open. (Had it been refused, the attacker could replay it
+     * later from its own address, where it would be new and authentic, and the peer would roam there.)
+     */
+    @Test
+    void aForgedCopyOpenedFirstDoesNotMakeTheGenuinePacketFail() {
+        long counter = 7;
+        for (boolean direct : new boolean[] {false, true}) {
+            counter++; // a new nonce for each seal: the JDK refuses to encrypt twice with one
+            byte[] raw = new byte[32];
+            raw[0] = 42;
+            ChaChaKey key = new ChaChaKey(raw);
+            ByteBuf genuine = buffer(direct, 64 + 16);
+            ByteBuf forged = buffer(direct, 64 + 16);
+            try {
+                genuine.setZero(0, 80);
+                assertTrue(cipher.seal(key, counter, genuine, 0, 64));
+                forged.setBytes(0, genuine, 0, 80);
+                forged.setByte(3, forged.getByte(3) ^ 1);
+                assertEquals(-1, cipher.open(key, counter, forged, 0, 80), "the forgery is refused");
+                assertEquals(64, cipher.open(key, counter, genuine, 0, 80), "the genuine packet still opens");
+                assertEquals(-1, cipher.open(key, counter, forged, 0, 80), "and the forgery again after it");
+            } finally {
+                genuine.release();
+                forged.release();
+            }
+        }
+    }
+
     @Test
     void aDestroyedKeyNeitherSealsNorOpens() {
         ChaChaKey key = new ChaChaKey(new byte[32]);
