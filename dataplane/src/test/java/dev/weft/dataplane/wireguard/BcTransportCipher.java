@@ -16,7 +16,7 @@ import org.bouncycastle.crypto.params.ParametersWithIV;
  * (BouncyCastle's parameter objects hand out their arrays). Key bytes copied for a packet are
  * wiped after it.
  */
-final class BcTransportCipher {
+final class BcTransportCipher implements TransportAead {
     static final int TAG_SIZE = 16;
     private static final int SCRATCH_SIZE = 65536 + 64;
     private static final byte[] ZERO_BLOCK = new byte[64];
@@ -39,7 +39,7 @@ final class BcTransportCipher {
      * Encrypts {@code buf[offset, offset+length)} in place and writes the 16-byte tag after it.
      * Returns false when the key has been destroyed meanwhile.
      */
-    boolean seal(ChaChaKey key, long counter, ByteBuf buf, int offset, int length) {
+    public boolean seal(ChaChaKey key, long counter, ByteBuf buf, int offset, int length) {
         if (length + TAG_SIZE > SCRATCH_SIZE) {
             return false;
         }
@@ -66,7 +66,7 @@ final class BcTransportCipher {
      * Authenticates and decrypts {@code buf[offset, offset+length)} (ciphertext and tag) in
      * place. Returns the plaintext length, or -1 when authentication fails (nothing decrypted).
      */
-    int open(ChaChaKey key, long counter, ByteBuf buf, int offset, int length) {
+    public int open(ChaChaKey key, long counter, ByteBuf buf, int offset, int length) {
         if (length < TAG_SIZE || length > SCRATCH_SIZE) {
             return -1;
         }

@@ -14,7 +14,7 @@ import javax.crypto.spec.IvParameterSpec;
  * (~2.2 KB per packet) only to change the nonce, which made it slower than {@link TransportCipher}
  * for packets up to a few KiB; it stays faster for 64 KiB (the JDK's Poly1305 intrinsic).
  */
-final class JdkAeadTransportCipher {
+final class JdkAeadTransportCipher implements TransportAead {
     static final int TAG_SIZE = 16;
     private static final int SCRATCH_SIZE = 65536 + 64;
 
@@ -38,7 +38,7 @@ final class JdkAeadTransportCipher {
      * Encrypts {@code buf[offset, offset+length)} in place and writes the 16-byte tag after it.
      * Returns false when the key has been destroyed meanwhile (nothing sensible was written).
      */
-    boolean seal(ChaChaKey key, long counter, ByteBuf buf, int offset, int length) {
+    public boolean seal(ChaChaKey key, long counter, ByteBuf buf, int offset, int length) {
         PerThread t = perThread.get();
         if (length + TAG_SIZE > SCRATCH_SIZE) {
             return false;
@@ -66,7 +66,7 @@ final class JdkAeadTransportCipher {
      * Authenticates and decrypts {@code buf[offset, offset+length)} (ciphertext and tag) in place.
      * Returns the plaintext length, or -1 when authentication fails.
      */
-    int open(ChaChaKey key, long counter, ByteBuf buf, int offset, int length) {
+    public int open(ChaChaKey key, long counter, ByteBuf buf, int offset, int length) {
         if (length < TAG_SIZE || length > SCRATCH_SIZE) {
             return -1;
         }

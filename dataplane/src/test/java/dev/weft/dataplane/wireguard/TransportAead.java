@@ -12,38 +12,22 @@ interface TransportAead {
 
     int open(ChaChaKey key, long counter, ByteBuf buf, int offset, int length);
 
-    interface Seal {
-        boolean seal(ChaChaKey key, long counter, ByteBuf buf, int offset, int length);
-    }
-
-    interface Open {
-        int open(ChaChaKey key, long counter, ByteBuf buf, int offset, int length);
-    }
-
-    record Of(Seal sealer, Open opener) implements TransportAead {
-        public boolean seal(ChaChaKey key, long counter, ByteBuf buf, int offset, int length) {
-            return sealer.seal(key, counter, buf, offset, length);
-        }
-
-        public int open(ChaChaKey key, long counter, ByteBuf buf, int offset, int length) {
-            return opener.open(key, counter, buf, offset, length);
-        }
-    }
-
     static TransportAead of(String implementation) {
         return switch (implementation) {
             case "weft" -> {
-                TransportCipher c = new TransportCipher();
-                yield new Of(c::seal, c::open);
+                TransportCipher c = new TransportCipher(); // main code: it cannot implement a test interface
+                yield new TransportAead() {
+                    public boolean seal(ChaChaKey key, long counter, ByteBuf buf, int offset, int length) {
+                        return c.seal(key, counter, buf, offset, length);
+                    }
+
+                    public int open(ChaChaKey key, long counter, ByteBuf buf, int offset, int length) {
+                        return c.open(key, counter, buf, offset, length);
+                    }
+                };
             }
-            case "jdk-aead" -> {
-                JdkAeadTransportCipher c = new JdkAeadTransportCipher();
-                yield new Of(c::seal, c::open);
-            }
-            case "bc" -> {
-                BcTransportCipher c = new BcTransportCipher();
-                yield new Of(c::seal, c::open);
-            }
+            case "jdk-aead" -> new JdkAeadTransportCipher();
+            case "bc" -> new BcTransportCipher();
             default -> throw new IllegalArgumentException("no transport cipher " + implementation);
         };
     }
