@@ -115,6 +115,33 @@ class NatTraversalE2eTest {
         }
     }
 
+    // ------------------------------------------------------------------ every node
+
+    /**
+     * {@code weft members} on every node lists every node of the mesh soon after they all started
+     * at once. Each joined through a lighthouse that knew only those before it; the rest come by
+     * gossip and by the push-pull with a lighthouse every 10 s (a random partner behind another NAT
+     * never answers). Without that push-pull eim1 did not list pub2 when the first pings started.
+     * Only admin calls: no session opens before the first pings below.
+     */
+    @Test
+    @Order(0)
+    void everyNodeListsEveryNodeSoonAfterAllStartedAtOnce() {
+        List<String> all = new java.util.ArrayList<>(List.of("lh1", "lh2"));
+        net.sites().forEach(site -> all.add(site.name()));
+        for (String name : all) {
+            Node n = mesh.node(name);
+            await(() -> listed(n).containsAll(all), Duration.ofSeconds(20),
+                    name + " lists every node (it lists " + listed(n) + ")");
+        }
+    }
+
+    private static java.util.Set<String> listed(Node n) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        NatMesh.admin(n, "members").ifPresent(j -> j.path("members").forEach(m -> names.add(m.path("name").asText())));
+        return names;
+    }
+
     // ------------------------------------------------------------------ every pair
 
     @TestFactory
