@@ -2,6 +2,7 @@ package dev.weft.certs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,10 +37,11 @@ class PrefixEncodingCompatibilityTest {
     var verifier = new CertificateVerifier(TrustBundle.of(List.of(ca)), new RevocationSet());
     NodeIdentity id = assertInstanceOf(Verdict.Valid.class, verifier.verify(node.der(), TestPki.NOW)).identity();
     assertEquals(List.of(IpPrefix.parse("100.64.0.12/10"), IpPrefix.parse("fd00:77::c/48")), id.ips());
-    assertEquals(List.of(IpPrefix.parse("10.1.0.0/16"), IpPrefix.parse("fd00:88:1::/48")), id.subnets());
+    assertEquals(List.of(IpPrefix.parse("198.51.100.0/25"), IpPrefix.parse("fd00:88:1::/48")), id.subnets());
     assertEquals(Optional.of(List.of(IpPrefix.parse("100.64.0.0/10"), IpPrefix.parse("fd00:77::/48"))),
         ca.constraints().networks());
-    assertTrue(id.mayAdvertise(IpPrefix.parse("10.1.2.0/24")));
+    assertTrue(id.mayAdvertise(IpPrefix.parse("198.51.100.64/26")));
+    assertFalse(id.mayAdvertise(IpPrefix.parse("198.51.100.128/26")), "outside the node's subnets");
   }
 
   @Test
