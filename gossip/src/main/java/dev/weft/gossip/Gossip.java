@@ -13,6 +13,9 @@ import java.util.random.RandomGenerator;
  * including {@link #receive}, must come from the scheduler's thread.
  */
 public final class Gossip {
+  /** After a join, the first push-pull comes after about this many probe intervals ({@link #resyncWith}). */
+  private static final int JOIN_RESYNC_PROBES = 5;
+
   private final GossipConfig config;
   private final Scheduler scheduler;
   private final RandomGenerator random;
@@ -93,7 +96,8 @@ public final class Gossip {
     List<NodeId> contacts = new ArrayList<>(seeds);
     contacts.addAll(remembered.knownMembers());
     join(contacts);
-    scheduleTicks();
+    contacts.remove(local.id);
+    scheduleTicks(contacts.isEmpty() ? null : contacts.get(random.nextInt(contacts.size())));
   }
 
   /**
@@ -132,15 +136,20 @@ public final class Gossip {
         }
         g.transitions.holdFormed(a);
       }
-      g.scheduleTicks();
+      g.scheduleTicks(null);
     }
   }
 
-  private void scheduleTicks() {
+  /** {@code joinedThrough}: the contact of a join, for the first push-pull ({@link #resyncWith}); null if none. */
+  private void scheduleTicks(NodeId joinedThrough) {
     ticker.schedule(Ticker.Tick.PROBE, jitter(config.probeIntervalMillis()), prober::probeTick);
     ticker.schedule(Ticker.Tick.GOSSIP, jitter(config.gossipIntervalMillis()), this::gossipTick);
-    // A joiner knows only itself (30 s); a formed member's exchanges spread over its scaled interval.
-    ticker.schedule(Ticker.Tick.PUSH_PULL, jitter(config.scaledPushPullMillis(liveCount())), this::pushPullTick);
+    if (joinedThrough != null) {
+      ticker.schedule(Ticker.Tick.PUSH_PULL, jitter(JOIN_RESYNC_PROBES * config.probeIntervalMillis()), () -> resyncWith(joinedThrough));
+    } else {
+      // Alone, it knows only itself (30 s); a formed member's exchanges spread over its scaled interval.
+      ticker.schedule(Ticker.Tick.PUSH_PULL, jitter(config.scaledPushPullMillis(liveCount())), this::pushPullTick);
+    }
     ticker.schedule(Ticker.Tick.RECONNECT, jitter(config.reconnectIntervalMillis()), this::reconnectTick);
     ticker.schedule(Ticker.Tick.GARBAGE, config.tombstoneHorizonMillis() / 10, this::collectGarbageTick);
   }
@@ -320,6 +329,12 @@ public final class Gossip {
     }
     stats.packetsReceived++;
     Inbound in = new Inbound(from, p.message() instanceof Message.Push push && push.solicited());
+    // Claims the sender signed that others passed on before its certificate was known here: its
+    // hello made the certificate known, so they verify now (the fetch's answer would find nothing
+    // left to do, and the claims would expire unapplied).
+    for (Identities.Held h : identities.release(from)) {
+      transitions.apply(h.update(), h.in());
+    }
     Member sender = table.get(from);
     if (sender != null) {
       sender.heardAt = scheduler.nowMillis(); // it is alive to this member now (see Transitions.passOn)
@@ -393,6 +408,26 @@ public final class Gossip {
     largeRecords.retry();
     if (out.hasPending()) {
       out.gossipTo(table.random(out.fanout(), null, scheduler.nowMillis(), config.gossipToTheDeadMillis()));
+    }
+  }
+
+  /**
+   * The first exchange after a join, instead of the first periodic one. Members that joined at the
+   * same moment as this one were not in the view the contact answered the join with, and what the
+   * cluster gossiped of them may have been spent before anyone knew this member: one more
+   * exchange with the contact (which every joiner reached) learns them in seconds instead of in
+   * 15–45 s.
+   */
+  private void resyncWith(NodeId contact) {
+    if (!local.running()) {
+      return;
+    }
+    ticker.schedule(Ticker.Tick.PUSH_PULL, jitter(config.scaledPushPullMillis(liveCount())), this::pushPullTick);
+    Member m = table.get(contact);
+    if (m != null && m.state.isUp()) {
+      antiEntropy.sendRanges(contact);
+    } else {
+      antiEntropy.pushPull();
     }
   }
 

@@ -94,17 +94,20 @@ final class Identities {
 
   /**
    * A certificate arrived: verified only if this member asked for it. Returns the claims that
-   * waited for it, to be applied now (none when it did not verify).
+   * waited for it, to be applied now (none when it did not verify). When the certificate became
+   * known meanwhile (its member's hello), the claims are released all the same.
    */
   List<Held> onCertificate(Message.CertPush p) {
-    if (asked.remove(p.id()) == null || authority.knows(p.id())) {
+    if (asked.remove(p.id()) == null) {
       return List.of();
     }
-    if (!authority.learn(p.id(), p.certificate())) {
-      stats.rejectedClaims++;
-      return List.of();
+    if (!authority.knows(p.id())) {
+      if (!authority.learn(p.id(), p.certificate())) {
+        stats.rejectedClaims++;
+        return List.of();
+      }
+      stats.certificatesLearned++;
     }
-    stats.certificatesLearned++;
     return release(p.id());
   }
 

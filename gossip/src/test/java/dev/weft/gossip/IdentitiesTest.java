@@ -51,6 +51,28 @@ class IdentitiesTest {
     assertTrue(c.knowsCertificate(target, stranger));
   }
 
+  /**
+   * Members that join at the same moment: a member hears of a newcomer from a third before the
+   * newcomer's own hello, and the certificate fetch's answer comes after that hello. The claims
+   * held for the certificate must apply then, or the newcomer stays unknown here until a
+   * push-pull (seen as a flake of {@code LoopbackUdpTest}: two members unknown to each other at
+   * its 20-s join deadline).
+   */
+  @Test
+  void claimsHeldForACertificateApplyWhenItsMembersHelloArrivesFirst() {
+    SimCluster c = SimulationTest.cluster(20, 35);
+    SimNode passer = c.node(3);
+    SimNode target = c.node(7);
+    SimNode newcomer = c.add(1).get(0);
+    var auth = newcomer.authorityForTests();
+    Update.Alive alive = new Update.Alive(newcomer.id(), 0, auth.sign(Update.Alive.signedBytes(newcomer.id(), 0)));
+    HostileMemberTest.sendFrom(passer, target, new Message.Push(false), alive);
+    assertNull(target.gossip().stateOf(newcomer.id()), "held until the certificate verifies");
+    // The newcomer's own packet, with its hello, before any answer to the fetch; it carries no alive.
+    c.deliver(newcomer, target, HostileMemberTest.packet(newcomer, new Message.Ping(1, target.id())));
+    assertEquals(MemberState.ALIVE, target.gossip().stateOf(newcomer.id()), "the held alive was not applied");
+  }
+
   @Test
   void aRevocationEndsMembershipEverywhereAndOutlivesRestarts() {
     SimCluster c = SimulationTest.cluster(30, 33);

@@ -195,12 +195,30 @@ class LoopbackUdpTest {
       try {
         b.append(m.call(() -> "\n" + m.id + ": live " + m.gossip.liveCount() + ", records " + m.gossip.records().live().size()
             + ", received " + m.gossip.stats().packetsReceived() + ", sent " + m.gossip.stats().packetsSent()
-            + ", malformed " + m.gossip.stats().malformed() + ", rejected " + m.gossip.stats().rejectedClaims()));
+            + ", malformed " + m.gossip.stats().malformed() + ", rejected " + m.gossip.stats().rejectedClaims()
+            + ", claims held " + m.gossip.stats().claimsHeld() + ", dropped " + m.gossip.stats().claimsDropped()
+            + ", lacks " + lacking(m)));
       } catch (Exception e) {
         b.append("\n").append(m.id).append(": ").append(e);
       }
     }
     return b.toString();
+  }
+
+  /** The members whose state or record {@code m} lacks, so that a failure names the gap. */
+  private String lacking(Member m) {
+    StringBuilder b = new StringBuilder("[");
+    for (Member other : members) {
+      boolean record = false;
+      for (Record r : m.gossip.records().live()) {
+        record |= r.origin().equals(other.id);
+      }
+      MemberState state = m.gossip.stateOf(other.id);
+      if (!record || state != MemberState.ALIVE) {
+        b.append(' ').append(other.id).append(" (").append(state).append(record ? ", record)" : ", no record)");
+      }
+    }
+    return b.append(" ]").toString();
   }
 
   private void await(BooleanSupplier condition, long millis, String what) throws InterruptedException {

@@ -202,6 +202,15 @@ public final class SimCluster {
     Gossip.startFormed(gossips);
   }
 
+  /**
+   * Hands {@code to} a datagram from {@code from} as a delivery does, the sender's hello first, now
+   * and whether or not {@code from} runs: for tests that play a member's own packets.
+   */
+  public void deliver(SimNode from, SimNode to, byte[] datagram) {
+    to.authority.hello(from.id, from.index);
+    to.gossip.receive(from.id, datagram);
+  }
+
   /** Stops a member without a word (a crash or power loss). */
   public void crash(SimNode node) {
     node.up = false;
