@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,11 +142,15 @@ class RelayLoopbackTest {
         // both greet their lighthouse R; then A's request goes out. R refuses a request for a
         // member it has not verified yet (PEER_UNKNOWN), so the request waits for both greetings:
         // sent as soon as A had verified R, it once reached R before B's hello did (CI).
+        // R's offers are sealed messages: one that reaches B before B verified R's answering hello
+        // (verification runs off the loop) is dropped, and only A's refresh 20 s later repeats it (CI).
         await(() -> r.mesh.channel().peer(a.keys.x25519Public()).isPresent()
                 && r.mesh.channel().peer(b.keys.x25519Public()).isPresent(), 10_000, "R verified A and B");
+        await(() -> a.mesh.channel().peer(r.keys.x25519Public()).isPresent()
+                && b.mesh.channel().peer(r.keys.x25519Public()).isPresent(), 10_000, "A and B verified R");
         await(() -> a.mesh.relays().request(r.identity, b.id()), 10_000, "A's request sent (R verified)");
         await(() -> !a.mesh.relays().endpointsTo(b.id()).isEmpty() && !b.mesh.relays().endpointsTo(a.id()).isEmpty(),
-                10_000, "both sides offered");
+                10_000, () -> "both sides offered (" + describe(r) + "; " + describe(a) + "; " + describe(b) + ")");
         Map.Entry<Endpoint.Relayed, NodeIdentity> offer = a.mesh.relays().endpointsTo(b.id()).entrySet().iterator().next();
         assertEquals(r.address.getPort(), offer.getKey().relay().getPort());
         assertEquals("relay", offer.getValue().name());
@@ -169,7 +174,23 @@ class RelayLoopbackTest {
         assertTrue(a.udp.counters().relay() > 0 && b.udp.counters().relay() > 0);
     }
 
+    /** What a node's relays and channel did, with the channel's non-zero drop reasons. */
+    private static String describe(Node n) {
+        StringBuilder out = new StringBuilder(n.name).append(": ").append(n.mesh.relays().counters());
+        n.mesh.channel().counters().snapshot().forEach((counter, value) -> {
+            if (value > 0 && counter.name().startsWith("DROP_")) {
+                out.append(' ').append(counter).append('=').append(value);
+            }
+        });
+        return out.toString();
+    }
+
     private static void await(BooleanSupplier condition, long millis, String what) throws InterruptedException {
+        await(condition, millis, () -> what);
+    }
+
+    private static void await(BooleanSupplier condition, long millis, Supplier<String> what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000;
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
@@ -177,6 +198,6 @@ class RelayLoopbackTest {
             }
             Thread.sleep(50);
         }
-        assertTrue(condition.getAsBoolean(), what + " did not happen within " + millis + " ms");
+        assertTrue(condition.getAsBoolean(), () -> what.get() + " did not happen within " + millis + " ms");
     }
 }
