@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Per overlay, from a fresh start of both daemons: the time from launching the first daemon to the
  * first answered ping, and iperf3 TCP right after that ping in 1-second intervals (the first 3 s are
- * reported: how soon a node reaches its speed). Then, after a 3-second warm-up: iperf3 TCP single
+ * reported, or {@code --start-seconds}: how soon a node reaches its speed). Then, after a 3-second warm-up: iperf3 TCP single
  * stream and 4 streams (a → b), ping RTT (50 echoes), 64-byte UDP datagrams at a rate no overlay
  * reaches here (received packets per second and loss), each daemon's resident memory idle (at the
  * first ping), at its peak under load and rested (8 s after the last load), the CPU time both daemons used per transferred gigabyte and each daemon's
@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class DataplaneBenchmark {
     private static final int MTU = NodeConfig.DEFAULT_MTU;
-    /** How many 1-second iperf3 intervals after the first ping the start row reports. */
+    /** How many 1-second iperf3 intervals after the first ping the start row reports, unless told. */
     static final int START_SECONDS = 3;
+    private static final int MAX_START_SECONDS = 60;
     /** 64-byte UDP is sent at this rate, more than any overlay (or the bare veth) carries here. */
     private static final String UDP_RATE = "2G";
     /** How long after the last load the rested RSS is taken: longer than weft's native-heap trim interval (5 s). */
@@ -47,6 +48,7 @@ public final class DataplaneBenchmark {
     private final Host b;
     private final int seconds;
     private final boolean startOnly;
+    private final int startSeconds;
     private final String weftJavaOpts;
     private final boolean nmt;
     private final List<String> nmtReports = new ArrayList<>();
@@ -60,8 +62,10 @@ public final class DataplaneBenchmark {
                double udpPps, double udpLossPercent, long idleRssKb, long loadRssKb, long restedRssKb,
                double cpuSecondsPerGb, double[] corePercent) {}
 
-    private DataplaneBenchmark(Lab lab, int seconds, boolean startOnly, String weftJavaOpts, boolean nmt) {
+    private DataplaneBenchmark(Lab lab, int seconds, boolean startOnly, int startSeconds, String weftJavaOpts,
+                               boolean nmt) {
         this.nmt = nmt;
+        this.startSeconds = startSeconds;
         this.lab = lab;
         this.seconds = seconds;
         this.startOnly = startOnly;
@@ -74,6 +78,7 @@ public final class DataplaneBenchmark {
     public static void main(String[] args) throws Exception {
         int seconds = 10;
         boolean startOnly = false;
+        int startSeconds = START_SECONDS;
         boolean nmt = false;
         String javaOpts = null;
         List<String> only = new ArrayList<>();
@@ -81,14 +86,25 @@ public final class DataplaneBenchmark {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--start-only" -> startOnly = true;
+                case "--start-seconds" -> {
+                    startSeconds = i + 1 < args.length && args[i + 1].matches("[0-9]{1,2}") ? Integer.parseInt(args[++i]) : 0;
+                    if (startSeconds < 1 || startSeconds > MAX_START_SECONDS) {
+                        System.err.println("bench-dataplane: --start-seconds takes a number of seconds, 1 to "
+                                + MAX_START_SECONDS);
+                        System.exit(2);
+                    }
+                }
                 case "--java-opts" -> javaOpts = args[++i];
                 case "--nmt" -> nmt = true;
                 case "--help", "-h" -> {
-                    System.out.println("usage: bench-dataplane [--no-build] [--seconds N] [--start-only] [--java-opts 'OPTS']"
+                    System.out.println("usage: bench-dataplane [--no-build] [--seconds N] [--start-only] [--start-seconds N]"
+                            + " [--java-opts 'OPTS']"
                             + " [--nmt] [veth|weft|wireguard-go|nebula ...]");
                     System.out.println("  --no-build    (scripts/bench-dataplane) use the last scripts/build's jar and AOT cache");
                     System.out.println("  --start-only  only the fresh start: time to the first ping and the first "
                             + START_SECONDS + " s of iperf3");
+                    System.out.println("  --start-seconds N  report N 1-second intervals after the first ping instead of "
+                            + START_SECONDS + " (how long a node takes to reach its speed)");
                     System.out.println("  --java-opts   WEFT_JAVA_OPTS for the weft nodes (e.g. to compare JVM options)");
                     System.out.println("  --nmt         weft with -XX:NativeMemoryTracking=summary; prints node a's"
                             + " jcmd VM.native_memory summary idle and after the load");
@@ -104,7 +120,7 @@ public final class DataplaneBenchmark {
             if (nmt) {
                 javaOpts = "-XX:NativeMemoryTracking=summary" + (javaOpts == null ? "" : " " + javaOpts);
             }
-            DataplaneBenchmark bench = new DataplaneBenchmark(lab, seconds, startOnly, javaOpts, nmt);
+            DataplaneBenchmark bench = new DataplaneBenchmark(lab, seconds, startOnly, startSeconds, javaOpts, nmt);
             for (String overlay : only) {
                 switch (overlay) {
                     case "veth" -> bench.veth();
@@ -235,7 +251,7 @@ public final class DataplaneBenchmark {
         }
         long[] peakRss = new long[1];
         // Right after the first ping, as a user would: how soon the fresh daemons carry full speed.
-        double[] startGbps = iperfIntervals(target, START_SECONDS, daemons, peakRss);
+        double[] startGbps = iperfIntervals(target, startSeconds, daemons, peakRss);
         if (startOnly) {
             server.stop(Duration.ofSeconds(5));
             return new Row(overlay, upSeconds, startGbps, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
@@ -386,7 +402,7 @@ public final class DataplaneBenchmark {
         System.out.printf(Locale.ROOT, "%nweft dataplane benchmark: two namespaces on one bridge, MTU %d inside, "
                 + "iperf3 %d s per run, %d cores%s%n%n", MTU, seconds, Runtime.getRuntime().availableProcessors(),
                 weftJavaOpts == null ? "" : ", weft with WEFT_JAVA_OPTS=" + weftJavaOpts);
-        System.out.println("| overlay | first ping s | first 3 s Gb/s | 1 stream Gb/s | 4 streams Gb/s | RTT ms"
+        System.out.println("| overlay | first ping s | first " + startSeconds + " s Gb/s | 1 stream Gb/s | 4 streams Gb/s | RTT ms"
                 + " | 64 B UDP kpps (loss %) | idle RSS MB | load RSS MB | rested RSS MB | CPU s / GB"
                 + " | CPU % of a core (a / b) |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
