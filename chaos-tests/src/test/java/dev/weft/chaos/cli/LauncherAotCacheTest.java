@@ -83,12 +83,25 @@ class LauncherAotCacheTest {
   @Test
   void aFittingCacheIsUsed() throws Exception {
     makeCache();
-    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info"), "version");
+    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info -XX:+PrintCommandLineFlags"), "version");
     assertVersion(r);
     assertTrue(r.out().contains("Opened AOT cache " + cache), r.out());
-    Run off = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info", "WEFT_AOT_CACHE", ""), "version");
+    // with the cache's profiles C2 alone starts faster (bin/weft says why); without them, the tiers
+    assertTrue(r.out().contains("-XX:-TieredCompilation"), r.out());
+    Run off = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info -XX:+PrintCommandLineFlags", "WEFT_AOT_CACHE", ""),
+        "version");
     assertVersion(off);
     assertFalse(off.out().contains("Opened AOT cache"), off.out());
+    assertFalse(off.out().contains("-XX:-TieredCompilation"), off.out());
+  }
+
+  @Test
+  void theTiersComeBackWhenAsked() throws Exception {
+    makeCache();
+    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-XX:+TieredCompilation -XX:+PrintCommandLineFlags"), "version");
+    assertVersion(r);
+    assertTrue(r.out().contains("-XX:+TieredCompilation"), r.out());
+    assertFalse(r.out().contains("-XX:-TieredCompilation"), r.out());
   }
 
   @Test

@@ -36,7 +36,7 @@ class NatIpv6E2eTest {
         try (Lab lab = Lab.create(LabOptions.defaults().withIpv6())) {
             NatLab net = NatLab.build(lab, List.of("eim1", "sym1"));
             Pki pki = Pki.create(Files.createDirectories(net.lh1.dir().resolve("pki")));
-            NatMesh mesh = new NatMesh(net, pki, Map.of("WEFT_JAVA_OPTS", "-Xmx64m -XX:TieredStopAtLevel=1"));
+            NatMesh mesh = new NatMesh(net, pki, Map.of("WEFT_JAVA_OPTS", "-Xmx64m -XX:+TieredCompilation -XX:TieredStopAtLevel=1"));
             mesh.prepare();
             mesh.start(List.of("lh1", "lh2"));
             mesh.start(List.of("eim1", "sym1"));

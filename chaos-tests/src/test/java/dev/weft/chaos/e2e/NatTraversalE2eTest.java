@@ -87,7 +87,7 @@ class NatTraversalE2eTest {
             net = NatLab.build(lab);
             Pki pki = Pki.create(Files.createDirectories(net.lh1.dir().resolve("pki")));
             // C1 only: twelve JVMs share two cores, and these tests measure paths, not weft's peak speed.
-            mesh = new NatMesh(net, pki, Map.of("WEFT_JAVA_OPTS", "-Xmx64m -XX:TieredStopAtLevel=1"));
+            mesh = new NatMesh(net, pki, Map.of("WEFT_JAVA_OPTS", "-Xmx64m -XX:+TieredCompilation -XX:TieredStopAtLevel=1"));
             mesh.prepare();
             mesh.start(List.of("lh1", "lh2"));
             mesh.start(net.sites().stream().map(NatLab.Site::name).toList());
