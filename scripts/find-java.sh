@@ -88,6 +88,15 @@ weft_java_opts() { # prints the JVM options weft runs with on Java major $1, one
   return 0
 }
 
+weft_jvm_identity() { # which JVM $1 is, for the AOT cache it made (weft.aot.java): its real path and its build, one a line
+  # The build comes from the JDK's release file, so that a JDK upgraded in place (same path) no
+  # longer matches the cache its predecessor made: the JVM would refuse that cache with warnings.
+  local java
+  java="$(readlink -f "$1")" || return 1
+  printf '%s\n' "$java"
+  sed -n 's/^JAVA_RUNTIME_VERSION=//p' "${java%/bin/java}/release" 2>/dev/null || true
+}
+
 weft_aot_java_opts() { # the JVM options that go with weft's AOT cache, one a line (bin/weft with the cache, scripts/aot-train)
   # C2 alone, no C1 tiers: from the cache's method profiles C2 compiles the packet path sooner, so
   # a fresh node carries full speed in the 3rd second after its first ping instead of the 4th, with

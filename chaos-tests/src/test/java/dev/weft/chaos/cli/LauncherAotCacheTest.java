@@ -69,15 +69,30 @@ class LauncherAotCacheTest {
     assertTrue(r.out().lines().anyMatch(l -> l.matches("weft \\d.*")), r.out());
   }
 
-  /** Trains a cache on {@code weft version} for the copied jar, as scripts/build does for the node. */
+  /**
+   * Trains a cache on {@code weft version} for the copied jar, as scripts/build does for the node
+   * (C2 alone, as scripts/aot-train trains), and records which JVM it is for.
+   */
   private void makeCache() throws Exception {
     Process p = new ProcessBuilder(JAVA.toString(), "-XX:AOTCacheOutput=" + cache, "-Xlog:aot=error,cds=error",
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC",
-        "-jar", jar.toString(), "version").redirectErrorStream(true).start();
+        "-XX:-TieredCompilation", "-jar", jar.toString(), "version").redirectErrorStream(true).start();
     p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(300, TimeUnit.SECONDS));
     assertTrue(Files.size(cache) > 0, "no cache written");
-    Files.writeString(dir.resolve("weft.aot.java"), JAVA.toRealPath() + "\n");
+    Files.writeString(dir.resolve("weft.aot.java"), jvmIdentity(jvmBuild()));
+  }
+
+  /** What scripts/build writes to weft.aot.java for this JVM, as if it were of build {@code build}. */
+  private static String jvmIdentity(String build) throws IOException {
+    return JAVA.toRealPath() + "\n" + build + "\n";
+  }
+
+  /** This JDK's build as its release file gives it, e.g. {@code "25.0.3+9-LTS"} (quotes included). */
+  private static String jvmBuild() throws IOException {
+    Path release = JAVA.toRealPath().getParent().getParent().resolve("release");
+    return Files.readAllLines(release).stream().filter(l -> l.startsWith("JAVA_RUNTIME_VERSION="))
+        .map(l -> l.substring("JAVA_RUNTIME_VERSION=".length())).findFirst().orElseThrow();
   }
 
   @Test
@@ -98,8 +113,10 @@ class LauncherAotCacheTest {
   @Test
   void theTiersComeBackWhenAsked() throws Exception {
     makeCache();
-    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-XX:+TieredCompilation -XX:+PrintCommandLineFlags"), "version");
+    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info -XX:+TieredCompilation -XX:+PrintCommandLineFlags"),
+        "version");
     assertVersion(r);
+    assertTrue(r.out().contains("Opened AOT cache " + cache), r.out());
     assertTrue(r.out().contains("-XX:+TieredCompilation"), r.out());
     assertFalse(r.out().contains("-XX:-TieredCompilation"), r.out());
   }
@@ -135,9 +152,20 @@ class LauncherAotCacheTest {
   @Test
   void aBrokenCacheDoesNotStopTheStart() throws Exception {
     Files.writeString(cache, "not a cache");
-    Files.writeString(dir.resolve("weft.aot.java"), JAVA.toRealPath() + "\n");
+    Files.writeString(dir.resolve("weft.aot.java"), jvmIdentity(jvmBuild()));
     Files.setLastModifiedTime(cache, FileTime.from(Instant.now().plusSeconds(60)));
     assertVersion(weft(Map.of(), "version"));
+  }
+
+  @Test
+  void aCacheOfAnotherBuildAtTheSamePathIsLeftAlone() throws Exception {
+    makeCache();
+    // the JDK was upgraded in place: same path, another build (the JVM would refuse the cache)
+    Files.writeString(dir.resolve("weft.aot.java"), jvmIdentity("\"25.0.0+1\""));
+    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info -XX:+PrintCommandLineFlags"), "version");
+    assertVersion(r);
+    assertFalse(r.out().contains("Opened AOT cache"), r.out());
+    assertFalse(r.out().contains("-XX:-TieredCompilation"), "no cache, so the tiers: " + r.out());
   }
 
   @Test

@@ -100,13 +100,15 @@ public final class DataplaneBenchmark {
                     System.out.println("usage: bench-dataplane [--no-build] [--seconds N] [--start-only] [--start-seconds N]"
                             + " [--java-opts 'OPTS']"
                             + " [--nmt] [veth|weft|wireguard-go|nebula ...]");
-                    System.out.println("  --no-build    (scripts/bench-dataplane) use the last scripts/build's jar and AOT cache");
-                    System.out.println("  --start-only  only the fresh start: time to the first ping and the first "
-                            + START_SECONDS + " s of iperf3");
+                    System.out.println("  --no-build         (scripts/bench-dataplane) use the last scripts/build's jar and"
+                            + " AOT cache");
+                    System.out.println("  --start-only       only the fresh start: time to the first ping and the first "
+                            + START_SECONDS + " s of iperf3 (or --start-seconds)");
                     System.out.println("  --start-seconds N  report N 1-second intervals after the first ping instead of "
-                            + START_SECONDS + " (how long a node takes to reach its speed)");
-                    System.out.println("  --java-opts   WEFT_JAVA_OPTS for the weft nodes (e.g. to compare JVM options)");
-                    System.out.println("  --nmt         weft with -XX:NativeMemoryTracking=summary; prints node a's"
+                            + START_SECONDS + " (how long a node takes to reach its speed; 1-" + MAX_START_SECONDS + ")");
+                    System.out.println("  --java-opts OPTS   WEFT_JAVA_OPTS for the weft nodes (e.g. to compare JVM options;"
+                            + " they come after the launcher's)");
+                    System.out.println("  --nmt              weft with -XX:NativeMemoryTracking=summary; prints node a's"
                             + " jcmd VM.native_memory summary idle and after the load");
                     return;
                 }
