@@ -36,8 +36,9 @@ import java.util.function.LongSupplier;
  * <p>As a client ({@code clients} given, {@code use_relays}): {@link #request} asks a relay;
  * an OFFER from a relay (always a verified channel peer: nothing else gets through the channel)
  * attaches {@code Endpoint.Relayed(relay's address, id)} in {@link RelayClients} and tells the
- * listener, bounded per relay and overall. Requested bindings are refreshed every
- * {@link #REFRESH_NANOS} until {@link #release}; attachments not refreshed (no OFFER) for
+ * listener, bounded per relay and overall. A request is repeated {@link #EARLY_REPEATS} times
+ * {@link #EARLY_REPEAT_NANOS} apart, then refreshed every {@link #REFRESH_NANOS} until
+ * {@link #release}; attachments not refreshed (no OFFER) for
  * {@link #IDLE_NANOS} or closed by the relay are detached.
  *
  * <p>Thread-safe: messages arrive on the socket's event loop, {@link #tick} from a timer, the
@@ -51,6 +52,16 @@ public final class Relays implements AutoCloseable {
     public static final long IDLE_NANOS = 60_000_000_000L;
     /** How often a client repeats its request while it uses a binding. */
     public static final long REFRESH_NANOS = 20_000_000_000L;
+    /**
+     * A new request is repeated this many times, {@link #EARLY_REPEAT_NANOS} apart, before the
+     * refresh interval takes over. Each request brings both sides an OFFER, and the requester
+     * cannot tell whether the other side's arrived: a datagram lost, or one that reached the other
+     * side while it still verified the relay's hello (then it cannot be opened, and nothing is kept
+     * for an unverified sender), would otherwise keep the peer unreachable through the relay until
+     * the first refresh.
+     */
+    public static final int EARLY_REPEATS = 2;
+    public static final long EARLY_REPEAT_NANOS = 2_000_000_000L;
     /** Bindings one member may have requested at a relay. */
     public static final int MAX_PER_REQUESTER = 32;
     /** Attachments one relay may make at a client. */
@@ -109,6 +120,7 @@ public final class Relays implements AutoCloseable {
     private static final class Wanted {
         final NodeIdentity relay;
         long lastRequest;
+        int repeats;
 
         Wanted(NodeIdentity relay, long lastRequest) {
             this.relay = relay;
@@ -411,7 +423,7 @@ public final class Relays implements AutoCloseable {
 
     // ---------------------------------------------------------------- timers
 
-    /** Call every second: refreshes used bindings, expires idle ones. */
+    /** Call every second: repeats new requests, refreshes used bindings, expires idle ones. */
     public void tick() {
         long now = nanoClock.getAsLong();
         List<Runnable> events = new ArrayList<>();
@@ -442,9 +454,14 @@ public final class Relays implements AutoCloseable {
                 Optional<PeerInfo> relay = channel.peer(e.getKey().relay().bytes());
                 if (relay.isEmpty()) {
                     it.remove();
-                } else if (now - e.getValue().lastRequest >= REFRESH_NANOS) {
-                    e.getValue().lastRequest = now;
-                    refresh.add(Map.entry(relay.get(), e.getKey().peer()));
+                } else {
+                    Wanted w = e.getValue();
+                    long interval = w.repeats < EARLY_REPEATS ? EARLY_REPEAT_NANOS : REFRESH_NANOS;
+                    if (now - w.lastRequest >= interval) {
+                        w.lastRequest = now;
+                        w.repeats++;
+                        refresh.add(Map.entry(relay.get(), e.getKey().peer()));
+                    }
                 }
             }
             for (Iterator<Map.Entry<Use, Attachment>> it = attachments.entrySet().iterator(); it.hasNext(); ) {

@@ -217,6 +217,28 @@ class RelaysTest {
     }
 
     @Test
+    void anOfferLostOnTheWayToBIsRepeatedWithinSeconds() {
+        a.hello(r);
+        b.hello(r);
+        int[] offersToB = {0};
+        lab.blocked = d -> {
+            boolean fromRToB = d.from().equals(r.address) && d.to().equals(b.address);
+            return fromRToB && ++offersToB[0] == 1; // the first datagram R sends B after the hellos: the offer
+        };
+        assertTrue(a.relays.request(a.known(r), b.id()));
+        lab.pump();
+        assertEquals(1, a.offered.size(), "A got its offer");
+        assertEquals(0, b.offered.size(), "B's was lost");
+        lab.seconds((int) (Relays.EARLY_REPEAT_NANOS / 1_000_000_000L));
+        assertEquals(1, b.offered.size(), "A's early repeat brought B the offer, long before the 20-s refresh");
+        assertEquals(a.offered.get(0).endpoint(), b.offered.get(0).endpoint(), "the same binding");
+        assertEquals(1, r.relays.bindings());
+        assertEquals(1, a.offered.size(), "A's repeated offer only refreshed its attachment");
+        lab.seconds(10);
+        assertEquals(1 + Relays.EARLY_REPEATS, a.relays.counters().requestsSent(), "then only the 20-s refresh");
+    }
+
+    @Test
     void refreshedWhileUsedThenExpiresWhenReleased() {
         bound();
         long id = a.offered.get(0).endpoint().id();
