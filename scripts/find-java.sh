@@ -1,12 +1,22 @@
 # Sourced by bin/weft and the scripts: locate a JDK whose version is >= 21.
 # Order: JAVA_HOME, then `java` on PATH, then the usual install folders (newest first).
 
-weft_java_major() { # prints the major version of the java binary $1
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1
+weft_java_settings() { # prints the system properties of the java binary $1 (one JVM start)
+  "$1" -XshowSettings:properties -version 2>&1
 }
 
-weft_select_java() { # sets WEFT_JAVA (a java binary >= 21) and WEFT_JAVA_MAJOR, or explains and fails
-  local candidates=() c major
+weft_java_major() { # prints the major version of the java binary $1, or of settings given on stdin with $1 = -
+  if [[ "$1" == - ]]; then sed -n 's/^ *java.specification.version = //p' | head -1
+  else weft_java_settings "$1" | weft_java_major -; fi
+}
+
+weft_java_build() { # prints the build (java.runtime.version, e.g. 25.0.3+9-LTS) of the java binary $1, or of stdin with -
+  if [[ "$1" == - ]]; then sed -n 's/^ *java.runtime.version = //p' | head -1
+  else weft_java_settings "$1" | weft_java_build -; fi
+}
+
+weft_select_java() { # sets WEFT_JAVA (a java binary >= 21), WEFT_JAVA_MAJOR and WEFT_JAVA_BUILD, or explains and fails
+  local candidates=() c major settings
   [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
   command -v java >/dev/null 2>&1 && candidates+=("$(command -v java)")
   for c in $(ls -d /usr/lib/jvm/*/bin/java /opt/java/*/bin/java /usr/local/lib/jvm/*/bin/java 2>/dev/null | sort -rV); do
@@ -14,10 +24,12 @@ weft_select_java() { # sets WEFT_JAVA (a java binary >= 21) and WEFT_JAVA_MAJOR,
   done
   for c in "${candidates[@]}"; do
     [[ -x "$c" ]] || continue
-    major="$(weft_java_major "$c")"
+    settings="$(weft_java_settings "$c")"
+    major="$(weft_java_major - <<<"$settings")"
     if [[ -n "$major" && "$major" -ge 21 ]]; then
       WEFT_JAVA="$c"
       WEFT_JAVA_MAJOR="$major"
+      WEFT_JAVA_BUILD="$(weft_java_build - <<<"$settings")"
       return 0
     fi
   done
@@ -88,13 +100,10 @@ weft_java_opts() { # prints the JVM options weft runs with on Java major $1, one
   return 0
 }
 
-weft_jvm_identity() { # which JVM $1 is, for the AOT cache it made (weft.aot.java): its real path and its build, one a line
-  # The build comes from the JDK's release file, so that a JDK upgraded in place (same path) no
-  # longer matches the cache its predecessor made: the JVM would refuse that cache with warnings.
-  local java
-  java="$(readlink -f "$1")" || return 1
-  printf '%s\n' "$java"
-  sed -n 's/^JAVA_RUNTIME_VERSION=//p' "${java%/bin/java}/release" 2>/dev/null || true
+weft_jvm_identity() { # java binary $1 of build $2 (weft_java_build), as weft.aot.java records it: real path and build, one a line
+  # With the build, a JDK upgraded in place (same path) no longer matches the cache its predecessor
+  # made: the JVM would refuse that cache with warnings, and start without its profiles.
+  readlink -f "$1" && printf '%s\n' "$2"
 }
 
 weft_aot_java_opts() { # the JVM options that go with weft's AOT cache, one a line (bin/weft with the cache, scripts/aot-train)

@@ -143,11 +143,10 @@ class RelayLoopbackTest {
         // member it has not verified yet (PEER_UNKNOWN), so the request waits for both greetings:
         // sent as soon as A had verified R, it once reached R before B's hello did (CI).
         // R's offers are sealed messages: one that reaches B before B verified R's answering hello
-        // (verification runs off the loop) is dropped, and only A's refresh 20 s later repeats it (CI).
+        // (verification runs off the loop) is dropped (CI, 6 of 40 runs under load); A's early
+        // repeats of its request (Relays.EARLY_REPEATS, 2 s apart) bring B another within the wait.
         await(() -> r.mesh.channel().peer(a.keys.x25519Public()).isPresent()
                 && r.mesh.channel().peer(b.keys.x25519Public()).isPresent(), 10_000, "R verified A and B");
-        await(() -> a.mesh.channel().peer(r.keys.x25519Public()).isPresent()
-                && b.mesh.channel().peer(r.keys.x25519Public()).isPresent(), 10_000, "A and B verified R");
         await(() -> a.mesh.relays().request(r.identity, b.id()), 10_000, "A's request sent (R verified)");
         await(() -> !a.mesh.relays().endpointsTo(b.id()).isEmpty() && !b.mesh.relays().endpointsTo(a.id()).isEmpty(),
                 10_000, () -> "both sides offered (" + describe(r) + "; " + describe(a) + "; " + describe(b) + ")");
