@@ -106,6 +106,15 @@ weft_jvm_identity() { # java binary $1 of build $2 (weft_java_build), as weft.ao
   readlink -f "$1" && printf '%s\n' "$2"
 }
 
+weft_node_java_opts() { # the JVM options weft node adds to weft_java_opts, one a line (bin/weft, scripts/aot-train)
+  # The Vector API, still an incubator module in JDK 21-25, for Poly1305's vector lanes (2-3 times as
+  # fast as the scalar MAC on an MTU-sized packet, dataplane README "Crypto benchmark"). The JVM says
+  # "WARNING: Using incubator modules" once at the start; only the node carries packets, so the other
+  # commands go without it (and without the node's AOT cache, which the JVM takes only with the same
+  # modules).
+  printf '%s\n' --add-modules=jdk.incubator.vector
+}
+
 weft_aot_java_opts() { # the JVM options that go with weft's AOT cache, one a line (bin/weft with the cache, scripts/aot-train)
   # C2 alone, no C1 tiers: from the cache's method profiles C2 compiles the packet path sooner, so
   # a fresh node carries full speed in the 3rd second after its first ping instead of the 4th, with

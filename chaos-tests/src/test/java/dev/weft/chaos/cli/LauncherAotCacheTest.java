@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/weft} and the ahead-of-time cache beside the jar ({@code weft.aot}, made by
- * {@code scripts/build}): a fitting cache is used, and a missing, stale, broken or foreign one never
- * stops {@code weft version} (a real process each time, on a copy of the built jar).
+ * {@code scripts/build}): {@code weft node} uses a fitting cache, with the Vector API it was made
+ * with; a missing, stale, broken or foreign one never stops it ({@code weft node --version}); the
+ * other commands go without both (a real process each time, on a copy of the built jar).
  */
 class LauncherAotCacheTest {
   private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
@@ -63,6 +64,14 @@ class LauncherAotCacheTest {
     return new Run(p.exitValue(), out, err);
   }
 
+  private static final String[] NODE = {"node", "--version"};
+  private static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
+
+  /** Standard error holds nothing but the JVM's one line about the Vector API's module. */
+  private static void assertOnlyTheIncubatorWarning(Run r, String why) {
+    assertEquals(INCUBATOR_WARNING, r.err().strip(), why);
+  }
+
   private static void assertVersion(Run r) {
     assertEquals(0, r.exit(), r.err());
     // the JVM's own [aot] lines (asked for with -Xlog, or its warnings) come before weft's
@@ -70,13 +79,14 @@ class LauncherAotCacheTest {
   }
 
   /**
-   * Trains a cache on {@code weft version} for the copied jar, as scripts/build does for the node
-   * (C2 alone, as scripts/aot-train trains), and records which JVM it is for.
+   * Trains a cache on {@code weft node --version} for the copied jar, as scripts/build does for the
+   * node (C2 alone and the Vector API, as scripts/aot-train trains), and records which JVM it is for.
    */
   private void makeCache() throws Exception {
     Process p = new ProcessBuilder(JAVA.toString(), "-XX:AOTCacheOutput=" + cache, "-Xlog:aot=error,cds=error",
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC",
-        "-XX:-TieredCompilation", "-jar", jar.toString(), "version").redirectErrorStream(true).start();
+        "-XX:-TieredCompilation", "--add-modules=jdk.incubator.vector", "-jar", jar.toString(), "node", "--version")
+        .redirectErrorStream(true).start();
     p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(300, TimeUnit.SECONDS));
     assertTrue(Files.size(cache) > 0, "no cache written");
@@ -96,23 +106,34 @@ class LauncherAotCacheTest {
   @Test
   void aFittingCacheIsUsed() throws Exception {
     makeCache();
-    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info -XX:+PrintCommandLineFlags"), "version");
+    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info -XX:+PrintCommandLineFlags"), NODE);
     assertVersion(r);
     assertTrue(r.out().contains("Opened AOT cache " + cache), r.out());
     // with the cache's profiles C2 alone starts faster (bin/weft says why); without them, the tiers
     assertTrue(r.out().contains("-XX:-TieredCompilation"), r.out());
+    assertOnlyTheIncubatorWarning(r, "the node runs with the Vector API and the JVM takes the cache without a word");
     Run off = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info -XX:+PrintCommandLineFlags", "WEFT_AOT_CACHE", ""),
-        "version");
+        NODE);
     assertVersion(off);
     assertFalse(off.out().contains("Opened AOT cache"), off.out());
     assertFalse(off.out().contains("-XX:-TieredCompilation"), off.out());
   }
 
   @Test
+  void theOtherCommandsGoWithoutTheCacheAndTheIncubatorModule() throws Exception {
+    makeCache();
+    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info -XX:+PrintCommandLineFlags"), "version");
+    assertVersion(r);
+    assertFalse(r.out().contains("Opened AOT cache"), r.out());
+    assertFalse(r.out().contains("jdk.incubator.vector"), r.out());
+    assertEquals("", r.err());
+  }
+
+  @Test
   void theTiersComeBackWhenAsked() throws Exception {
     makeCache();
     Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info -XX:+TieredCompilation -XX:+PrintCommandLineFlags"),
-        "version");
+        NODE);
     assertVersion(r);
     assertTrue(r.out().contains("Opened AOT cache " + cache), r.out());
     assertTrue(r.out().contains("-XX:+TieredCompilation"), r.out());
@@ -121,18 +142,21 @@ class LauncherAotCacheTest {
 
   @Test
   void noCacheStartsAsBefore() throws Exception {
-    Run r = weft(Map.of(), "version");
+    Run r = weft(Map.of(), NODE);
     assertVersion(r);
-    assertEquals("", r.err());
+    assertOnlyTheIncubatorWarning(r, "no cache, no word about one");
+    Run cli = weft(Map.of(), "version");
+    assertVersion(cli);
+    assertEquals("", cli.err());
   }
 
   @Test
   void aCacheOlderThanTheJarIsLeftAlone() throws Exception {
     makeCache();
     Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
-    Run r = weft(Map.of(), "version");
+    Run r = weft(Map.of(), NODE);
     assertVersion(r);
-    assertEquals("", r.err(), "the launcher does not hand the JVM a cache older than the jar");
+    assertOnlyTheIncubatorWarning(r, "the launcher does not hand the JVM a cache older than the jar");
   }
 
   @Test
@@ -142,7 +166,7 @@ class LauncherAotCacheTest {
     // only the JVM can tell
     Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(30)));
     Files.setLastModifiedTime(cache, FileTime.from(Instant.now().plusSeconds(60)));
-    Run r = weft(Map.of(), "version");
+    Run r = weft(Map.of(), NODE);
     assertVersion(r);
     assertTrue(r.out().contains("[aot]") || r.err().contains("[aot]"), "the JVM says why: " + r.out() + r.err());
   }
@@ -152,7 +176,7 @@ class LauncherAotCacheTest {
     Files.writeString(cache, "not a cache");
     Files.writeString(dir.resolve("weft.aot.java"), jvmIdentity(jvmBuild()));
     Files.setLastModifiedTime(cache, FileTime.from(Instant.now().plusSeconds(60)));
-    assertVersion(weft(Map.of(), "version"));
+    assertVersion(weft(Map.of(), NODE));
   }
 
   @Test
@@ -160,7 +184,7 @@ class LauncherAotCacheTest {
     makeCache();
     // the JDK was upgraded in place: same path, another build (the JVM would refuse the cache)
     Files.writeString(dir.resolve("weft.aot.java"), jvmIdentity("25.0.0+1"));
-    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info -XX:+PrintCommandLineFlags"), "version");
+    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info -XX:+PrintCommandLineFlags"), NODE);
     assertVersion(r);
     assertFalse(r.out().contains("Opened AOT cache"), r.out());
     assertFalse(r.out().contains("-XX:-TieredCompilation"), "no cache, so the tiers: " + r.out());
@@ -170,7 +194,7 @@ class LauncherAotCacheTest {
   void aCacheOfAnotherJvmIsLeftAlone() throws Exception {
     makeCache();
     Files.writeString(dir.resolve("weft.aot.java"), "/opt/another/jdk/bin/java\n");
-    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info"), "version");
+    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info"), NODE);
     assertVersion(r);
     assertFalse(r.out().contains("Opened AOT cache"), r.out());
   }

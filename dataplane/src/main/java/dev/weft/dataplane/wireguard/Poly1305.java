@@ -16,10 +16,22 @@ import java.nio.ByteOrder;
  * intrinsic) but can only be reached through its ChaCha20-Poly1305 cipher, whose per-packet
  * {@code init} allocates ~2.2 KB (see {@link TransportCipher}).
  *
+ * <p>Where the JVM has the Vector API ({@code --add-modules jdk.incubator.vector}, which the
+ * launcher gives {@code weft node}) and vectors of 4 or 8 longs, a message's first whole groups of
+ * 4 or 8 blocks go through {@link Poly1305Lanes} (2–3 times as fast on an MTU-sized packet,
+ * dataplane README "Crypto benchmark") and the rest through the scalar code; without it, all of
+ * it does. On the packet path the lanes wait for {@link LaneWarmUp}: until C2 has compiled them
+ * they are a thousand times slower.
+ *
  * <p>Not thread-safe: one instance per thread.
  */
 final class Poly1305 {
     static final int TAG_SIZE = 16;
+    /**
+     * Below this many groups the powers of r that the lanes need cost more than they save (they
+     * are computed per message: each packet has its own key).
+     */
+    static final int MIN_LANE_GROUPS = 3;
 
     private static final VarHandle LE_LONG =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -33,6 +45,34 @@ final class Poly1305 {
     private long pad0;
     private long pad1;
     private final byte[] block = new byte[16];
+    /** Null where the JVM has no usable Vector API. */
+    private final Poly1305Lanes lanes;
+    /** Null when the lanes (if any) are always used. */
+    private final LaneWarmUp warmUp;
+    private final long[] laneSum = new long[3];
+
+    /** The packet path's: the lanes once {@code warmUp} says they are compiled and faster. */
+    Poly1305(LaneWarmUp warmUp) {
+        this.lanes = lanesAvailable() ? new Poly1305Lanes() : null;
+        this.warmUp = warmUp;
+    }
+
+    /** Always the lanes, or never ({@code withLanes} false: the scalar code alone). */
+    Poly1305(boolean withLanes) {
+        if (withLanes && !lanesAvailable()) {
+            throw new IllegalStateException("this JVM has no usable Vector API for Poly1305");
+        }
+        this.lanes = withLanes ? new Poly1305Lanes() : null;
+        this.warmUp = null;
+    }
+
+    /**
+     * Whether the vector code can run here. The module check comes first: without the module,
+     * {@link Poly1305Lanes} must not even be loaded.
+     */
+    static boolean lanesAvailable() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && Poly1305Lanes.fits();
+    }
 
     /**
      * The tag ChaCha20-Poly1305 puts after {@code ciphertext[offset, offset+length)} when the
@@ -42,7 +82,8 @@ final class Poly1305 {
     void aeadTag(byte[] oneTimeKey, byte[] ciphertext, int offset, int length, byte[] tag, int tagOffset) {
         init(oneTimeKey);
         int whole = length & ~15;
-        blocks(ciphertext, offset, whole, 1);
+        int inLanes = absorbInLanes(ciphertext, offset, whole);
+        blocks(ciphertext, offset + inLanes, whole - inLanes, 1);
         if (whole < length) {
             System.arraycopy(ciphertext, offset + whole, block, 0, length - whole);
             java.util.Arrays.fill(block, length - whole, 16, (byte) 0);
@@ -58,7 +99,8 @@ final class Poly1305 {
     void mac(byte[] key, byte[] message, int offset, int length, byte[] tag, int tagOffset) {
         init(key);
         int whole = length & ~15;
-        blocks(message, offset, whole, 1);
+        int inLanes = absorbInLanes(message, offset, whole);
+        blocks(message, offset + inLanes, whole - inLanes, 1);
         int rest = length - whole;
         if (rest > 0) {
             System.arraycopy(message, offset + whole, block, 0, rest);
@@ -78,6 +120,27 @@ final class Poly1305 {
         h0 = 0;
         h1 = 0;
         h2 = 0;
+    }
+
+    /**
+     * Takes the first whole groups of {@code m[offset, offset+whole)} through the vector lanes,
+     * when there are lanes and at least {@link #MIN_LANE_GROUPS} groups, and returns how many
+     * bytes they took. Only right after {@link #init}: the lanes start from a zero accumulator.
+     */
+    private int absorbInLanes(byte[] m, int offset, int whole) {
+        if (lanes == null || (warmUp != null && !warmUp.ready())) {
+            return 0;
+        }
+        int groups = whole / Poly1305Lanes.GROUP;
+        if (groups < MIN_LANE_GROUPS) {
+            return 0;
+        }
+        lanes.absorb(r0, r1, m, offset, groups, laneSum);
+        h0 = laneSum[0];
+        h1 = laneSum[1];
+        h2 = laneSum[2];
+        java.util.Arrays.fill(laneSum, 0L);
+        return groups * Poly1305Lanes.GROUP;
     }
 
     /** h = (h + block + padBit·2^128) · r, partly reduced mod 2^130 − 5, for each 16-byte block. */

@@ -37,14 +37,15 @@ final class TransportCipher {
 
     private static final class PerThread {
         final Cipher chacha;
-        final Poly1305 poly = new Poly1305();
+        final Poly1305 poly;
         final byte[] nonce = new byte[12];
         final byte[] zeros = new byte[64];
         final byte[] oneTimeKey = new byte[64];
         final byte[] tag = new byte[TAG_SIZE];
         final byte[] scratch = new byte[SCRATCH_SIZE];
 
-        PerThread() {
+        PerThread(LaneWarmUp warmUp) {
+            poly = new Poly1305(warmUp);
             try {
                 chacha = Cipher.getInstance("ChaCha20");
             } catch (GeneralSecurityException e) {
@@ -77,7 +78,8 @@ final class TransportCipher {
         }
     }
 
-    private final ThreadLocal<PerThread> perThread = ThreadLocal.withInitial(PerThread::new);
+    private final LaneWarmUp warmUp = LaneWarmUp.start();
+    private final ThreadLocal<PerThread> perThread = ThreadLocal.withInitial(() -> new PerThread(warmUp));
 
     /**
      * Encrypts {@code buf[offset, offset+length)} in place and writes the 16-byte tag after it.

@@ -13,12 +13,22 @@ import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Poly1305} against RFC 8439's vectors (§2.5.2 and the edge cases of appendix A.3, which
- * drive the accumulator across 2^130 − 5) and against BouncyCastle's independent implementation
- * on random and extreme keys and messages of every length around the block size.
+ * {@link Poly1305}'s scalar code against RFC 8439's vectors (§2.5.2 and the edge cases of
+ * appendix A.3, which drive the accumulator across 2^130 − 5) and against BouncyCastle's
+ * independent implementation on random and extreme keys and messages of every length around the
+ * block size. {@link Poly1305LanesTest} runs the same with the vector lanes.
  */
 class Poly1305Test {
-    private final Poly1305 poly = new Poly1305();
+    final Poly1305 poly = newPoly();
+
+    Poly1305 newPoly() {
+        return new Poly1305(false);
+    }
+
+    /** The extreme-value test covers every length up to this. */
+    int longestExtremeLength() {
+        return 200;
+    }
 
     private byte[] ours(byte[] key, byte[] message) {
         byte[] tag = new byte[16];
@@ -89,7 +99,7 @@ class Poly1305Test {
         Random random = new Random(1305);
         for (byte[] key : keys) {
             for (byte[] fill : fills) {
-                for (int length = 0; length <= 200; length++) {
+                for (int length = 0; length <= longestExtremeLength(); length++) {
                     byte[] message = new byte[length];
                     if (fill == null) {
                         random.nextBytes(message);

@@ -49,9 +49,24 @@ public final class Main implements Runnable {
     cl.addSubcommand("routes", new RoutesCommand());
     cl.addSubcommand("reload", new ReloadCommand());
     cl.addSubcommand("version", new VersionCommand());
+    versionEverywhere(cl, new VersionProvider());
     HelpWidth.apply(cl);
     cl.setParameterExceptionHandler(new UnknownOptionsFirst(cl.getParameterExceptionHandler()));
     return cl.setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  /**
+   * Every command's {@code --version} prints what {@code weft --version} does: picocli gives a
+   * subcommand's {@code -V} no provider of its own, so {@code weft node --version} printed nothing.
+   */
+  private static void versionEverywhere(CommandLine cl, CommandLine.IVersionProvider provider) {
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+      if (spec.versionProvider() == null && spec.version().length == 0) {
+        spec.versionProvider(provider);
+      }
+      versionEverywhere(sub, provider);
+    }
   }
 
   @Override

@@ -11,12 +11,16 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** {@code weft version} and {@code weft --version} print the version and the commit of the build. */
+/**
+ * {@code weft version}, {@code weft --version} and every command's {@code --version} print the
+ * version and the commit of the build.
+ */
 class VersionTest {
     @Test
     void bothFormsPrintTheVersionAndTheCommitOfThisCheckout() throws Exception {
         String head = gitHead();
-        for (String[] args : List.of(new String[] {"version"}, new String[] {"--version"})) {
+        for (String[] args : List.of(new String[] {"version"}, new String[] {"--version"}, new String[] {"node", "--version"},
+                new String[] {"cert", "sign", "-V"}, new String[] {"status", "--version"})) {
             WeftCli.Run r = weft(args);
             assertEquals(0, r.exit(), r.err());
             String first = r.out().lines().findFirst().orElseThrow();
