@@ -27,6 +27,8 @@ import java.nio.ByteOrder;
  */
 final class Poly1305 {
     static final int TAG_SIZE = 16;
+    /** {@code -Dweft.poly1305.lanes=false} keeps to the scalar code even where the lanes could run. */
+    static final String LANES_PROPERTY = "weft.poly1305.lanes";
     /**
      * Below this many groups the powers of r that the lanes need cost more than they save (they
      * are computed per message: each packet has its own key).
@@ -71,7 +73,8 @@ final class Poly1305 {
      * {@link Poly1305Lanes} must not even be loaded.
      */
     static boolean lanesAvailable() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && Poly1305Lanes.fits();
+        return !"false".equals(System.getProperty(LANES_PROPERTY))
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && Poly1305Lanes.fits();
     }
 
     /**

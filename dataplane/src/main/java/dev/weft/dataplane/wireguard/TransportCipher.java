@@ -78,8 +78,17 @@ final class TransportCipher {
         }
     }
 
-    private final LaneWarmUp warmUp = LaneWarmUp.start();
-    private final ThreadLocal<PerThread> perThread = ThreadLocal.withInitial(() -> new PerThread(warmUp));
+    private final ThreadLocal<PerThread> perThread;
+
+    /** With Poly1305's vector lanes once they are warm, where the JVM has them. */
+    TransportCipher() {
+        this(LaneWarmUp.start());
+    }
+
+    /** With the lanes once {@code warmUp} is ready ({@link LaneWarmUp#never}: the scalar MAC alone). */
+    TransportCipher(LaneWarmUp warmUp) {
+        perThread = ThreadLocal.withInitial(() -> new PerThread(warmUp));
+    }
 
     /**
      * Encrypts {@code buf[offset, offset+length)} in place and writes the 16-byte tag after it.

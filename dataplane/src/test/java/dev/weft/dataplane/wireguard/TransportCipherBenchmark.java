@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class TransportCipherBenchmark {
-    @Param({"weft", "jdk-aead", "bc"})
+    @Param({"weft", "weft-scalar", "jdk-aead", "bc"})
     public String impl;
 
     @Param({"64", "1420", "65536"})
