@@ -20,8 +20,8 @@ import java.nio.ByteOrder;
  * launcher gives {@code weft node}) and vectors of 4 or 8 longs, a message's first whole groups of
  * 4 or 8 blocks go through {@link Poly1305Lanes} (2–3 times as fast on an MTU-sized packet,
  * dataplane README "Crypto benchmark") and the rest through the scalar code; without it, all of
- * it does. On the packet path the lanes wait for {@link LaneWarmUp}: until C2 has compiled them
- * they are a thousand times slower.
+ * it does. On the packet path the lanes wait for {@link LaneWarmUp}, which bulk traffic begins:
+ * until C2 has compiled them they are a thousand times slower.
  *
  * <p>Not thread-safe: one instance per thread.
  */
@@ -52,8 +52,13 @@ final class Poly1305 {
     /** Null when the lanes (if any) are always used. */
     private final LaneWarmUp warmUp;
     private final long[] laneSum = new long[3];
+    /** Lane-sized messages taken through the scalar code while waiting, up to {@link LaneWarmUp#BULK_MESSAGES}. */
+    private int coldMessages;
 
-    /** The packet path's: the lanes once {@code warmUp} says they are compiled and faster. */
+    /**
+     * The packet path's: the lanes once {@code warmUp} says they are compiled and faster (told of
+     * the lane-sized messages until then, so that bulk traffic begins it).
+     */
     Poly1305(LaneWarmUp warmUp) {
         this.lanes = lanesAvailable() ? new Poly1305Lanes() : null;
         this.warmUp = warmUp;
@@ -131,11 +136,17 @@ final class Poly1305 {
      * bytes they took. Only right after {@link #init}: the lanes start from a zero accumulator.
      */
     private int absorbInLanes(byte[] m, int offset, int whole) {
-        if (lanes == null || (warmUp != null && !warmUp.ready())) {
+        if (lanes == null) {
             return 0;
         }
         int groups = whole / Poly1305Lanes.GROUP;
         if (groups < MIN_LANE_GROUPS) {
+            return 0;
+        }
+        if (warmUp != null && !warmUp.ready()) {
+            if (coldMessages < LaneWarmUp.BULK_MESSAGES) {
+                warmUp.noteColdMessage(++coldMessages);
+            }
             return 0;
         }
         lanes.absorb(r0, r1, m, offset, groups, laneSum);

@@ -80,9 +80,9 @@ final class TransportCipher {
 
     private final ThreadLocal<PerThread> perThread;
 
-    /** With Poly1305's vector lanes once they are warm, where the JVM has them. */
+    /** With Poly1305's vector lanes once bulk traffic has warmed them up, where the JVM has them. */
     TransportCipher() {
-        this(LaneWarmUp.start());
+        this(LaneWarmUp.onDemand());
     }
 
     /** With the lanes once {@code warmUp} is ready ({@link LaneWarmUp#never}: the scalar MAC alone). */
