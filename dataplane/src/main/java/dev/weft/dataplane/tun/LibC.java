@@ -50,4 +50,11 @@ public interface LibC {
 
     @SaveError
     int setsockopt(int fd, int level, int option, byte[] value, int length);
+
+    /** The calling thread's id (glibc 2.30+), for {@link #setpriority} on one thread. */
+    int gettid();
+
+    /** With {@code which} 0 (PRIO_PROCESS) and a thread id, that thread's nice value (Linux). */
+    @SaveError
+    int setpriority(int which, int who, int prio);
 }

@@ -1,5 +1,6 @@
 package dev.weft.dataplane.wireguard;
 
+import dev.weft.dataplane.tun.Native;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>It starts only once the packet path has asked for {@link #BULK_MESSAGES} MACs long enough
  * for the lanes ({@link #noteColdMessage}): a node that carries pings and control traffic never
  * pays for it, and many nodes starting at once on few cores (the namespace tests) do not compete
- * with it for their handshakes. Where C2 will never compile the lanes (an interpreted JVM, or C1
+ * with it for their handshakes. It runs at nice 19, on what the rest leaves idle. Where C2 will never compile the lanes (an interpreted JVM, or C1
  * alone: {@code -XX:TieredStopAtLevel=1}) it never starts, and where they still lose after
  * {@link #MAX_ROUNDS} rounds the scalar MAC stays.
  */
@@ -94,6 +95,7 @@ final class LaneWarmUp {
 
     private void run() {
         try {
+            yieldToEveryoneElse();
             Poly1305 scalar = new Poly1305(false);
             Poly1305 lanes = new Poly1305(true);
             byte[] key = new byte[32];
@@ -109,6 +111,19 @@ final class LaneWarmUp {
             ready = wins >= WINS_NEEDED;
         } finally {
             finished = true;
+        }
+    }
+
+    /**
+     * Nice 19 for this thread: it runs on cores the packet path and the rest leave idle, so on a
+     * machine without a spare core the lanes arrive later instead of the traffic slowing down.
+     * Best effort: where the call fails (not Linux) the thread runs at the normal priority.
+     */
+    private static void yieldToEveryoneElse() {
+        try {
+            Native.libc().setpriority(0, Native.libc().gettid(), 19);
+        } catch (LinkageError | RuntimeException e) {
+            // no libc call here: the normal priority
         }
     }
 
