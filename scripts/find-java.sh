@@ -111,16 +111,8 @@ weft_node_java_opts() { # the JVM options weft node adds to weft_java_opts, one 
   # fast as the scalar MAC on an MTU-sized packet, dataplane README "Crypto benchmark"). The JVM says
   # "WARNING: Using incubator modules" once at the start; only the node carries packets, so the other
   # commands go without it (and without the node's AOT cache, which the JVM takes only with the same
-  # modules).
+  # modules). An incubator module also costs the cache its archived boot layer, so no class is linked
+  # ahead of time; with such a cache C2 alone started slower than the compiler tiers, so the node
+  # runs the tiers (dataplane README, "Fast start").
   printf '%s\n' --add-modules=jdk.incubator.vector
-}
-
-weft_aot_java_opts() { # the JVM options that go with weft's AOT cache, one a line (bin/weft with the cache, scripts/aot-train)
-  # C2 alone, no C1 tiers: from the cache's method profiles C2 compiles the packet path sooner, so
-  # a fresh node carries full speed in the 3rd second after its first ping instead of the 4th, with
-  # ~15 MB less RSS under load (no C1 code or profiling copies); the first second is slower (0.2-0.3
-  # against 0.6 Gb/s). Without the cache C2 alone is slower in each of the first seconds, so only
-  # with it. The training run runs the same way: its cache is then 2 MB smaller and a node starts
-  # with ~5 MB less (dataplane/README.md, "Fast start").
-  printf '%s\n' -XX:-TieredCompilation
 }
