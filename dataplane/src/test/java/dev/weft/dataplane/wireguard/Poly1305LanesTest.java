@@ -37,6 +37,7 @@ class Poly1305LanesTest extends Poly1305Test {
         assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
                 "the tests run without --add-modules=jdk.incubator.vector (the surefire argLine)");
         assertTrue(Poly1305.lanesAvailable(), "the Vector API gives fewer than 4 longs per vector here");
+        System.out.printf("Poly1305 lanes: %d blocks per group%n", Poly1305Lanes.GROUP / 16);
     }
 
     @Test
