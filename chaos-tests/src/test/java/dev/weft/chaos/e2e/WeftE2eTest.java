@@ -23,11 +23,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Real {@code bin/weft node} processes in two lab namespaces on one segment (TEST-NET underlay,
  * 100.64.0.0/10 and fd00:77::/48 overlay): weft with weft, and weft with a stock
  * {@code wireguard-go} configured only with {@code wg set}. Each side initiates once; pings
- * both ways, a 200 MB TCP stream hashed at both ends, {@code weft status --json}, clean stop.
+ * both ways, a 200 MB TCP stream hashed at both ends, {@code weft status --json}, clean stop; with
+ * wireguard-go, once the MAC's vector lanes are in use, 50 MB more each way.
  */
 @RequiresLab
 class WeftE2eTest {
     private static final long STREAM_BYTES = 200L * 1000 * 1000;
+    private static final long LANES_STREAM_BYTES = 50L * 1000 * 1000;
     private static final Duration PING_DEADLINE = Duration.ofSeconds(30);
     private static final Duration STREAM_DEADLINE = Duration.ofMinutes(3);
     private static final InetAddress A4 = ip("100.64.0.1");
@@ -72,6 +74,8 @@ class WeftE2eTest {
         assertTrue(got.get("rx_bytes").asLong() > STREAM_BYTES, got.toString());
         assertEquals(0, got.get("rejected_bad_mac").asLong());
         assertEquals(0, secondNode.status().get("rejected_unknown_peer").asLong());
+        assertTrue(List.of("lanes", "warming_up", "cold", "scalar").contains(
+                firstNode.status().path("crypto").path("poly1305").asText()), firstNode.status().toString());
 
         nodeA.stopAndCheckCleanup();
         nodeB.stopAndCheckCleanup();
@@ -130,8 +134,38 @@ class WeftE2eTest {
         assertTrue(Long.parseLong(peerLine[4]) > 0, "wireguard-go saw a handshake: " + dump);
         assertTrue(Long.parseLong(weftFirst ? peerLine[5] : peerLine[6]) > STREAM_BYTES, dump);
 
+        // That stream was bulk traffic, which begins the warm-up of the MAC's vector lanes (the
+        // launcher gives weft node the Vector API). Once they are in use, a stream each way:
+        // wireguard-go checks every tag the lanes make, and they check every tag it makes.
+        if (cpuHasAvx2()) {
+            awaitPoly1305(nodeA, "lanes");
+            a.streamTo(g, B4, LANES_STREAM_BYTES, STREAM_DEADLINE).requireIntact();
+            g.streamTo(a, A4, LANES_STREAM_BYTES, STREAM_DEADLINE).requireIntact();
+            JsonNode after = nodeA.status().get("peers").get(0);
+            assertEquals(0, after.get("rejected_bad_mac").asLong(), after.toString());
+            assertEquals("lanes", nodeA.status().path("crypto").path("poly1305").asText());
+        }
+
         nodeA.stopAndCheckCleanup();
         wg.stop();
+    }
+
+    /** Where the lanes must come: an x86 CPU with AVX2 (4 longs per vector) or more. */
+    private static boolean cpuHasAvx2() throws java.io.IOException {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        return Files.isReadable(cpuinfo) && Files.readString(cpuinfo).contains(" avx2");
+    }
+
+    /** Polls {@code weft status --json} until {@code crypto.poly1305} is {@code want}; fails on a final other state. */
+    private static void awaitPoly1305(WeftProcess node, String want) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        String now = node.status().path("crypto").path("poly1305").asText();
+        while (!now.equals(want) && System.nanoTime() < deadline) {
+            assertFalse(now.equals("scalar"), "the lanes' warm-up ended without them, or the JVM has none");
+            Thread.sleep(200);
+            now = node.status().path("crypto").path("poly1305").asText();
+        }
+        assertEquals(want, now, "crypto.poly1305 after 90 s");
     }
 
     private static void assertHandshake(JsonNode peer) {

@@ -71,6 +71,17 @@ final class LaneWarmUp {
         return finished;
     }
 
+    /** {@code lanes}, {@code warming_up}, {@code cold} (waiting for bulk traffic) or {@code scalar}. */
+    String describe() {
+        if (ready) {
+            return "lanes";
+        }
+        if (finished) {
+            return "scalar";
+        }
+        return started.get() ? "warming_up" : "cold";
+    }
+
     /** Whether the warm-up has begun. */
     boolean started() {
         return started.get();

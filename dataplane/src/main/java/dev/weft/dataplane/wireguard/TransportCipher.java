@@ -79,6 +79,7 @@ final class TransportCipher {
     }
 
     private final ThreadLocal<PerThread> perThread;
+    private final LaneWarmUp warmUp;
 
     /** With Poly1305's vector lanes once bulk traffic has warmed them up, where the JVM has them. */
     TransportCipher() {
@@ -87,7 +88,13 @@ final class TransportCipher {
 
     /** With the lanes once {@code warmUp} is ready ({@link LaneWarmUp#never}: the scalar MAC alone). */
     TransportCipher(LaneWarmUp warmUp) {
+        this.warmUp = warmUp;
         perThread = ThreadLocal.withInitial(() -> new PerThread(warmUp));
+    }
+
+    /** {@link WireGuardDevice#poly1305}. */
+    String poly1305() {
+        return warmUp.describe();
     }
 
     /**

@@ -36,6 +36,7 @@ public final class WireGuardDevice implements AutoCloseable {
     private final Map<ByteBuffer, Peer> peers = new ConcurrentHashMap<>();
     private final NoiseProtocol noise = new NoiseProtocol(this);
     private final SendPath sendPath;
+    private final TransportCipher cipher;
     private final ReceivePath receivePath;
     private final LoadMonitor loadMonitor;
     private final HandshakeRateLimiter rateLimiter = new HandshakeRateLimiter();
@@ -72,7 +73,7 @@ public final class WireGuardDevice implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.options = Objects.requireNonNull(options, "options");
         this.allocator = Objects.requireNonNull(allocator, "allocator");
-        TransportCipher cipher = new TransportCipher();
+        this.cipher = new TransportCipher();
         this.sendPath = new SendPath(this, cipher);
         this.receivePath = new ReceivePath(this, cipher);
         this.loadMonitor = new LoadMonitor(options.underLoadHandshakesPerSecond(), clock.nanoTime());
@@ -214,6 +215,15 @@ public final class WireGuardDevice implements AutoCloseable {
                     p.rejectedBadMac.get(), p.rejectedOther.get(), e));
         }
         return out;
+    }
+
+    /**
+     * How the transport MAC runs now: {@code lanes} (Poly1305's vector lanes), {@code warming_up}
+     * (their warm-up has begun), {@code cold} (they wait for bulk traffic to begin it) or
+     * {@code scalar} (this JVM has no lanes, or they lost to the scalar code).
+     */
+    public String poly1305() {
+        return cipher.poly1305();
     }
 
     /** Device-level counters of refused input. */

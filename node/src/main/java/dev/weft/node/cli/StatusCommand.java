@@ -56,6 +56,9 @@ public final class StatusCommand implements Callable<Integer> {
         if (s.path("offloads").isObject()) {
             out.println("  offloads: " + offloads(s.path("offloads")));
         }
+        if (s.path("crypto").path("poly1305").isTextual()) {
+            out.println("  poly1305: " + s.path("crypto").path("poly1305").asText());
+        }
         out.println("  addresses: " + String.join(", ", texts(s.path("addresses"))));
         out.println("  rejected: " + s.path("rejected_unknown_peer").asLong() + " unknown peer, "
                 + s.path("rejected_bad_mac1").asLong() + " bad mac1, " + s.path("rejected_malformed").asLong() + " malformed");

@@ -38,6 +38,8 @@ final class StatusReport {
         offloads.put("tun_gro", dataplane.tunGro());
         offloads.put("udp_gso", dataplane.udp().gso());
         offloads.put("udp_gro", dataplane.udp().gro());
+        // lanes, warming_up, cold (waiting for bulk traffic) or scalar: WireGuardDevice.poly1305
+        root.putObject("crypto").put("poly1305", dataplane.device().poly1305());
         ArrayNode addrs = root.putArray("addresses");
         for (InterfaceAddress a : addresses) {
             addrs.add(address(a.address()) + "/" + a.prefixLength());
