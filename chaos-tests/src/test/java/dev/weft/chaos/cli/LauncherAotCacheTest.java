@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/weft} and the ahead-of-time cache beside the jar ({@code weft.aot}, made by
- * {@code scripts/build}): {@code weft node} uses a fitting cache, with the Vector API it was made
- * with; a missing, stale, broken or foreign one never stops it ({@code weft node --version}); the
- * other commands go without both (a real process each time, on a copy of the built jar).
+ * {@code bin/weft} and the ahead-of-time caches beside the jar (made by {@code scripts/build}):
+ * {@code weft node} uses a fitting {@code weft.aot}, with the Vector API it was made with; a
+ * missing, stale, broken or foreign one never stops it ({@code weft node --version}); the other
+ * commands go without the module and that cache, and take {@code weft-cli.aot} (a real process
+ * each time, on a copy of the built jar).
  */
 class LauncherAotCacheTest {
   private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
@@ -120,13 +121,36 @@ class LauncherAotCacheTest {
   }
 
   @Test
-  void theOtherCommandsGoWithoutTheCacheAndTheIncubatorModule() throws Exception {
+  void theOtherCommandsGoWithoutTheNodesCacheAndTheIncubatorModule() throws Exception {
     makeCache();
     Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info -XX:+PrintCommandLineFlags"), "version");
     assertVersion(r);
     assertFalse(r.out().contains("Opened AOT cache"), r.out());
     assertFalse(r.out().contains("jdk.incubator.vector"), r.out());
     assertEquals("", r.err());
+  }
+
+  @Test
+  void theShortCommandsHaveACacheOfTheirOwn() throws Exception {
+    // as scripts/aot-train-cli trains it: the launcher's options, no Vector API
+    Path cli = dir.resolve("weft-cli.aot");
+    Process p = new ProcessBuilder(JAVA.toString(), "-XX:AOTCacheOutput=" + cli, "-Xlog:aot=error,cds=error",
+        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC",
+        "-jar", jar.toString(), "version").redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+    assertTrue(Files.size(cli) > 0, "no cache written");
+    Files.writeString(dir.resolve("weft-cli.aot.java"), jvmIdentity(jvmBuild()));
+    Run r = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info"), "version");
+    assertVersion(r);
+    assertTrue(r.out().contains("Opened AOT cache " + cli), r.out());
+    assertEquals("", r.err(), "the JVM takes the short commands' cache without a word");
+    Run node = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info"), NODE);
+    assertVersion(node);
+    assertFalse(node.out().contains("Opened AOT cache"), "weft node has no cache of its own here: " + node.out());
+    Run off = weft(Map.of("WEFT_JAVA_OPTS", "-Xlog:aot=info", "WEFT_AOT_CACHE", ""), "version");
+    assertVersion(off);
+    assertFalse(off.out().contains("Opened AOT cache"), off.out());
   }
 
   @Test
