@@ -31,6 +31,16 @@ public final class StatusCommand implements Callable<Integer> {
         return AdminTarget.print(spec, "status", target, "status", json, (reply, out) -> printHuman(reply, out, Instant.now()));
     }
 
+    /** How the transport MAC runs, in words, from {@code crypto.poly1305} of the JSON. */
+    static String poly1305(String state) {
+        return switch (state) {
+            case "lanes" -> "vector lanes";
+            case "warming_up" -> "scalar (the vector lanes are warming up)";
+            case "cold" -> "scalar (vector lanes once bulk traffic flows)";
+            default -> state;
+        };
+    }
+
     /** The offloads in use by the names of the config keys' features ("TUN TSO/USO, UDP GSO"), or "none". */
     static String offloads(JsonNode o) {
         List<String> on = new ArrayList<>();
@@ -57,7 +67,7 @@ public final class StatusCommand implements Callable<Integer> {
             out.println("  offloads: " + offloads(s.path("offloads")));
         }
         if (s.path("crypto").path("poly1305").isTextual()) {
-            out.println("  poly1305: " + s.path("crypto").path("poly1305").asText());
+            out.println("  poly1305: " + poly1305(s.path("crypto").path("poly1305").asText()));
         }
         out.println("  addresses: " + String.join(", ", texts(s.path("addresses"))));
         out.println("  rejected: " + s.path("rejected_unknown_peer").asLong() + " unknown peer, "
