@@ -44,7 +44,7 @@ final class Poly1305Lanes {
      * j (for the last group).
      */
     private final long[] multipliers = new long[18 * LANES];
-    /** Limbs of r^k at {@code ladder[5k … 5k+4]}, k = 1 … LANES. */
+    /** Limbs of r^k at {@code ladder[5k … 5k+4]}, k = 1 … LANES; {@code ladder[0 … 4]} is scratch. */
     private final long[] ladder = new long[5 * (LANES + 1)];
 
     /** Whether this JVM gives the lanes this class needs. */
@@ -165,66 +165,53 @@ final class Poly1305Lanes {
         long d2 = x0 * y2 + x1 * y1 + x2 * y0 + x3 * f4 + x4 * f3;
         long d3 = x0 * y3 + x1 * y2 + x2 * y1 + x3 * y0 + x4 * f4;
         long d4 = x0 * y4 + x1 * y3 + x2 * y2 + x3 * y1 + x4 * y0;
-        long c = d0 >>> 26;
-        d0 &= MASK;
-        d1 += c;
-        c = d1 >>> 26;
-        d1 &= MASK;
-        d2 += c;
-        c = d2 >>> 26;
-        d2 &= MASK;
-        d3 += c;
-        c = d3 >>> 26;
-        d3 &= MASK;
-        d4 += c;
-        c = d4 >>> 26;
-        d4 &= MASK;
-        d0 += c * 5;
-        c = d0 >>> 26;
-        d0 &= MASK;
-        d1 += c;
         l[5 * k] = d0;
         l[5 * k + 1] = d1;
         l[5 * k + 2] = d2;
         l[5 * k + 3] = d3;
         l[5 * k + 4] = d4;
+        carry(l, 5 * k);
+    }
+
+    /**
+     * Carries the five limbs at {@code l[at …]} as the vector loop does: each into the next, the
+     * top one's excess back into the first times 5 (2^130 ≡ 5), and that into the second, so that
+     * every limb is below 2^26 but the second, which may exceed it by a few bits.
+     */
+    private static void carry(long[] l, int at) {
+        long c = l[at] >>> 26;
+        l[at] &= MASK;
+        for (int i = 1; i < 5; i++) {
+            l[at + i] += c;
+            c = l[at + i] >>> 26;
+            l[at + i] &= MASK;
+        }
+        l[at] += c * 5;
+        c = l[at] >>> 26;
+        l[at] &= MASK;
+        l[at + 1] += c;
     }
 
     /**
      * The lanes' sum (limbs below 2^30) carried until every limb but the top one is below 2^26,
      * then packed into 64-bit limbs: what is at or above 2^130 stays in the top limb, as the
-     * scalar code's partly reduced accumulator allows.
+     * scalar code's partly reduced accumulator allows. {@code ladder[0 … 4]} (no power) is the
+     * scratch.
      */
-    private static void toRadix64(long l0, long l1, long l2, long l3, long l4, long[] sum) {
-        long c = l0 >>> 26;
-        l0 &= MASK;
-        l1 += c;
-        c = l1 >>> 26;
-        l1 &= MASK;
-        l2 += c;
-        c = l2 >>> 26;
-        l2 &= MASK;
-        l3 += c;
-        c = l3 >>> 26;
-        l3 &= MASK;
-        l4 += c;
-        c = l4 >>> 26;
-        l4 &= MASK;
-        l0 += c * 5;
-        c = l0 >>> 26;
-        l0 &= MASK;
-        l1 += c;
-        c = l1 >>> 26;
-        l1 &= MASK;
-        l2 += c;
-        c = l2 >>> 26;
-        l2 &= MASK;
-        l3 += c;
-        c = l3 >>> 26;
-        l3 &= MASK;
-        l4 += c;
-        sum[0] = l0 | (l1 << 26) | (l2 << 52);
-        sum[1] = (l2 >>> 12) | (l3 << 14) | (l4 << 40);
-        sum[2] = l4 >>> 24;
+    private void toRadix64(long l0, long l1, long l2, long l3, long l4, long[] sum) {
+        long[] l = ladder;
+        l[0] = l0;
+        l[1] = l1;
+        l[2] = l2;
+        l[3] = l3;
+        l[4] = l4;
+        carry(l, 0);
+        for (int i = 1; i < 4; i++) {
+            l[i + 1] += l[i] >>> 26;
+            l[i] &= MASK;
+        }
+        sum[0] = l[0] | (l[1] << 26) | (l[2] << 52);
+        sum[1] = (l[2] >>> 12) | (l[3] << 14) | (l[4] << 40);
+        sum[2] = l[4] >>> 24;
     }
 }
