@@ -16,26 +16,41 @@ final class Checksums {
      * two 32-bit words (2^16 is 1 modulo 0xffff, so their sum folds to the 16-bit words' sum):
      * {@code ByteBuf.getLong} checked index and reference count per word, which made the
      * checksums of every TCP segment (cut on send, checked before merging on receive) a fifth of
-     * the event loop's time.
+     * the event loop's time. Four sums of 32 bytes a round instead of one: a single sum chains
+     * every add to the one before, and 1400 bytes took 210 ns against 120 (ChecksumBenchmark).
+     * Each sum gains at most 2^33 a round, so no length an int can hold overflows them.
      */
     static long add(long sum, ByteBuf buf, int at, int length) {
         if (buf.nioBufferCount() != 1) {
             return addSlowly(sum, buf, at, length);
         }
         ByteBuffer b = ByteBufCopy.view(buf, at, length);
-        boolean big = b.order() == ByteOrder.BIG_ENDIAN;
+        if (b.order() != ByteOrder.BIG_ENDIAN) {
+            return addSlowly(sum, buf, at, length); // Netty makes its views big-endian: never taken
+        }
         int i = b.position();
         int end = i + length;
+        long s0 = 0;
+        long s1 = 0;
+        long s2 = 0;
+        long s3 = 0;
+        for (; i + 32 <= end; i += 32) {
+            long v0 = b.getLong(i);
+            long v1 = b.getLong(i + 8);
+            long v2 = b.getLong(i + 16);
+            long v3 = b.getLong(i + 24);
+            s0 += (v0 >>> 32) + (v0 & 0xffffffffL);
+            s1 += (v1 >>> 32) + (v1 & 0xffffffffL);
+            s2 += (v2 >>> 32) + (v2 & 0xffffffffL);
+            s3 += (v3 >>> 32) + (v3 & 0xffffffffL);
+        }
         for (; i + 8 <= end; i += 8) {
             long v = b.getLong(i);
-            if (!big) {
-                v = Long.reverseBytes(v);
-            }
-            sum += (v >>> 32) + (v & 0xffffffffL);
+            s0 += (v >>> 32) + (v & 0xffffffffL);
         }
+        sum += s0 + s1 + s2 + s3;
         for (; i + 2 <= end; i += 2) {
-            short v = b.getShort(i);
-            sum += (big ? v : Short.reverseBytes(v)) & 0xffff;
+            sum += b.getShort(i) & 0xffff;
         }
         if (i < end) {
             sum += (b.get(i) & 0xff) << 8;
@@ -43,7 +58,7 @@ final class Checksums {
         return sum;
     }
 
-    /** A composite buffer (never on the packet path). */
+    /** A composite buffer, or a view not in network order (never on the packet path). */
     private static long addSlowly(long sum, ByteBuf buf, int at, int length) {
         int end = at + length;
         int i = at;
