@@ -296,8 +296,12 @@ public final class DataplaneBenchmark {
 
     private Load iperf(InetAddress target, int streams, int seconds, List<LabProcess> daemons, long[] peakRss)
             throws Exception {
-        JsonNode received = runIperf(target, List.of("-t", String.valueOf(seconds), "-P", String.valueOf(streams)), seconds,
-                daemons, peakRss).path("end").path("sum_received");
+        JsonNode end = runIperf(target, List.of("-t", String.valueOf(seconds), "-P", String.valueOf(streams)), seconds,
+                daemons, peakRss).path("end");
+        JsonNode received = end.path("sum_received");
+        // a TCP that retransmits lost segments on the inner path: drops in a daemon, its socket or TUN queue
+        System.err.printf(Locale.ROOT, "bench: %d stream(s): %d TCP retransmits%n", streams,
+                end.path("sum_sent").path("retransmits").asLong());
         return new Load(received.get("bits_per_second").asDouble() / 1e9, received.get("bytes").asLong());
     }
 

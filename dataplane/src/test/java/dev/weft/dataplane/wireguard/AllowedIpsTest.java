@@ -57,6 +57,30 @@ class AllowedIpsTest {
     }
 
     @Test
+    void prefixesEndingAtEveryWordBoundaryOfTheCompressedTrie() throws Exception {
+        AllowedIps t = new AllowedIps();
+        t.insert(IpPrefix.parse("fd00:0:0:1::/64"), p1);
+        t.insert(IpPrefix.parse("fd00:0:0:1:8000::/65"), p2);
+        t.insert(IpPrefix.parse("fd00:0:0:1::2/127"), p3);
+        t.insert(IpPrefix.parse("fd00:0:0:1::3/128"), p1);
+        t.insert(IpPrefix.parse("198.51.100.2/31"), p1);
+        t.insert(IpPrefix.parse("198.51.100.3/32"), p2);
+        t.insert(IpPrefix.parse("128.0.0.0/1"), p3);
+        assertSame(p1, t.lookup(ip("fd00:0:0:1:7fff::1")));
+        assertSame(p2, t.lookup(ip("fd00:0:0:1:8000::1")));
+        assertSame(p3, t.lookup(ip("fd00:0:0:1::2")));
+        assertSame(p1, t.lookup(ip("fd00:0:0:1::3")), "a /128 inside a /127");
+        assertNull(t.lookup(ip("fd00:0:0:2::3")));
+        assertSame(p1, t.lookup(ip("198.51.100.2")));
+        assertSame(p2, t.lookup(ip("198.51.100.3")));
+        assertSame(p3, t.lookup(ip("203.0.113.1")), "the top half of IPv4");
+        assertNull(t.lookup(ip("100.64.0.1")));
+        t.removePeer(p3);
+        assertNull(t.lookup(ip("203.0.113.1")));
+        assertSame(p1, t.lookup(ip("fd00:0:0:1::2")), "the /64 once the /127 is gone");
+    }
+
+    @Test
     void prefixMovesToTheLastPeerAndRemovalForgetsAll() throws Exception {
         AllowedIps t = new AllowedIps();
         t.insert(IpPrefix.parse("100.64.0.0/10"), p1);
