@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The Internet checksum of one range of a pooled direct buffer, as the GSO splitter and the TCP
  * coalescer take it for every segment (JMH; {@code scripts/bench-crypto --checksums}, not a test).
- * {@code weft} is {@link Checksums#add}; {@code one-sum} the loop it replaced, with every add
- * chained to the one before, kept here to show what the four sums are for.
+ * {@code weft} is {@link Checksums#add}; {@code one-sum} the loop it replaced (one sum, every add
+ * chained to the one before, of words read big-endian), kept here to show what the change is worth.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
