@@ -300,7 +300,7 @@ public final class DataplaneBenchmark {
                 daemons, peakRss).path("end");
         JsonNode received = end.path("sum_received");
         // a TCP that retransmits lost segments on the inner path: drops in a daemon, its socket or TUN queue
-        System.err.printf(Locale.ROOT, "bench: %d stream(s): %d TCP retransmits%n", streams,
+        System.err.printf(Locale.ROOT, "bench: %d stream(s), %d s: %d TCP retransmits%n", streams, seconds,
                 end.path("sum_sent").path("retransmits").asLong());
         return new Load(received.get("bits_per_second").asDouble() / 1e9, received.get("bytes").asLong());
     }
