@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +39,7 @@ public final class DataplaneBenchmark {
     /** How many 1-second iperf3 intervals after the first ping the start row reports, unless told. */
     static final int START_SECONDS = 3;
     private static final int MAX_START_SECONDS = 60;
+    private static final int MAX_RUNS = 20;
     /** 64-byte UDP is sent at this rate, more than any overlay (or the bare veth) carries here. */
     private static final String UDP_RATE = "2G";
     /** How long after the last load the rested RSS is taken: longer than weft's native-heap trim interval (5 s). */
@@ -53,6 +55,9 @@ public final class DataplaneBenchmark {
     private final boolean nmt;
     private final List<String> nmtReports = new ArrayList<>();
     private final List<Row> rows = new ArrayList<>();
+    /** Rounds of --runs so far per overlay that writes keys: each round gets a directory of its own. */
+    private int weftRounds;
+    private int nebulaRounds;
 
     /**
      * One overlay's numbers. {@code startGbps} holds one value per second after the first ping;
@@ -80,6 +85,7 @@ public final class DataplaneBenchmark {
         boolean startOnly = false;
         int startSeconds = START_SECONDS;
         boolean nmt = false;
+        int runs = 1;
         String javaOpts = null;
         List<String> only = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -96,10 +102,17 @@ public final class DataplaneBenchmark {
                 }
                 case "--java-opts" -> javaOpts = args[++i];
                 case "--nmt" -> nmt = true;
+                case "--runs" -> {
+                    runs = i + 1 < args.length && args[i + 1].matches("[0-9]{1,2}") ? Integer.parseInt(args[++i]) : 0;
+                    if (runs < 1 || runs > MAX_RUNS) {
+                        System.err.println("bench-dataplane: --runs takes a number of rounds, 1 to " + MAX_RUNS);
+                        System.exit(2);
+                    }
+                }
                 case "--help", "-h" -> {
                     System.out.println("usage: bench-dataplane [--no-build] [--seconds N] [--start-only] [--start-seconds N]"
                             + " [--java-opts 'OPTS']"
-                            + " [--nmt] [veth|weft|wireguard-go|nebula ...]");
+                            + " [--nmt] [--runs N] [veth|weft|wireguard-go|nebula ...]");
                     System.out.println("  --no-build         (scripts/bench-dataplane) use the last scripts/build's jar and"
                             + " AOT cache");
                     System.out.println("  --start-only       only the fresh start: time to the first ping and the first "
@@ -110,6 +123,9 @@ public final class DataplaneBenchmark {
                             + " they come after the launcher's)");
                     System.out.println("  --nmt              weft with -XX:NativeMemoryTracking=summary; prints node a's"
                             + " jcmd VM.native_memory summary idle and after the load");
+                    System.out.println("  --runs N           N rounds of all the overlays named, one after the other (1-"
+                            + MAX_RUNS + "); prints every round's rows, then each column's median per overlay and the"
+                            + " ratios of the medians (single runs on a shared host move by several per cent)");
                     return;
                 }
                 default -> only.add(args[i]);
@@ -124,15 +140,25 @@ public final class DataplaneBenchmark {
             }
             DataplaneBenchmark bench = new DataplaneBenchmark(lab, seconds, startOnly, startSeconds, javaOpts, nmt);
             for (String overlay : only) {
-                switch (overlay) {
-                    case "veth" -> bench.veth();
-                    case "weft" -> bench.weft();
-                    case "wireguard-go" -> bench.wireguardGo();
-                    case "nebula" -> bench.nebula();
-                    default -> throw new IllegalArgumentException("unknown overlay " + overlay);
+                if (!List.of("veth", "weft", "wireguard-go", "nebula").contains(overlay)) {
+                    System.err.println("bench-dataplane: unknown overlay " + overlay + " (veth, weft, wireguard-go, nebula)");
+                    System.exit(2);
                 }
             }
-            bench.print();
+            for (int round = 1; round <= runs; round++) {
+                if (runs > 1) {
+                    System.err.printf(Locale.ROOT, "bench: round %d of %d%n", round, runs);
+                }
+                for (String overlay : only) {
+                    switch (overlay) {
+                        case "veth" -> bench.veth();
+                        case "weft" -> bench.weft();
+                        case "wireguard-go" -> bench.wireguardGo();
+                        default -> bench.nebula();
+                    }
+                }
+            }
+            bench.print(runs);
         }
     }
 
@@ -146,7 +172,7 @@ public final class DataplaneBenchmark {
     }
 
     private void weft() throws Exception {
-        Pki pki = Pki.create(Files.createDirectories(a.dir().resolve("weft-pki")));
+        Pki pki = Pki.create(Files.createDirectories(a.dir().resolve("weft-pki-" + (++weftRounds)))); // one a round
         String keyA = pki.node("a", "100.64.0.1/10");
         String keyB = pki.node("b", "100.64.0.2/10");
         String devA = lab.interfaceName("wa");
@@ -186,7 +212,7 @@ public final class DataplaneBenchmark {
     }
 
     private void nebula() throws Exception {
-        Path dir = Files.createDirectories(a.dir().resolve("nebula-pki"));
+        Path dir = Files.createDirectories(a.dir().resolve("nebula-pki-" + (++nebulaRounds)));
         a.exec(List.of("nebula-cert", "ca", "-name", "lab", "-out-crt", dir.resolve("ca.crt").toString(),
                 "-out-key", dir.resolve("ca.key").toString()), Duration.ofSeconds(30)).requireOk();
         String devA = lab.interfaceName("nb");
@@ -404,7 +430,7 @@ public final class DataplaneBenchmark {
         return ticks;
     }
 
-    private void print() {
+    private void print(int runs) {
         System.out.printf(Locale.ROOT, "%nweft dataplane benchmark: two namespaces on one bridge, MTU %d inside, "
                 + "iperf3 %d s per run, %d cores%s%n%n", MTU, seconds, Runtime.getRuntime().availableProcessors(),
                 weftJavaOpts == null ? "" : ", weft with WEFT_JAVA_OPTS=" + weftJavaOpts);
@@ -412,6 +438,35 @@ public final class DataplaneBenchmark {
                 + " | 64 B UDP kpps (loss %) | idle RSS MB | load RSS MB | rested RSS MB | CPU s / GB"
                 + " | CPU % of a core (a / b) |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        printRows(rows);
+        for (String report : nmtReports) {
+            System.out.printf("%n%s%n", report);
+        }
+        List<Row> summary = rows;
+        if (runs > 1) {
+            summary = medians();
+            System.out.printf(Locale.ROOT, "%neach column's median of the %d rounds:%n%n", runs);
+            System.out.println("| overlay | first ping s | first " + startSeconds + " s Gb/s | 1 stream Gb/s | 4 streams Gb/s | RTT ms"
+                    + " | 64 B UDP kpps (loss %) | idle RSS MB | load RSS MB | rested RSS MB | CPU s / GB"
+                    + " | CPU % of a core (a / b) |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            printRows(summary);
+        }
+        Row weft = find(summary, "weft");
+        if (weft != null && !startOnly) {
+            System.out.println();
+            for (Row r : summary) {
+                if (r != weft) {
+                    System.out.printf(Locale.ROOT,
+                            "weft / %-16s  1 stream %.2f   4 streams %.2f   RTT %.2f   64 B UDP pps %.2f   CPU s / GB %s%n",
+                            r.overlay, weft.singleGbps / r.singleGbps, weft.fourGbps / r.fourGbps, weft.rttMs / r.rttMs,
+                            weft.udpPps / r.udpPps, num(weft.cpuSecondsPerGb / r.cpuSecondsPerGb, "%.2f"));
+                }
+            }
+        }
+    }
+
+    private static void printRows(List<Row> rows) {
         for (Row r : rows) {
             StringBuilder start = new StringBuilder();
             for (double g : r.startGbps) {
@@ -428,28 +483,48 @@ public final class DataplaneBenchmark {
                     num(r.cpuSecondsPerGb, "%.2f"),
                     cores.isEmpty() ? "-" : cores);
         }
-        for (String report : nmtReports) {
-            System.out.printf("%n%s%n", report);
+    }
+
+    /** One row per overlay, in the order first measured: each column the median of that overlay's rounds. */
+    private List<Row> medians() {
+        Map<String, List<Row>> byOverlay = new LinkedHashMap<>();
+        for (Row r : rows) {
+            byOverlay.computeIfAbsent(r.overlay, k -> new ArrayList<>()).add(r);
         }
-        Row weft = find("weft");
-        if (weft != null && !startOnly) {
-            System.out.println();
-            for (Row r : rows) {
-                if (r != weft) {
-                    System.out.printf(Locale.ROOT,
-                            "weft / %-16s  1 stream %.2f   4 streams %.2f   RTT %.2f   64 B UDP pps %.2f   CPU s / GB %s%n",
-                            r.overlay, weft.singleGbps / r.singleGbps, weft.fourGbps / r.fourGbps, weft.rttMs / r.rttMs,
-                            weft.udpPps / r.udpPps, num(weft.cpuSecondsPerGb / r.cpuSecondsPerGb, "%.2f"));
-                }
+        List<Row> out = new ArrayList<>();
+        for (List<Row> rs : byOverlay.values()) {
+            double[] start = new double[rs.get(0).startGbps.length];
+            for (int i = 0; i < start.length; i++) {
+                int at = i;
+                start[i] = median(rs, r -> at < r.startGbps.length ? r.startGbps[at] : Double.NaN);
             }
+            double[] cores = new double[rs.get(0).corePercent.length];
+            for (int i = 0; i < cores.length; i++) {
+                int at = i;
+                cores[i] = median(rs, r -> at < r.corePercent.length ? r.corePercent[at] : Double.NaN);
+            }
+            out.add(new Row(rs.get(0).overlay, median(rs, Row::upSeconds), start, median(rs, Row::singleGbps),
+                    median(rs, Row::fourGbps), median(rs, Row::rttMs), median(rs, Row::udpPps),
+                    median(rs, Row::udpLossPercent), (long) median(rs, r -> r.idleRssKb), (long) median(rs, r -> r.loadRssKb),
+                    (long) median(rs, r -> r.restedRssKb), median(rs, Row::cpuSecondsPerGb), cores));
         }
+        return out;
+    }
+
+    /** The median of a column (the mean of the middle two for an even count); NaN where every round has none. */
+    private static double median(List<Row> rs, java.util.function.ToDoubleFunction<Row> column) {
+        double[] v = rs.stream().mapToDouble(column).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private static String num(double v, String format) {
         return Double.isNaN(v) || Double.isInfinite(v) ? "-" : String.format(Locale.ROOT, format, v);
     }
 
-    private Row find(String overlay) {
+    private static Row find(List<Row> rows, String overlay) {
         for (Row r : rows) {
             if (r.overlay.equals(overlay)) {
                 return r;
