@@ -40,6 +40,7 @@ public final class DataplaneBenchmark {
     static final int START_SECONDS = 3;
     private static final int MAX_START_SECONDS = 60;
     private static final int MAX_RUNS = 20;
+    private static final List<String> OVERLAYS = List.of("veth", "weft", "wireguard-go", "nebula");
     /** 64-byte UDP is sent at this rate, more than any overlay (or the bare veth) carries here. */
     private static final String UDP_RATE = "2G";
     /** How long after the last load the rested RSS is taken: longer than weft's native-heap trim interval (5 s). */
@@ -55,9 +56,6 @@ public final class DataplaneBenchmark {
     private final boolean nmt;
     private final List<String> nmtReports = new ArrayList<>();
     private final List<Row> rows = new ArrayList<>();
-    /** Rounds of --runs so far per overlay that writes keys: each round gets a directory of its own. */
-    private int weftRounds;
-    private int nebulaRounds;
 
     /**
      * One overlay's numbers. {@code startGbps} holds one value per second after the first ping;
@@ -132,7 +130,7 @@ public final class DataplaneBenchmark {
             }
         }
         if (only.isEmpty()) {
-            only = List.of("veth", "weft", "wireguard-go", "nebula");
+            only = OVERLAYS;
         }
         try (Lab lab = Lab.create()) {
             if (nmt) {
@@ -140,8 +138,8 @@ public final class DataplaneBenchmark {
             }
             DataplaneBenchmark bench = new DataplaneBenchmark(lab, seconds, startOnly, startSeconds, javaOpts, nmt);
             for (String overlay : only) {
-                if (!List.of("veth", "weft", "wireguard-go", "nebula").contains(overlay)) {
-                    System.err.println("bench-dataplane: unknown overlay " + overlay + " (veth, weft, wireguard-go, nebula)");
+                if (!OVERLAYS.contains(overlay)) {
+                    System.err.println("bench-dataplane: unknown overlay " + overlay + " (" + String.join(", ", OVERLAYS) + ")");
                     System.exit(2);
                 }
             }
@@ -172,7 +170,7 @@ public final class DataplaneBenchmark {
     }
 
     private void weft() throws Exception {
-        Pki pki = Pki.create(Files.createDirectories(a.dir().resolve("weft-pki-" + (++weftRounds)))); // one a round
+        Pki pki = Pki.create(Files.createTempDirectory(a.dir(), "weft-pki-")); // a new one each --runs round
         String keyA = pki.node("a", "100.64.0.1/10");
         String keyB = pki.node("b", "100.64.0.2/10");
         String devA = lab.interfaceName("wa");
@@ -212,7 +210,7 @@ public final class DataplaneBenchmark {
     }
 
     private void nebula() throws Exception {
-        Path dir = Files.createDirectories(a.dir().resolve("nebula-pki-" + (++nebulaRounds)));
+        Path dir = Files.createTempDirectory(a.dir(), "nebula-pki-");
         a.exec(List.of("nebula-cert", "ca", "-name", "lab", "-out-crt", dir.resolve("ca.crt").toString(),
                 "-out-key", dir.resolve("ca.key").toString()), Duration.ofSeconds(30)).requireOk();
         String devA = lab.interfaceName("nb");
@@ -434,10 +432,7 @@ public final class DataplaneBenchmark {
         System.out.printf(Locale.ROOT, "%nweft dataplane benchmark: two namespaces on one bridge, MTU %d inside, "
                 + "iperf3 %d s per run, %d cores%s%n%n", MTU, seconds, Runtime.getRuntime().availableProcessors(),
                 weftJavaOpts == null ? "" : ", weft with WEFT_JAVA_OPTS=" + weftJavaOpts);
-        System.out.println("| overlay | first ping s | first " + startSeconds + " s Gb/s | 1 stream Gb/s | 4 streams Gb/s | RTT ms"
-                + " | 64 B UDP kpps (loss %) | idle RSS MB | load RSS MB | rested RSS MB | CPU s / GB"
-                + " | CPU % of a core (a / b) |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        printHeader();
         printRows(rows);
         for (String report : nmtReports) {
             System.out.printf("%n%s%n", report);
@@ -446,10 +441,7 @@ public final class DataplaneBenchmark {
         if (runs > 1) {
             summary = medians();
             System.out.printf(Locale.ROOT, "%neach column's median of the %d rounds:%n%n", runs);
-            System.out.println("| overlay | first ping s | first " + startSeconds + " s Gb/s | 1 stream Gb/s | 4 streams Gb/s | RTT ms"
-                    + " | 64 B UDP kpps (loss %) | idle RSS MB | load RSS MB | rested RSS MB | CPU s / GB"
-                    + " | CPU % of a core (a / b) |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            printHeader();
             printRows(summary);
         }
         Row weft = find(summary, "weft");
@@ -464,6 +456,13 @@ public final class DataplaneBenchmark {
                 }
             }
         }
+    }
+
+    private void printHeader() {
+        System.out.println("| overlay | first ping s | first " + startSeconds + " s Gb/s | 1 stream Gb/s | 4 streams Gb/s | RTT ms"
+                + " | 64 B UDP kpps (loss %) | idle RSS MB | load RSS MB | rested RSS MB | CPU s / GB"
+                + " | CPU % of a core (a / b) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
     }
 
     private static void printRows(List<Row> rows) {

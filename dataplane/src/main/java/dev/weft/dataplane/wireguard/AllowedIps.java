@@ -118,7 +118,7 @@ final class AllowedIps {
         for (Map.Entry<IpPrefix, Peer> e : entries.entrySet()) {
             IpPrefix prefix = e.getKey();
             ByteBuffer bytes = ByteBuffer.wrap(prefix.address());
-            if (bytes.capacity() == 4) {
+            if (prefix.isIpv4()) {
                 newV4 = insert(newV4, (long) bytes.getInt() << 32, 0, prefix.length(), e.getValue());
             } else {
                 newV6 = insert(newV6, bytes.getLong(), bytes.getLong(), prefix.length(), e.getValue());
